@@ -1,0 +1,147 @@
+"""Deploy: vet model files, build their specs, store each process as an immutable version.
+
+All or nothing: every file is read, vetted and compiled before anything is stored, and the
+versions of one call are written in one unit of work. The same bytes deployed again make
+no new version; new bytes for a process id make version n + 1.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .context import Context
+from .definitions import NS, ProcessModel, lint_document, read_process_model
+from .errors import DeployError
+from .models import ProcessDefinition
+from .views import DeployResult, ProcessVersionView
+from .xmlguard import parse_model_bytes
+
+MODEL_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn")
+
+
+@dataclass
+class _Document:
+    source: str
+    data: bytes
+    root: etree._Element
+    is_dmn: bool
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(MODEL_SUFFIXES))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise DeployError("no such file or folder", file=str(path))
+    return files
+
+
+def read_documents(files: list[Path], max_bytes: int) -> list[_Document]:
+    documents = []
+    for path in files:
+        source = str(path)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise DeployError(f"file is {size:,} bytes, larger than the {max_bytes:,}-byte limit", file=source)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DeployError(f"cannot read file: {exc.strerror}", file=source) from None
+        documents.append(_parse(data, source, max_bytes))
+    return documents
+
+
+def _parse(data: bytes, source: str, max_bytes: int) -> _Document:
+    root = parse_model_bytes(data, source, max_bytes)
+    is_dmn = "DMN" in (etree.QName(root.tag).namespace or "")
+    if not is_dmn:
+        lint_document(root, source)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DeployError("model files must be UTF-8 encoded", file=source) from None
+    return _Document(source, data, root, is_dmn)
+
+
+def deploy_documents(ctx: Context, documents: list[_Document]) -> list[DeployResult]:
+    models: dict[str, tuple[ProcessModel, _Document]] = {}
+    for doc in documents:
+        if doc.is_dmn:
+            continue
+        for process in doc.root.iterfind("bpmn:process", NS):
+            model = read_process_model(process, doc.source)
+            if model.process_id in models:
+                raise DeployError(f"process id {model.process_id} is defined twice in this deployment",
+                                  file=doc.source, element=model.process_id)
+            models[model.process_id] = (model, doc)
+            _check_forms(ctx, model, doc.source)
+    compiled = ctx.runtime.compile([(doc.root, doc.source) for doc in documents])
+    results: list[DeployResult] = []
+    now = datetime.now(timezone.utc)
+    with ctx.db.unit_of_work() as session:
+        for proc in compiled:
+            model, doc = models[proc.process_id]
+            sha = hashlib.sha256(doc.data).hexdigest()
+            latest = session.execute(
+                select(ProcessDefinition.version, ProcessDefinition.sha256)
+                .where(ProcessDefinition.process_id == proc.process_id)
+                .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+            if latest is not None and latest.sha256 == sha:
+                results.append(DeployResult(proc.process_id, latest.version, sha, doc.source, created=False))
+                continue
+            version = 1 if latest is None else latest.version + 1
+            session.add(ProcessDefinition(
+                process_id=proc.process_id, version=version, name=model.name, sha256=sha,
+                source_name=Path(doc.source).name, bpmn_xml=doc.data.decode("utf-8"),
+                spec_json=proc.spec_json, model_json=model.to_json(), deployed_at=now))
+            results.append(DeployResult(proc.process_id, version, sha, doc.source, created=True))
+    return results
+
+
+def _check_forms(ctx: Context, model: ProcessModel, source: str) -> None:
+    for step in model.steps.values():
+        if step.form_key and step.form_key not in ctx.forms:
+            raise DeployError(f"form {step.form_key!r} does not exist in {ctx.settings.forms_dir}",
+                              file=source, element=step.element_id)
+    if model.start_form and model.start_form not in ctx.forms:
+        raise DeployError(f"start form {model.start_form!r} does not exist", file=source, element=model.process_id)
+
+
+def deploy_paths(ctx: Context, paths: list[Path]) -> list[DeployResult]:
+    files = expand_paths(paths)
+    if not files:
+        raise DeployError("no .bpmn or .dmn files found", file=", ".join(map(str, paths)))
+    return deploy_documents(ctx, read_documents(files, ctx.settings.max_bpmn_bytes))
+
+
+def deploy_bytes(ctx: Context, data: bytes, source: str) -> list[DeployResult]:
+    """Deploy one model given as bytes (e.g. an upload)."""
+    return deploy_documents(ctx, [_parse(data, source, ctx.settings.max_bpmn_bytes)])
+
+
+def list_versions(ctx: Context, process_id: str | None = None) -> list[ProcessVersionView]:
+    with ctx.db.unit_of_work(write=False) as session:
+        query = select(ProcessDefinition.id, ProcessDefinition.process_id, ProcessDefinition.version,
+                       ProcessDefinition.name, ProcessDefinition.sha256, ProcessDefinition.source_name,
+                       ProcessDefinition.deployed_at).order_by(ProcessDefinition.process_id,
+                                                               ProcessDefinition.version)
+        if process_id is not None:
+            query = query.where(ProcessDefinition.process_id == process_id)
+        return [ProcessVersionView(*row) for row in session.execute(query)]
+
+
+def latest_definition_id(session: Session, process_id: str, version: int | None = None) -> int | None:
+    query = select(ProcessDefinition.id).where(ProcessDefinition.process_id == process_id)
+    if version is not None:
+        return session.scalar(query.where(ProcessDefinition.version == version))
+    latest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
+    return session.scalar(query.where(ProcessDefinition.version == latest.scalar_subquery()))

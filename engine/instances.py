@@ -1,0 +1,184 @@
+"""Instances: start a process, complete a step, show a case.
+
+Each operation is one unit of work: load the instance row and its version, apply the
+command, run to the next wait state, then write the state (``WHERE version = :v``), the
+task rows and the history events, and commit once. A lost race is a ``Conflict`` and
+nothing is written.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from . import org
+from .context import Context, LoadedDefinition
+from .deploy import latest_definition_id
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .forms import FormDefinition, Label
+from .history import Recorder
+from .models import HistoryEvent, HumanTask, Instance, TaskCandidate
+from .spiff import Workflow
+from .tasks import task_views
+from .views import HistoryEventView, InstanceView
+
+MAX_DATA_BYTES = 256 * 1024
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _form(ctx: Context, key: str | None) -> FormDefinition:
+    if key is None:
+        return FormDefinition(key="(no form)", title=Label("ไม่มีแบบฟอร์ม", "no form"))
+    form = ctx.forms.get(key)
+    if form is None:
+        raise NotFound(f"form {key!r} is not loaded")
+    return form
+
+
+def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] | None = None,
+          version: int | None = None) -> int:
+    """Start the latest (or the given) version of a process; returns the instance id."""
+    with ctx.db.unit_of_work() as session:
+        org.user_groups(session, username)
+        definition_id = latest_definition_id(session, process_id, version)
+        if definition_id is None:
+            which = f"version {version} of " if version is not None else ""
+            raise NotFound(f"{which}process {process_id!r} is not deployed")
+        definition = ctx.definition(session, definition_id)
+        start_form = definition.model.start_form
+        if start_form is None and data:
+            raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
+        clean = _form(ctx, start_form).validate(data or {}) if start_form else {}
+        workflow = ctx.runtime.start(definition.id, definition.spec_json, clean)
+        now = _now()
+        instance = Instance(definition_id=definition.id, process_id=definition.process_id, status="running",
+                            state_json="{}", data_json="{}", version=1, history_seq=0, started_by=username,
+                            created_at=now, updated_at=now)
+        session.add(instance)
+        session.flush()
+        recorder = Recorder(session, instance.id)
+        recorder.record("instance_started", username, process_id=definition.process_id,
+                        version=definition.version, definition_id=definition.id, data=clean)
+        _write_state(session, instance.id, 1, workflow, now)
+        _sync_tasks(session, instance.id, definition, workflow, recorder, now)
+        if workflow.completed:
+            recorder.record("instance_completed", username)
+        recorder.flush()
+        return instance.id
+
+
+def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] | None = None) -> None:
+    """Complete a claimed task with its form data and run the case to its next wait state."""
+    with ctx.db.unit_of_work() as session:
+        org.user_groups(session, username)
+        task = session.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if task.state != "open":
+            raise Conflict(f"task {task_id} is already {task.state}")
+        if task.assignee is None:
+            raise Forbidden(f"task {task_id} is not claimed; claim it before completing it")
+        if task.assignee != username:
+            raise Forbidden(f"task {task_id} is claimed by {task.assignee}, not by {username}")
+        clean = _form(ctx, task.form_key).validate(data or {})
+        _check_size(clean)
+        row = session.execute(select(Instance.id, Instance.version, Instance.definition_id)
+                              .where(Instance.id == task.instance_id)).one()
+        definition = ctx.definition(session, row.definition_id)
+        state_json = session.scalar(select(Instance.state_json).where(Instance.id == row.id))
+        workflow = ctx.runtime.restore(definition.id, definition.spec_json, state_json or "")
+        workflow.complete(task.spiff_task_id, clean)
+        now = _now()
+        recorder = Recorder(session, row.id)
+        _write_state(session, row.id, row.version, workflow, now)  # locks the instance row first
+        done = session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == task.id, HumanTask.version == task.version, HumanTask.state == "open",
+                   HumanTask.assignee == username)
+            .values(state="completed", completed_at=now, completed_by=username, version=task.version + 1))
+        if done.rowcount != 1:
+            raise Conflict(f"task {task_id} was changed by someone else; reload it")
+        recorder.record("task_completed", username, task_id=task.id, element_id=task.element_id, data=clean)
+        _sync_tasks(session, row.id, definition, workflow, recorder, now)
+        if workflow.completed:
+            recorder.record("instance_completed", username)
+        recorder.flush()
+
+
+def _check_size(data: Mapping[str, Any]) -> None:
+    if len(json.dumps(data, ensure_ascii=False)) > MAX_DATA_BYTES:
+        raise InvalidInput(f"submitted data is larger than {MAX_DATA_BYTES // 1024} KiB")
+
+
+def _write_state(session: Session, instance_id: int, version: int, workflow: Workflow, now: datetime) -> None:
+    """Store the new state with the optimistic version check."""
+    completed = workflow.completed
+    values: dict[str, Any] = {
+        "state_json": workflow.to_json(),
+        "data_json": json.dumps(workflow.case_data(), ensure_ascii=False, default=str),
+        "version": version + 1, "updated_at": now,
+        "status": "completed" if completed else "running",
+    }
+    if completed:
+        values["completed_at"] = now
+    result = session.execute(update(Instance).where(Instance.id == instance_id, Instance.version == version)
+                             .values(**values))
+    if result.rowcount != 1:
+        raise Conflict(f"instance {instance_id} was changed by someone else at the same time; reload and retry")
+
+
+def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition, workflow: Workflow,
+                recorder: Recorder, now: datetime) -> None:
+    """Make the open task rows match the workflow's ready human tasks."""
+    open_rows = {spiff_id: (task_id, version) for task_id, spiff_id, version in session.execute(
+        select(HumanTask.id, HumanTask.spiff_task_id, HumanTask.version)
+        .where(HumanTask.instance_id == instance_id, HumanTask.state == "open"))}
+    ready = workflow.ready_tasks()
+    ready_ids = {t.spiff_id for t in ready}
+    for spiff_id, (task_id, version) in open_rows.items():
+        if spiff_id not in ready_ids:
+            result = session.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.version == version)
+                                     .values(state="cancelled", completed_at=now, version=version + 1))
+            if result.rowcount != 1:
+                raise Conflict(f"task {task_id} was changed by someone else; reload and retry")
+            recorder.record("task_cancelled", None, task_id=task_id)
+    for ready_task in ready:
+        if ready_task.spiff_id in open_rows:
+            continue
+        step = definition.model.steps.get(ready_task.element_id)
+        row = HumanTask(instance_id=instance_id, spiff_task_id=ready_task.spiff_id,
+                        element_id=ready_task.element_id, name=step.name if step else ready_task.name,
+                        lane=step.lane if step else None, form_key=step.form_key if step else None,
+                        assignee=None, state="open", version=1, created_at=now)
+        session.add(row)
+        session.flush()
+        groups = step.candidate_groups if step else ()
+        session.add_all(TaskCandidate(task_id=row.id, group_id=g) for g in groups)
+        recorder.record("task_created", None, task_id=row.id, element_id=row.element_id, name=row.name,
+                        candidate_groups=list(groups))
+
+
+def show(ctx: Context, instance_id: int) -> InstanceView:
+    with ctx.db.unit_of_work(write=False) as session:
+        inst = session.execute(
+            select(Instance.id, Instance.process_id, Instance.definition_id, Instance.status, Instance.data_json,
+                   Instance.started_by, Instance.created_at, Instance.completed_at)
+            .where(Instance.id == instance_id)).first()
+        if inst is None:
+            raise NotFound(f"instance {instance_id} does not exist")
+        definition = ctx.definition(session, inst.definition_id)
+        open_tasks = task_views(session, select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                                 HumanTask.state == "open").order_by(HumanTask.id))
+        history = tuple(HistoryEventView(e.seq, e.event_type, e.actor, e.occurred_at, json.loads(e.payload), e.hash)
+                        for e in session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
+                                                 .order_by(HistoryEvent.seq)))
+        return InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version,
+                            definition_id=inst.definition_id, status=inst.status, data=json.loads(inst.data_json),
+                            started_by=inst.started_by, created_at=inst.created_at, completed_at=inst.completed_at,
+                            open_tasks=tuple(open_tasks), history=history)

@@ -1,0 +1,127 @@
+"""Database tables (SQLAlchemy 2 typed declarative). Schema changes go through Alembic.
+
+Only engine/ touches these rows; callers get the dataclasses of ``engine.views``.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# BIGINT on PostgreSQL, INTEGER (rowid alias, autoincrement) on SQLite.
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Group(Base):
+    """A position or role (the catalog's role ids); BPMN lanes map to groups."""
+
+    __tablename__ = "groups"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(300), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    organisation: Mapped[str] = mapped_column(String(100), default="")
+
+
+class User(Base):
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(300), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    username: Mapped[str] = mapped_column(ForeignKey("users.username", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ProcessDefinition(Base):
+    """One immutable deployed version of one executable process."""
+
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("process_id", "version", name="uq_definition_version"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(500))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Spiff's serialized spec (+ called subprocess specs), stored once per version.
+    spec_json: Mapped[str] = mapped_column(Text)
+    # Krabuan's own model of the process (steps, lanes, forms), see engine.definitions.
+    model_json: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Instance(Base):
+    __tablename__ = "instances"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # Spiff state without the spec ("state-only"), see engine.spiff.serializer.
+    state_json: Mapped[str] = mapped_column(Text)
+    # Case data snapshot for readers, so that reading never deserializes the workflow.
+    data_json: Mapped[str] = mapped_column(Text, default="{}")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    history_seq: Mapped[int] = mapped_column(Integer, default=0)
+    started_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class HumanTask(Base):
+    """A user task as a worklist row (a projection of the Spiff state)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id", name="uq_task_spiff_id"),
+        Index("ix_tasks_state_assignee", "state", "assignee"),
+    )
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(500), default="")
+    lane: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    form_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    state: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TaskCandidate(Base):
+    """Which groups may claim a task (from its lane)."""
+
+    __tablename__ = "task_candidates"
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class HistoryEvent(Base):
+    """Append-only, hash-chained per instance. Written only by engine.history.Recorder."""
+
+    __tablename__ = "history_events"
+    __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_history_seq"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(IdType, index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    event_type: Mapped[str] = mapped_column(String(50))
+    actor: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    occurred_at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, exactly as hashed
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

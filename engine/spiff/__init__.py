@@ -1,0 +1,7 @@
+"""The SpiffWorkflow adapter: the only place in Krabuan that imports SpiffWorkflow.
+
+Everything here is internal to engine/: callers of the engine get Krabuan dataclasses.
+"""
+from .runtime import ReadyTask, Runtime, Workflow
+
+__all__ = ["ReadyTask", "Runtime", "Workflow"]

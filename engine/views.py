@@ -1,0 +1,98 @@
+"""What the engine returns: plain, frozen dataclasses (never ORM rows or Spiff objects)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    name_th: str
+    name_en: str
+    groups: tuple[str, ...]
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    process_id: str
+    version: int
+    sha256: str
+    source: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class ProcessVersionView:
+    definition_id: int
+    process_id: str
+    version: int
+    name: str
+    sha256: str
+    source_name: str
+    deployed_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    instance_id: int
+    process_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    candidate_groups: tuple[str, ...]
+    assignee: str | None
+    state: str
+    form_key: str | None
+    created_at: datetime
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+    due_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable contract of ``krabuan tasks --json`` (extra keys may be added, never removed)."""
+        return {"id": self.id, "instance_id": self.instance_id, "element_id": self.element_id, "name": self.name,
+                "candidate_groups": list(self.candidate_groups), "assignee": self.assignee,
+                "form_key": self.form_key, "process_id": self.process_id, "state": self.state,
+                "created_at": _iso(self.created_at), "due_at": _iso(self.due_at)}
+
+
+@dataclass(frozen=True)
+class HistoryEventView:
+    seq: int
+    event_type: str
+    actor: str | None
+    occurred_at: str
+    payload: dict[str, Any]
+    hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    id: int
+    process_id: str
+    version: int
+    definition_id: int
+    status: str
+    data: dict[str, Any]
+    started_by: str
+    created_at: datetime
+    completed_at: datetime | None
+    open_tasks: tuple[TaskView, ...] = ()
+    history: tuple[HistoryEventView, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "process_id": self.process_id, "version": self.version, "status": self.status,
+                "data": self.data, "open_tasks": [t.to_json() for t in self.open_tasks],
+                "history": [h.to_json() for h in self.history], "started_by": self.started_by,
+                "created_at": _iso(self.created_at), "completed_at": _iso(self.completed_at)}
