@@ -13,7 +13,8 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import DeployError
+from .errors import DeployError, ExpressionError
+from .expressions import compile_expression
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KRABUAN_NS = "urn:krabuan:bpmn:1"
@@ -30,6 +31,9 @@ FLOW_NODE_TAGS = (
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
 )
 _STEP_ATTRIBUTES = {"form"}
+# Elements whose text SpiffWorkflow evaluates as an expression.
+EXPRESSION_TAGS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "loopCardinality",
+                   "completionCondition", "condition")
 _LANE_ATTRIBUTES = {"groups"}
 
 
@@ -92,6 +96,11 @@ def lint_document(root: etree._Element, source: str) -> None:
         if ns == CAMUNDA_NS and tag in ("script", "executionListener", "taskListener"):
             raise DeployError(f"camunda:{tag} is not allowed (no scripts or listeners)", file=source,
                               element=_owner_id(el))
+        if ns == BPMN_NS and tag in EXPRESSION_TAGS and (el.text or "").strip():
+            try:
+                compile_expression(el.text.strip())
+            except ExpressionError as exc:
+                raise DeployError(f"{tag}: {exc.message}", file=source, element=_owner_id(el)) from None
         for attr in el.attrib:
             if _ns(attr) == CAMUNDA_NS and _local(attr) in ("script", "scriptFormat", "resource"):
                 raise DeployError(f"camunda:{_local(attr)} is not allowed (no scripts)", file=source,

@@ -91,7 +91,7 @@ def verify(session: Session, instance_id: int | None = None) -> Iterator[ChainRe
     heads = select(Instance.id, Instance.history_seq).order_by(Instance.id)
     if instance_id is not None:
         heads = heads.where(Instance.id == instance_id)
-    head_of = dict(session.execute(heads).tuples().all())
+    head_of = dict(session.execute(heads).all())
     orphan_ids = session.scalars(select(HistoryEvent.instance_id).distinct()).all()
     ids = sorted(set(head_of) | ({i for i in orphan_ids if instance_id in (None, i)}))
     for iid in ids:

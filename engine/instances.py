@@ -57,15 +57,13 @@ def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] 
         clean = _form(ctx, start_form).validate(data or {}) if start_form else {}
         workflow = ctx.runtime.start(definition.id, definition.spec_json, clean)
         now = _now()
-        instance = Instance(definition_id=definition.id, process_id=definition.process_id, status="running",
-                            state_json="{}", data_json="{}", version=1, history_seq=0, started_by=username,
-                            created_at=now, updated_at=now)
+        instance = Instance(definition_id=definition.id, process_id=definition.process_id, version=1,
+                            history_seq=0, started_by=username, created_at=now, **_state_values(workflow, now))
         session.add(instance)
         session.flush()
         recorder = Recorder(session, instance.id)
         recorder.record("instance_started", username, process_id=definition.process_id,
                         version=definition.version, definition_id=definition.id, data=clean)
-        _write_state(session, instance.id, 1, workflow, now)
         _sync_tasks(session, instance.id, definition, workflow, recorder, now)
         if workflow.completed:
             recorder.record("instance_completed", username)
@@ -116,19 +114,18 @@ def _check_size(data: Mapping[str, Any]) -> None:
         raise InvalidInput(f"submitted data is larger than {MAX_DATA_BYTES // 1024} KiB")
 
 
+def _state_values(workflow: Workflow, now: datetime) -> dict[str, Any]:
+    completed = workflow.completed
+    return {"state_json": workflow.to_json(),
+            "data_json": json.dumps(workflow.case_data(), ensure_ascii=False, default=str),
+            "status": "completed" if completed else "running", "updated_at": now,
+            "completed_at": now if completed else None}
+
+
 def _write_state(session: Session, instance_id: int, version: int, workflow: Workflow, now: datetime) -> None:
     """Store the new state with the optimistic version check."""
-    completed = workflow.completed
-    values: dict[str, Any] = {
-        "state_json": workflow.to_json(),
-        "data_json": json.dumps(workflow.case_data(), ensure_ascii=False, default=str),
-        "version": version + 1, "updated_at": now,
-        "status": "completed" if completed else "running",
-    }
-    if completed:
-        values["completed_at"] = now
     result = session.execute(update(Instance).where(Instance.id == instance_id, Instance.version == version)
-                             .values(**values))
+                             .values(version=version + 1, **_state_values(workflow, now)))
     if result.rowcount != 1:
         raise Conflict(f"instance {instance_id} was changed by someone else at the same time; reload and retry")
 

@@ -29,7 +29,7 @@ def task_views(session: Session, query: Select[Any]) -> list[TaskView]:
                                              .order_by(TaskCandidate.group_id)):
         groups.setdefault(task_id, []).append(group_id)
     process_of = dict(session.execute(select(Instance.id, Instance.process_id)
-                                      .where(Instance.id.in_({r.instance_id for r in rows}))).tuples().all())
+                                      .where(Instance.id.in_({r.instance_id for r in rows}))).all())
     return [TaskView(id=r.id, instance_id=r.instance_id, process_id=process_of.get(r.instance_id, ""),
                      element_id=r.element_id, name=r.name, lane=r.lane,
                      candidate_groups=tuple(groups.get(r.id, ())), assignee=r.assignee, state=r.state,

@@ -1,0 +1,66 @@
+"""Helpers shared by tests: drive the SOP-shaped process, check state round trips."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine.app import Krabuan
+from engine.models import Instance
+
+FORM_DATA: dict[str, dict[str, Any]] = {
+    "register_application": {"applicant": "นายสมชาย ใจดี", "subject": "ขอใช้ห้องประชุม", "amount": "1500.50"},
+    "check_documents": {"documents_complete": True},
+    "prepare_draft": {"draft_text": "ร่างหนังสืออนุมัติ"},
+    "sign_decision": {"signed": True},
+    "notify_applicant": {"notified_on": "2026-11-20"},
+}
+LANE_USER = {"clerk": "clerk1", "director": "director1"}
+
+
+def assert_roundtrip(k: Krabuan, instance_id: int) -> None:
+    """The stored state restores and serializes back to the same state."""
+    with k.ctx.db.unit_of_work(write=False) as session:
+        inst = session.get(Instance, instance_id)
+        assert inst is not None
+        definition = k.ctx.definition(session, inst.definition_id)
+        state = inst.state_json
+    workflow = k.ctx.runtime.restore(definition.id, definition.spec_json, state)
+    assert json.loads(workflow.to_json()) == json.loads(state)
+
+
+def do_task(k: Krabuan, task_id: int, user: str, data: dict[str, Any] | None = None) -> None:
+    k.claim(task_id, user)
+    k.complete(task_id, user, data or {})
+
+
+def open_tasks(k: Krabuan, instance_id: int) -> list[Any]:
+    return list(k.instance(instance_id).open_tasks)
+
+
+def drive_sop(k: Krabuan, rejections: int = 0, committee: tuple[str, ...] = ("a", "b", "c"),
+              roundtrip: bool = True) -> tuple[int, list[str]]:
+    """Run one SOP-shaped case to the end; returns (instance id, element ids in order done)."""
+    instance_id = k.start("sop_bench", "clerk1")
+    done: list[str] = []
+    rejections_left = rejections
+    while True:
+        if roundtrip:
+            assert_roundtrip(k, instance_id)
+        tasks = open_tasks(k, instance_id)
+        if not tasks:
+            break
+        task = tasks[0]
+        user = LANE_USER[task.candidate_groups[0]]
+        if task.element_id == "director_review":
+            if rejections_left:
+                rejections_left -= 1
+                data = {"decision": "reject", "comment": "แก้ไขย่อหน้าที่ 2"}
+            else:
+                data = {"decision": "approve", "committee": list(committee)}
+        elif task.element_id == "committee_vote":
+            data = {"vote": "yes"}
+        else:
+            data = FORM_DATA[task.element_id]
+        do_task(k, task.id, user, data)
+        done.append(task.element_id)
+    return instance_id, done

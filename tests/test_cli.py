@@ -1,0 +1,138 @@
+"""The krabuan CLI: the two letter processes driven to the end as the right users, JSON contracts,
+and one clear line with a non-zero exit for every user error."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import main
+from engine.settings import PROJECT_ROOT
+
+TASK_KEYS = {"id", "instance_id", "element_id", "name", "candidate_groups", "assignee", "form_key"}
+
+
+@pytest.fixture
+def cli(project_settings):
+    env = {"KRABUAN_DATA_DIR": str(project_settings.data_dir),
+           "KRABUAN_DATABASE_URL": project_settings.database_url}
+    runner = CliRunner()
+
+    def run(*args, ok=True):
+        result = runner.invoke(main, list(map(str, args)), env=env, catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    def run_json(*args):
+        return json.loads(run(*args, "--json").stdout)
+
+    run.json = run_json
+    run("init")
+    return run
+
+
+def _the_task(cli, user, element_id):
+    tasks = [t for t in cli.json("tasks", "--as", user) if t["element_id"] == element_id]
+    assert len(tasks) == 1, tasks
+    assert TASK_KEYS <= set(tasks[0])
+    return tasks[0]
+
+
+def _do(cli, user, element_id, data, outsider="recipients1"):
+    task = _the_task(cli, user, element_id)
+    refused = cli("claim", task["id"], "--as", outsider, ok=False)
+    assert refused.exit_code == 4 and "not in the lane" in refused.stderr
+    cli("claim", task["id"], "--as", user)
+    cli("complete", task["id"], "--as", user, "--data", json.dumps(data, ensure_ascii=False))
+    return task
+
+
+def test_receive_letter_end_to_end(cli):
+    assert {"username": "clerk1", "groups": ["clerk"]}.items() <= next(
+        u for u in cli.json("users") if u["username"] == "clerk1").items()
+    instance_id = cli.json("start", "receive-letter", "--as", "clerk1")["instance_id"]
+    task = _do(cli, "clerk1", "distribute_copies",
+               {"letter_subject": "ขอเชิญประชุม", "received_number": "รับ 123/2569",
+                "recipients": "ฝ่ายแผนงาน, ฝ่ายพัฒนาระบบ", "copies": 2, "all_signed": True})
+    assert task["candidate_groups"] == ["clerk"] and task["form_key"] == "receive-letter.distribute_copies"
+    _do(cli, "clerk2", "file_original", {"file_category": "meeting_invitation", "file_reference": "แฟ้ม 7"})
+    show = cli.json("instance", "show", instance_id)
+    assert show["status"] == "completed" and show["open_tasks"] == []
+    assert show["process_id"] == "receive-letter" and show["version"] == 1
+    assert show["data"]["received_number"] == "รับ 123/2569"
+    assert [e["event_type"] for e in show["history"]][-1] == "instance_completed"
+    assert cli("audit", "verify").exit_code == 0
+
+
+def test_send_letter_end_to_end_with_a_revision(cli):
+    instance_id = cli.json("start", "send-letter", "--as", "clerk1")["instance_id"]
+    _do(cli, "clerk1", "receive_outgoing_letter",
+        {"originating_unit": "งานพัฒนาระบบ", "letter_subject": "ขอความอนุเคราะห์ข้อมูล",
+         "receipt_register_number": "ร 45"})
+    _do(cli, "clerk1", "check_letter", {"check_result": "needs_revision", "check_note": "ชื่อหน่วยงานผิด"})
+    _do(cli, "internal_units1", "revise_letter", {"revision_note": "แก้ชื่อหน่วยงานแล้ว"})
+    _do(cli, "clerk1", "check_letter", {"check_result": "correct"})
+    _do(cli, "clerk1", "issue_number", {"outgoing_number": "สธ 0710/123", "letter_date": "2026-11-20"})
+    _do(cli, "clerk1", "dispatch_letter", {"dispatch_method": "post", "dispatch_register_number": "ส 99",
+                                            "receiver_signed": True})
+    show = cli.json("instance", "show", instance_id)
+    assert show["status"] == "completed"
+    done = [(e["payload"]["element_id"], e["actor"]) for e in show["history"] if e["event_type"] == "task_completed"]
+    assert done == [("receive_outgoing_letter", "clerk1"), ("check_letter", "clerk1"),
+                    ("revise_letter", "internal_units1"), ("check_letter", "clerk1"),
+                    ("issue_number", "clerk1"), ("dispatch_letter", "clerk1")]
+    assert show["data"]["outgoing_number"] == "สธ 0710/123"
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["start", "send-letter", "--as", "nobody"], 3, "user 'nobody' does not exist"),
+    (["start", "no-such", "--as", "clerk1"], 3, "process 'no-such' is not deployed"),
+    (["start", "send-letter", "--as", "clerk1", "--data", "{bad json"], 2, "--data is not valid JSON"),
+    (["start", "send-letter", "--as", "clerk1", "--data", "[1]"], 2, "must be a JSON object"),
+    (["claim", "999", "--as", "clerk1"], 3, "task 999 does not exist"),
+    (["instance", "show", "999"], 3, "instance 999 does not exist"),
+    (["deploy", "/nonexistent.bpmn"], 6, "no such file"),
+    (["forms", "show", "nope"], 3, "form 'nope' does not exist"),
+])
+def test_user_errors_are_one_clear_line(cli, args, code, message):
+    result = cli(*args, ok=False)
+    assert result.exit_code == code
+    assert result.stderr.strip().count("\n") == 0
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_completing_with_a_missing_field_names_it(cli):
+    cli("start", "send-letter", "--as", "clerk1")
+    task = _the_task(cli, "clerk1", "receive_outgoing_letter")
+    cli("claim", task["id"], "--as", "clerk1")
+    result = cli("complete", task["id"], "--as", "clerk1", "--data", '{"originating_unit": "x"}', ok=False)
+    assert result.exit_code == 2 and "field letter_subject" in result.stderr
+    assert _the_task(cli, "clerk1", "receive_outgoing_letter")["assignee"] == "clerk1"
+
+
+def test_processes_and_forms_json(cli):
+    versions = cli.json("processes")
+    assert {(v["process_id"], v["version"]) for v in versions} >= {("receive-letter", 1), ("send-letter", 1)}
+    form = cli.json("forms", "show", "send-letter.dispatch_letter")
+    assert form["key"] == "send-letter.dispatch_letter"
+    method = form["fields"][0]
+    assert method["name"] == "dispatch_method" and method["type"] == "select" and method["required"] is True
+    assert method["label"] == {"th": "วิธีส่ง", "en": "Dispatch method"}
+    assert [o["value"] for o in method["options"]] == ["post", "messenger"]
+
+
+def test_console_script_is_installed_and_runs(tmp_path):
+    exe = Path(sys.executable).with_name("krabuan")
+    env = {**os.environ, "KRABUAN_DATA_DIR": str(tmp_path)}
+    env.pop("KRABUAN_DATABASE_URL", None)
+    out = subprocess.run([str(exe), "init"], env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    out = subprocess.run([str(exe), "claim", "1", "--as", "ghost"], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 3 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr

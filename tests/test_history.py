@@ -1,0 +1,100 @@
+"""The hash-chained history: append-only in the database, tampering detected by verify."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from engine.history import GENESIS, canonical_json, event_hash
+from helpers import drive_sop
+
+
+def _admin(k):
+    """A raw connection as the database owner (what an attacker with DB access has)."""
+    return k.ctx.db.write_engine.connect()
+
+
+def _disable_guard(conn, dialect):
+    if dialect == "postgresql":
+        conn.execute(text("ALTER TABLE history_events DISABLE TRIGGER USER"))
+    else:
+        conn.execute(text("DROP TRIGGER history_events_no_update"))
+        conn.execute(text("DROP TRIGGER history_events_no_delete"))
+
+
+def _bad(k):
+    return [(r.instance_id, r.first_bad_seq) for r in k.verify_history() if not r.ok]
+
+
+def test_untouched_history_verifies(k):
+    first, _ = drive_sop(k, roundtrip=False)
+    second, _ = drive_sop(k, rejections=1, roundtrip=False)
+    reports = list(k.verify_history())
+    assert [r.instance_id for r in reports] == [first, second] and all(r.ok for r in reports)
+    assert all(r.events > 20 for r in reports)
+
+
+@pytest.mark.parametrize("statement", ["UPDATE history_events SET actor = 'mallory' WHERE seq = 3",
+                                       "DELETE FROM history_events WHERE seq = 3"])
+def test_database_refuses_update_and_delete(k, statement):
+    drive_sop(k, roundtrip=False)
+    with _admin(k) as conn, pytest.raises(DBAPIError, match="append-only"):
+        with conn.begin():
+            conn.execute(text(statement))
+
+
+def test_edited_event_is_found(k):
+    instance_id, _ = drive_sop(k, roundtrip=False)
+    with _admin(k) as conn, conn.begin():
+        _disable_guard(conn, k.ctx.db.dialect)
+        conn.execute(text("UPDATE history_events SET payload = :p WHERE instance_id = :i AND seq = 5"),
+                     {"p": canonical_json({"data": {"applicant": "someone else"}}), "i": instance_id})
+    assert _bad(k) == [(instance_id, 5)]
+
+
+def test_deleted_event_is_found(k):
+    instance_id, _ = drive_sop(k, roundtrip=False)
+    with _admin(k) as conn, conn.begin():
+        _disable_guard(conn, k.ctx.db.dialect)
+        conn.execute(text("DELETE FROM history_events WHERE instance_id = :i AND seq = 7"), {"i": instance_id})
+    assert _bad(k) == [(instance_id, 7)]
+
+
+def test_deleted_last_event_is_found(k):
+    instance_id, _ = drive_sop(k, roundtrip=False)
+    with _admin(k) as conn, conn.begin():
+        _disable_guard(conn, k.ctx.db.dialect)
+        last = conn.execute(text("SELECT max(seq) FROM history_events WHERE instance_id = :i"),
+                            {"i": instance_id}).scalar_one()
+        conn.execute(text("DELETE FROM history_events WHERE instance_id = :i AND seq = :s"),
+                     {"i": instance_id, "s": last})
+    assert _bad(k) == [(instance_id, last)]
+
+
+def test_inserted_event_is_found_even_with_a_valid_hash(k):
+    instance_id, _ = drive_sop(k, roundtrip=False)
+    other, _ = drive_sop(k, roundtrip=False)
+    with _admin(k) as conn, conn.begin():
+        last, prev = conn.execute(text("SELECT seq, hash FROM history_events WHERE instance_id = :i "
+                                       "ORDER BY seq DESC LIMIT 1"), {"i": instance_id}).one()
+        payload = {"note": "forged approval"}
+        at = "2026-11-20T00:00:00.000000+00:00"
+        digest = event_hash(instance_id, last + 1, "task_completed", "mallory", at, payload, prev)
+        conn.execute(text("INSERT INTO history_events (instance_id, seq, event_type, actor, occurred_at, payload, "
+                          "prev_hash, hash) VALUES (:i, :s, 'task_completed', 'mallory', :at, :p, :prev, :h)"),
+                     {"i": instance_id, "s": last + 1, "at": at, "p": canonical_json(payload), "prev": prev,
+                      "h": digest})
+    assert _bad(k) == [(instance_id, last + 1)]
+    assert [r.ok for r in k.verify_history(other)] == [True]
+
+
+def test_hash_covers_every_field():
+    base = dict(instance_id=1, seq=1, event_type="task_completed", actor="a", occurred_at="t",
+                payload={"x": 1}, prev_hash=GENESIS)
+    digest = event_hash(**base)
+    for key, value in [("instance_id", 2), ("seq", 2), ("event_type", "task_claimed"), ("actor", "b"),
+                       ("occurred_at", "u"), ("payload", {"x": 2}), ("prev_hash", "1" * 64)]:
+        assert event_hash(**{**base, key: value}) != digest
+    assert json.loads(canonical_json({"b": 1, "a": "ก"})) == {"a": "ก", "b": 1}

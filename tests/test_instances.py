@@ -1,0 +1,161 @@
+"""Running cases: paths, lanes, data validation, versions, round trips (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from helpers import FORM_DATA, assert_roundtrip, do_task, drive_sop, open_tasks
+from conftest import SOP_BENCH
+
+HAPPY = ["register_application", "check_documents", "prepare_draft", "director_review",
+         "committee_vote", "committee_vote", "committee_vote", "sign_decision", "notify_applicant"]
+
+
+def test_happy_path_runs_to_the_end_with_the_right_data(k):
+    instance_id, done = drive_sop(k)
+    assert done == HAPPY
+    view = k.instance(instance_id)
+    assert view.status == "completed"
+    assert view.open_tasks == ()
+    assert view.data["votes"] == ["yes", "yes", "yes"]
+    assert view.data["amount"] == 1500.5
+    assert view.data["applicant"] == "นายสมชาย ใจดี"
+    types = [e.event_type for e in view.history]
+    assert types[0] == "instance_started" and types[-1] == "instance_completed"
+    assert types.count("task_completed") == 9
+
+
+def test_reject_loops_back_to_the_draft(k):
+    instance_id, done = drive_sop(k, rejections=2)
+    assert done == HAPPY[:4] + ["prepare_draft", "director_review"] * 2 + HAPPY[4:]
+    assert k.instance(instance_id).status == "completed"
+
+
+def test_committee_of_one_member(k):
+    _, done = drive_sop(k, committee=("b",))
+    assert done.count("committee_vote") == 1
+
+
+def test_committee_step_completes_only_when_all_members_acted(k):
+    instance_id = k.start("sop_bench", "clerk1")
+    for element in ("register_application", "check_documents", "prepare_draft"):
+        task = open_tasks(k, instance_id)[0]
+        do_task(k, task.id, "clerk1", FORM_DATA[element])
+    review = open_tasks(k, instance_id)[0]
+    do_task(k, review.id, "director1", {"decision": "approve", "committee": ["a", "b", "c"]})
+    votes = open_tasks(k, instance_id)
+    assert [t.element_id for t in votes] == ["committee_vote"] * 3
+    do_task(k, votes[0].id, "director1", {"vote": "yes"})
+    do_task(k, votes[1].id, "director1", {"vote": "no"})
+    assert [t.element_id for t in open_tasks(k, instance_id)] == ["committee_vote"]
+    do_task(k, votes[2].id, "director1", {"vote": "yes"})
+    assert [t.element_id for t in open_tasks(k, instance_id)] == ["sign_decision"]
+    assert k.instance(instance_id).data["votes"] == ["yes", "no", "yes"]
+
+
+def test_worklist_shows_my_groups_and_my_claims_only(k):
+    instance_id = k.start("sop_bench", "clerk1")
+    task = open_tasks(k, instance_id)[0]
+    assert [t.id for t in k.tasks("clerk2")] == [task.id]
+    assert k.tasks("director1") == []
+    assert k.tasks("outsider") == []
+    k.claim(task.id, "clerk1")
+    assert [t.assignee for t in k.tasks("clerk1")] == ["clerk1"]
+    assert k.tasks("clerk2") == []
+    k.unclaim(task.id, "clerk1")
+    assert [t.assignee for t in k.tasks("clerk2")] == [None]
+
+
+def test_only_the_lane_may_claim_and_only_the_assignee_may_complete(k):
+    instance_id = k.start("sop_bench", "clerk1")
+    task = open_tasks(k, instance_id)[0]
+    with pytest.raises(Forbidden, match="not in the lane"):
+        k.claim(task.id, "director1")
+    with pytest.raises(Forbidden, match="not claimed"):
+        k.complete(task.id, "clerk1", FORM_DATA["register_application"])
+    k.claim(task.id, "clerk1")
+    with pytest.raises(Conflict, match="already claimed by clerk1"):
+        k.claim(task.id, "clerk2")
+    with pytest.raises(Forbidden, match="claimed by clerk1"):
+        k.complete(task.id, "clerk2", FORM_DATA["register_application"])
+    with pytest.raises(Forbidden, match="only they can hand it back"):
+        k.unclaim(task.id, "clerk2")
+    with pytest.raises(NotFound, match="nobody"):
+        k.claim(task.id, "nobody")
+
+
+def _snapshot(k, instance_id):
+    view = k.instance(instance_id)
+    return view.data, [(t.id, t.assignee, t.state) for t in view.open_tasks], len(view.history)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"applicant": "x"}, "field subject .* is required"),
+    ({"applicant": "x", "subject": "y", "approved": True}, "not on form sop_bench.register: approved"),
+    ({"applicant": "x", "subject": "y", "__builtins__": {}}, "not on form"),
+    ({"applicant": 5, "subject": "y"}, "field applicant .*expected text"),
+    ({"applicant": "x", "subject": "y", "amount": "2000000"}, "field amount .*at most 1000000"),
+    ({"applicant": "x", "subject": "y", "amount": "-1"}, "field amount .*at least 0"),
+    ({"applicant": "x", "subject": "y", "amount": "12.345"}, "at most 2 decimals"),
+    ({"applicant": "x", "subject": "y", "amount": "lots"}, "not an amount in baht"),
+])
+def test_bad_form_data_is_refused_and_nothing_changes(k, data, message):
+    instance_id = k.start("sop_bench", "clerk1")
+    task = open_tasks(k, instance_id)[0]
+    k.claim(task.id, "clerk1")
+    before = _snapshot(k, instance_id)
+    with pytest.raises(InvalidInput, match=message):
+        k.complete(task.id, "clerk1", data)
+    assert _snapshot(k, instance_id) == before
+    assert_roundtrip(k, instance_id)
+
+
+def test_wrong_select_value_cannot_steer_a_gateway(k):
+    instance_id = k.start("sop_bench", "clerk1")
+    for element in ("register_application", "check_documents", "prepare_draft"):
+        do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", FORM_DATA[element])
+    review = open_tasks(k, instance_id)[0]
+    k.claim(review.id, "director1")
+    with pytest.raises(InvalidInput, match="not one of approve, reject"):
+        k.complete(review.id, "director1", {"decision": "approve' or True or '"})
+
+
+def test_start_data_needs_a_start_form(k):
+    with pytest.raises(InvalidInput, match="takes no start data"):
+        k.start("sop_bench", "clerk1", {"decision": "approve"})
+    with pytest.raises(NotFound, match="not deployed"):
+        k.start("no_such_process", "clerk1")
+    with pytest.raises(NotFound, match="version 9"):
+        k.start("sop_bench", "clerk1", version=9)
+
+
+def test_completed_task_cannot_be_completed_again(k):
+    instance_id = k.start("sop_bench", "clerk1")
+    task = open_tasks(k, instance_id)[0]
+    do_task(k, task.id, "clerk1", FORM_DATA["register_application"])
+    with pytest.raises(Conflict, match="already completed"):
+        k.complete(task.id, "clerk1", FORM_DATA["register_application"])
+    with pytest.raises(Conflict, match="already completed"):
+        k.claim(task.id, "clerk2")
+
+
+def test_instances_stay_on_the_version_they_started_with(k, tmp_path):
+    old = k.start("sop_bench", "clerk1")
+    changed = SOP_BENCH.read_text().replace('name="Notify the applicant"', 'name="Tell the applicant"')
+    (tmp_path / "sop_bench.bpmn").write_text(changed)
+    [result] = k.deploy([tmp_path / "sop_bench.bpmn"])
+    assert (result.version, result.created) == (2, True)
+    new = k.start("sop_bench", "clerk1")
+    assert k.instance(old).version == 1 and k.instance(new).version == 2
+    pinned = k.start("sop_bench", "clerk1", version=1)
+    assert k.instance(pinned).version == 1
+    # the old case runs to the end on version 1's names
+    while tasks := open_tasks(k, old):
+        t = tasks[0]
+        user = "director1" if t.candidate_groups == ("director",) else "clerk1"
+        data = ({"decision": "approve", "committee": ["a"]} if t.element_id == "director_review"
+                else {"vote": "yes"} if t.element_id == "committee_vote" else FORM_DATA[t.element_id])
+        if t.element_id == "notify_applicant":
+            assert t.name == "Notify the applicant"
+        do_task(k, t.id, user, data)
+    assert k.instance(old).status == "completed"
