@@ -70,6 +70,9 @@ class Krabuan:
     def tasks(self, username: str) -> list[TaskView]:
         return tasks.worklist(self.ctx, username)
 
+    def open_tasks(self, instance_id: int) -> list[TaskView]:
+        return tasks.open_tasks(self.ctx, instance_id)
+
     def task(self, task_id: int) -> TaskView:
         return tasks.get_task(self.ctx, task_id)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from .models import HistoryEvent, Instance
@@ -40,41 +40,39 @@ def utc_now_iso() -> str:
 
 
 class Recorder:
-    """Collects the events of one operation on one instance and appends them at flush."""
+    """Collects the events of one operation on one instance and appends them at flush.
 
-    def __init__(self, session: Session, instance_id: int) -> None:
+    The caller has locked the instance row (or holds its version) and passes the chain head
+    it read (``last_seq``, ``last_hash``); ``flush`` returns the new head, which the caller
+    writes back to the instance row in the same unit of work. Two writers that read the same
+    head collide on the unique (instance_id, seq) and one gets a Conflict.
+    """
+
+    def __init__(self, session: Session, instance_id: int, last_seq: int, last_hash: str) -> None:
         self.session = session
         self.instance_id = instance_id
+        self.seq = last_seq
+        self.head = last_hash
         self._pending: list[tuple[str, str | None, dict[str, Any]]] = []
 
     def record(self, event_type: str, actor: str | None, **payload: Any) -> None:
         self._pending.append((event_type, actor, payload))
 
-    def flush(self) -> None:
+    def flush(self) -> tuple[int, str]:
         if not self._pending:
-            return
-        count = len(self._pending)
-        # Atomic increment: concurrent appenders to one instance serialize on its row.
-        last = self.session.execute(
-            update(Instance).where(Instance.id == self.instance_id)
-            .values(history_seq=Instance.history_seq + count)
-            .returning(Instance.history_seq)).scalar_one()
-        seq = last - count + 1
-        prev = GENESIS if seq == 1 else self.session.scalar(
-            select(HistoryEvent.hash).where(HistoryEvent.instance_id == self.instance_id,
-                                            HistoryEvent.seq == seq - 1))
-        if prev is None:
-            prev = GENESIS  # the previous row is missing; verify will report it
+            return self.seq, self.head
         now = utc_now_iso()
         rows = []
         for event_type, actor, payload in self._pending:
-            text = canonical_json(payload)
-            digest = event_hash(self.instance_id, seq, event_type, actor, now, payload, prev)
-            rows.append(HistoryEvent(instance_id=self.instance_id, seq=seq, event_type=event_type, actor=actor,
-                                     occurred_at=now, payload=text, prev_hash=prev, hash=digest))
-            prev, seq = digest, seq + 1
-        self.session.add_all(rows)
+            self.seq += 1
+            digest = event_hash(self.instance_id, self.seq, event_type, actor, now, payload, self.head)
+            rows.append({"instance_id": self.instance_id, "seq": self.seq, "event_type": event_type, "actor": actor,
+                         "occurred_at": now, "payload": canonical_json(payload), "prev_hash": self.head,
+                         "hash": digest})
+            self.head = digest
+        self.session.execute(insert(HistoryEvent), rows)
         self._pending.clear()
+        return self.seq, self.head
 
 
 @dataclass(frozen=True)
@@ -88,17 +86,17 @@ class ChainReport:
 
 def verify(session: Session, instance_id: int | None = None) -> Iterator[ChainReport]:
     """Recompute every chain (or one); yield one report per instance."""
-    heads = select(Instance.id, Instance.history_seq).order_by(Instance.id)
+    heads = select(Instance.id, Instance.history_seq, Instance.history_head).order_by(Instance.id)
     if instance_id is not None:
         heads = heads.where(Instance.id == instance_id)
-    head_of = dict(session.execute(heads).all())
+    head_of = {row.id: (row.history_seq, row.history_head) for row in session.execute(heads)}
     orphan_ids = session.scalars(select(HistoryEvent.instance_id).distinct()).all()
     ids = sorted(set(head_of) | ({i for i in orphan_ids if instance_id in (None, i)}))
     for iid in ids:
         yield _verify_one(session, iid, head_of.get(iid))
 
 
-def _verify_one(session: Session, instance_id: int, head: int | None) -> ChainReport:
+def _verify_one(session: Session, instance_id: int, head_row: tuple[int, str] | None) -> ChainReport:
     rows = session.execute(
         select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor, HistoryEvent.occurred_at,
                HistoryEvent.payload, HistoryEvent.prev_hash, HistoryEvent.hash)
@@ -123,12 +121,15 @@ def _verify_one(session: Session, instance_id: int, head: int | None) -> ChainRe
         if event_hash(instance_id, seq, event_type, actor, occurred_at, payload, prev_hash) != digest:
             return bad(seq, "content does not match its hash")
         prev, expected = digest, expected + 1
-    if head is None:
+    if head_row is None:
         return bad(1, "events exist for an instance that does not exist")
+    head, head_hash = head_row
     if expected - 1 < head:
         return bad(expected, f"event {expected} is missing (the instance recorded {head} events)")
     if expected - 1 > head:
         return bad(head + 1, f"event {head + 1} was inserted (the instance recorded only {head} events)")
+    if prev != head_hash:
+        return bad(head, "the last event is not the one the instance recorded")
     return ChainReport(instance_id, count, True)
 
 

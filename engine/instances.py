@@ -1,9 +1,10 @@
 """Instances: start a process, complete a step, show a case.
 
-Each operation is one unit of work: load the instance row and its version, apply the
-command, run to the next wait state, then write the state (``WHERE version = :v``), the
-task rows and the history events, and commit once. A lost race is a ``Conflict`` and
-nothing is written.
+Each operation is one unit of work: lock and load the instance row with its version, apply
+the command, run to the next wait state, write the task rows and history events, then write
+the state ``WHERE version = :v`` and commit once. A lost race is a ``Conflict`` and nothing
+is written. (The row lock is taken first on PostgreSQL so that the optimistic check rarely
+fails; SQLite writers are serialized by BEGIN IMMEDIATE.)
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import org
@@ -19,13 +20,26 @@ from .context import Context, LoadedDefinition
 from .deploy import latest_definition_id
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .forms import FormDefinition, Label
-from .history import Recorder
+from .history import GENESIS, Recorder
 from .models import HistoryEvent, HumanTask, Instance, TaskCandidate
 from .spiff import Workflow
-from .tasks import task_views
+from .tasks import LOAD_TASK, task_views
 from .views import HistoryEventView, InstanceView
 
 MAX_DATA_BYTES = 256 * 1024
+
+_LOCK_INSTANCE = (select(Instance.version, Instance.definition_id, Instance.state_json, Instance.history_seq,
+                         Instance.history_head)
+                  .where(Instance.id == bindparam("instance_id")).with_for_update())
+_COMPLETE_TASK = (update(HumanTask)
+                  .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
+                         HumanTask.state == "open", HumanTask.assignee == bindparam("user"))
+                  .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"),
+                          version=bindparam("v") + 1))
+_OPEN_ROWS = (select(HumanTask.id, HumanTask.spiff_task_id, HumanTask.version)
+              .where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.state == "open"))
+_CANCEL_TASK = (update(HumanTask).where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"))
+                .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
 
 
 def _now() -> datetime:
@@ -57,25 +71,28 @@ def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] 
         clean = _form(ctx, start_form).validate(data or {}) if start_form else {}
         workflow = ctx.runtime.start(definition.id, definition.spec_json, clean)
         now = _now()
-        instance = Instance(definition_id=definition.id, process_id=definition.process_id, version=1,
-                            history_seq=0, started_by=username, created_at=now, **_state_values(workflow, now))
-        session.add(instance)
-        session.flush()
-        recorder = Recorder(session, instance.id)
+        instance_id = session.execute(
+            insert(Instance).returning(Instance.id),
+            [dict(definition_id=definition.id, process_id=definition.process_id, version=1, history_seq=0,
+                  history_head=GENESIS, started_by=username, created_at=now, **_state_values(workflow, now))]
+        ).scalar_one()
+        recorder = Recorder(session, instance_id, 0, GENESIS)
         recorder.record("instance_started", username, process_id=definition.process_id,
                         version=definition.version, definition_id=definition.id, data=clean)
-        _sync_tasks(session, instance.id, definition, workflow, recorder, now)
+        _sync_tasks(session, instance_id, definition, workflow, recorder, now)
         if workflow.completed:
             recorder.record("instance_completed", username)
-        recorder.flush()
-        return instance.id
+        seq, head = recorder.flush()
+        session.execute(update(Instance).where(Instance.id == instance_id)
+                        .values(history_seq=seq, history_head=head))
+        return instance_id
 
 
 def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] | None = None) -> None:
     """Complete a claimed task with its form data and run the case to its next wait state."""
     with ctx.db.unit_of_work() as session:
         org.user_groups(session, username)
-        task = session.get(HumanTask, task_id)
+        task = session.execute(LOAD_TASK, {"task_id": task_id}).first()
         if task is None:
             raise NotFound(f"task {task_id} does not exist")
         if task.state != "open":
@@ -86,27 +103,21 @@ def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] 
             raise Forbidden(f"task {task_id} is claimed by {task.assignee}, not by {username}")
         clean = _form(ctx, task.form_key).validate(data or {})
         _check_size(clean)
-        row = session.execute(select(Instance.id, Instance.version, Instance.definition_id)
-                              .where(Instance.id == task.instance_id)).one()
-        definition = ctx.definition(session, row.definition_id)
-        state_json = session.scalar(select(Instance.state_json).where(Instance.id == row.id))
-        workflow = ctx.runtime.restore(definition.id, definition.spec_json, state_json or "")
+        inst = session.execute(_LOCK_INSTANCE, {"instance_id": task.instance_id}).one()
+        definition = ctx.definition(session, inst.definition_id)
+        workflow = ctx.runtime.restore(definition.id, definition.spec_json, inst.state_json)
         workflow.complete(task.spiff_task_id, clean)
         now = _now()
-        recorder = Recorder(session, row.id)
-        _write_state(session, row.id, row.version, workflow, now)  # locks the instance row first
-        done = session.execute(
-            update(HumanTask)
-            .where(HumanTask.id == task.id, HumanTask.version == task.version, HumanTask.state == "open",
-                   HumanTask.assignee == username)
-            .values(state="completed", completed_at=now, completed_by=username, version=task.version + 1))
+        done = session.execute(_COMPLETE_TASK, {"task_id": task.id, "v": task.version, "user": username, "now": now})
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} was changed by someone else; reload it")
+        recorder = Recorder(session, task.instance_id, inst.history_seq, inst.history_head)
         recorder.record("task_completed", username, task_id=task.id, element_id=task.element_id, data=clean)
-        _sync_tasks(session, row.id, definition, workflow, recorder, now)
+        _sync_tasks(session, task.instance_id, definition, workflow, recorder, now)
         if workflow.completed:
             recorder.record("instance_completed", username)
-        recorder.flush()
+        seq, head = recorder.flush()
+        _write_state(session, task.instance_id, inst.version, workflow, now, history_seq=seq, history_head=head)
 
 
 def _check_size(data: Mapping[str, Any]) -> None:
@@ -122,10 +133,11 @@ def _state_values(workflow: Workflow, now: datetime) -> dict[str, Any]:
             "completed_at": now if completed else None}
 
 
-def _write_state(session: Session, instance_id: int, version: int, workflow: Workflow, now: datetime) -> None:
+def _write_state(session: Session, instance_id: int, version: int, workflow: Workflow, now: datetime,
+                 **extra: Any) -> None:
     """Store the new state with the optimistic version check."""
     result = session.execute(update(Instance).where(Instance.id == instance_id, Instance.version == version)
-                             .values(version=version + 1, **_state_values(workflow, now)))
+                             .values(version=version + 1, **_state_values(workflow, now), **extra))
     if result.rowcount != 1:
         raise Conflict(f"instance {instance_id} was changed by someone else at the same time; reload and retry")
 
@@ -133,32 +145,37 @@ def _write_state(session: Session, instance_id: int, version: int, workflow: Wor
 def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition, workflow: Workflow,
                 recorder: Recorder, now: datetime) -> None:
     """Make the open task rows match the workflow's ready human tasks."""
-    open_rows = {spiff_id: (task_id, version) for task_id, spiff_id, version in session.execute(
-        select(HumanTask.id, HumanTask.spiff_task_id, HumanTask.version)
-        .where(HumanTask.instance_id == instance_id, HumanTask.state == "open"))}
+    open_rows = {r.spiff_task_id: r for r in session.execute(_OPEN_ROWS, {"instance_id": instance_id})}
     ready = workflow.ready_tasks()
     ready_ids = {t.spiff_id for t in ready}
-    for spiff_id, (task_id, version) in open_rows.items():
+    for spiff_id, row in open_rows.items():
         if spiff_id not in ready_ids:
-            result = session.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.version == version)
-                                     .values(state="cancelled", completed_at=now, version=version + 1))
+            result = session.execute(_CANCEL_TASK, {"task_id": row.id, "v": row.version, "now": now})
             if result.rowcount != 1:
-                raise Conflict(f"task {task_id} was changed by someone else; reload and retry")
-            recorder.record("task_cancelled", None, task_id=task_id)
+                raise Conflict(f"task {row.id} was changed by someone else; reload and retry")
+            recorder.record("task_cancelled", None, task_id=row.id)
+    new_rows = []
     for ready_task in ready:
         if ready_task.spiff_id in open_rows:
             continue
         step = definition.model.steps.get(ready_task.element_id)
-        row = HumanTask(instance_id=instance_id, spiff_task_id=ready_task.spiff_id,
-                        element_id=ready_task.element_id, name=step.name if step else ready_task.name,
-                        lane=step.lane if step else None, form_key=step.form_key if step else None,
-                        assignee=None, state="open", version=1, created_at=now)
-        session.add(row)
-        session.flush()
         groups = step.candidate_groups if step else ()
-        session.add_all(TaskCandidate(task_id=row.id, group_id=g) for g in groups)
-        recorder.record("task_created", None, task_id=row.id, element_id=row.element_id, name=row.name,
-                        candidate_groups=list(groups))
+        new_rows.append(dict(instance_id=instance_id, process_id=definition.process_id,
+                             spiff_task_id=ready_task.spiff_id, element_id=ready_task.element_id,
+                             name=step.name if step else ready_task.name, lane=step.lane if step else None,
+                             form_key=step.form_key if step else None, candidate_groups=" ".join(groups),
+                             assignee=None, state="open", version=1, created_at=now))
+    if not new_rows:
+        return
+    ids = session.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
+                          new_rows).scalars().all()
+    candidates = [{"task_id": task_id, "group_id": g}
+                  for task_id, row in zip(ids, new_rows) for g in row["candidate_groups"].split()]
+    if candidates:
+        session.execute(insert(TaskCandidate), candidates)
+    for task_id, row in zip(ids, new_rows):
+        recorder.record("task_created", None, task_id=task_id, element_id=row["element_id"], name=row["name"],
+                        candidate_groups=row["candidate_groups"].split())
 
 
 def show(ctx: Context, instance_id: int) -> InstanceView:

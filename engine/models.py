@@ -72,7 +72,9 @@ class Instance(Base):
     # Case data snapshot for readers, so that reading never deserializes the workflow.
     data_json: Mapped[str] = mapped_column(Text, default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Head of the history chain: number of events and hash of the last one (see engine.history).
     history_seq: Mapped[int] = mapped_column(Integer, default=0)
+    history_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
     started_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -89,11 +91,14 @@ class HumanTask(Base):
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(500), default="")
     lane: Mapped[str | None] = mapped_column(String(200), nullable=True)
     form_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Space-separated copy of the task_candidates rows, for reading without a join.
+    candidate_groups: Mapped[str] = mapped_column(String(1000), default="")
     assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
     state: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from .errors import ConfigurationError, NotFound
@@ -124,12 +124,17 @@ def sync_organisation(session: Session, org: Organisation) -> None:
     session.execute(update(User).where(User.username.not_in(listed)).values(active=False))
 
 
+_USER_GROUPS = (select(User.active, Membership.group_id)
+                .outerjoin(Membership, Membership.username == User.username)
+                .where(User.username == bindparam("username")))
+
+
 def user_groups(session: Session, username: str) -> set[str]:
     """The groups of an active user; NotFound for an unknown or inactive user."""
-    active = session.scalar(select(User.active).where(User.username == username))
-    if not active:
+    rows = session.execute(_USER_GROUPS, {"username": username}).all()
+    if not rows or not rows[0].active:
         raise NotFound(f"user {username!r} does not exist or is not active")
-    return set(session.scalars(select(Membership.group_id).where(Membership.username == username)))
+    return {r.group_id for r in rows if r.group_id is not None}
 
 
 def list_users(session: Session) -> list[UserView]:

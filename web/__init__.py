@@ -1,0 +1,38 @@
+"""Krabuan's web application (Flask). Thin: each view parses input, calls one engine method
+and renders or jsonifies the result. The worklist and forms UI arrive with the web issue;
+this module already owns the app factory and the one mapping of engine errors to HTTP.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+
+from engine.app import Krabuan
+from engine.errors import EngineError
+from engine.settings import Settings
+
+
+def create_app(settings: Settings | None = None, engine: Krabuan | None = None) -> Flask:
+    app = Flask(__name__)
+    krabuan = engine or Krabuan(settings or Settings.from_env())
+    app.extensions["krabuan"] = krabuan
+
+    @app.errorhandler(EngineError)
+    def _engine_error(exc: EngineError) -> Any:
+        return jsonify(exc.to_dict()), exc.http_status
+
+    @app.get("/api/health")
+    def health() -> Any:
+        return jsonify({"status": "ok", "processes": len({v.process_id for v in krabuan.processes()})})
+
+    @app.get("/api/processes")
+    def processes() -> Any:
+        return jsonify([{"process_id": v.process_id, "version": v.version, "name": v.name, "sha256": v.sha256}
+                        for v in krabuan.processes()])
+
+    @app.get("/api/instances/<int:instance_id>")
+    def instance(instance_id: int) -> Any:
+        return jsonify(krabuan.instance(instance_id).to_json())
+
+    return app

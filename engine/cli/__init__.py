@@ -77,4 +77,4 @@ def main() -> None:
     """
 
 
-from . import commands  # noqa: E402,F401  (registers the commands)
+from . import commands, demo  # noqa: E402,F401  (registers the commands)
