@@ -70,7 +70,7 @@ class Recorder:
                          "occurred_at": now, "payload": canonical_json(payload), "prev_hash": self.head,
                          "hash": digest})
             self.head = digest
-        self.session.execute(insert(HistoryEvent), rows)
+        self.session.execute(insert(HistoryEvent.__table__), rows)
         self._pending.clear()
         return self.seq, self.head
 

@@ -27,18 +27,19 @@ from .tasks import LOAD_TASK, task_views
 from .views import HistoryEventView, InstanceView
 
 MAX_DATA_BYTES = 256 * 1024
+_I, _T, _C = Instance.__table__, HumanTask.__table__, TaskCandidate.__table__
 
-_LOCK_INSTANCE = (select(Instance.version, Instance.definition_id, Instance.state_json, Instance.history_seq,
-                         Instance.history_head)
-                  .where(Instance.id == bindparam("instance_id")).with_for_update())
-_COMPLETE_TASK = (update(HumanTask)
-                  .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
-                         HumanTask.state == "open", HumanTask.assignee == bindparam("user"))
+_LOCK_INSTANCE = (select(_I.c.version, _I.c.definition_id, _I.c.state_json, _I.c.history_seq,
+                         _I.c.history_head)
+                  .where(_I.c.id == bindparam("instance_id")).with_for_update())
+_COMPLETE_TASK = (update(_T)
+                  .where(_T.c.id == bindparam("task_id"), _T.c.version == bindparam("v"),
+                         _T.c.state == "open", _T.c.assignee == bindparam("user"))
                   .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"),
                           version=bindparam("v") + 1))
-_OPEN_ROWS = (select(HumanTask.id, HumanTask.spiff_task_id, HumanTask.version)
-              .where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.state == "open"))
-_CANCEL_TASK = (update(HumanTask).where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"))
+_OPEN_ROWS = (select(_T.c.id, _T.c.spiff_task_id, _T.c.version)
+              .where(_T.c.instance_id == bindparam("instance_id"), _T.c.state == "open"))
+_CANCEL_TASK = (update(_T).where(_T.c.id == bindparam("task_id"), _T.c.version == bindparam("v"))
                 .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
 
 
@@ -72,7 +73,7 @@ def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] 
         workflow = ctx.runtime.start(definition.id, definition.spec_json, clean)
         now = _now()
         instance_id = session.execute(
-            insert(Instance).returning(Instance.id),
+            insert(_I).returning(_I.c.id),
             [dict(definition_id=definition.id, process_id=definition.process_id, version=1, history_seq=0,
                   history_head=GENESIS, started_by=username, created_at=now, **_state_values(workflow, now))]
         ).scalar_one()
@@ -83,7 +84,7 @@ def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] 
         if workflow.completed:
             recorder.record("instance_completed", username)
         seq, head = recorder.flush()
-        session.execute(update(Instance).where(Instance.id == instance_id)
+        session.execute(update(_I).where(_I.c.id == instance_id)
                         .values(history_seq=seq, history_head=head))
         return instance_id
 
@@ -136,7 +137,7 @@ def _state_values(workflow: Workflow, now: datetime) -> dict[str, Any]:
 def _write_state(session: Session, instance_id: int, version: int, workflow: Workflow, now: datetime,
                  **extra: Any) -> None:
     """Store the new state with the optimistic version check."""
-    result = session.execute(update(Instance).where(Instance.id == instance_id, Instance.version == version)
+    result = session.execute(update(_I).where(_I.c.id == instance_id, _I.c.version == version)
                              .values(version=version + 1, **_state_values(workflow, now), **extra))
     if result.rowcount != 1:
         raise Conflict(f"instance {instance_id} was changed by someone else at the same time; reload and retry")
@@ -167,12 +168,12 @@ def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition
                              assignee=None, state="open", version=1, created_at=now))
     if not new_rows:
         return
-    ids = session.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
+    ids = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True),
                           new_rows).scalars().all()
     candidates = [{"task_id": task_id, "group_id": g}
                   for task_id, row in zip(ids, new_rows) for g in row["candidate_groups"].split()]
     if candidates:
-        session.execute(insert(TaskCandidate), candidates)
+        session.execute(insert(_C), candidates)
     for task_id, row in zip(ids, new_rows):
         recorder.record("task_created", None, task_id=task_id, element_id=row["element_id"], name=row["name"],
                         candidate_groups=row["candidate_groups"].split())

@@ -124,9 +124,9 @@ def sync_organisation(session: Session, org: Organisation) -> None:
     session.execute(update(User).where(User.username.not_in(listed)).values(active=False))
 
 
-_USER_GROUPS = (select(User.active, Membership.group_id)
-                .outerjoin(Membership, Membership.username == User.username)
-                .where(User.username == bindparam("username")))
+_U, _M = User.__table__, Membership.__table__
+_USER_GROUPS = (select(_U.c.active, _M.c.group_id).select_from(_U.outerjoin(_M, _M.c.username == _U.c.username))
+                .where(_U.c.username == bindparam("username")))
 
 
 def user_groups(session: Session, username: str) -> set[str]:

@@ -18,17 +18,15 @@ from .history import Recorder
 from .models import HumanTask, Instance, TaskCandidate
 from .views import TaskView
 
-LOAD_TASK = (select(HumanTask.id, HumanTask.instance_id, HumanTask.spiff_task_id, HumanTask.element_id,
-                    HumanTask.state, HumanTask.assignee, HumanTask.version, HumanTask.form_key,
-                    HumanTask.candidate_groups)
-             .where(HumanTask.id == bindparam("task_id")))
-_LOCK_HEAD = (select(Instance.history_seq, Instance.history_head)
-              .where(Instance.id == bindparam("instance_id")).with_for_update())
-_SET_HEAD = (update(Instance).where(Instance.id == bindparam("instance_id"))
+_I, _T = Instance.__table__, HumanTask.__table__
+LOAD_TASK = select(_T).where(_T.c.id == bindparam("task_id"))
+_LOCK_HEAD = (select(_I.c.history_seq, _I.c.history_head)
+              .where(_I.c.id == bindparam("instance_id")).with_for_update())
+_SET_HEAD = (update(_I).where(_I.c.id == bindparam("instance_id"))
              .values(history_seq=bindparam("seq"), history_head=bindparam("head")))
-_ASSIGN = (update(HumanTask)
-           .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
-                  HumanTask.state == "open", HumanTask.assignee.is_not_distinct_from(bindparam("expected")))
+_ASSIGN = (update(_T)
+           .where(_T.c.id == bindparam("task_id"), _T.c.version == bindparam("v"),
+                  _T.c.state == "open", _T.c.assignee.is_not_distinct_from(bindparam("expected")))
            .values(assignee=bindparam("assignee"), version=bindparam("v") + 1))
 
 
@@ -58,8 +56,9 @@ def worklist(ctx: Context, username: str) -> list[TaskView]:
 
 def open_tasks(ctx: Context, instance_id: int) -> list[TaskView]:
     with ctx.db.unit_of_work(write=False) as session:
-        return task_views(session, select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                                           HumanTask.state == "open").order_by(HumanTask.id))
+        rows = session.execute(select(_T).where(_T.c.instance_id == instance_id, _T.c.state == "open")
+                               .order_by(_T.c.id))
+        return [to_view(r) for r in rows]
 
 
 def get_task(ctx: Context, task_id: int) -> TaskView:
@@ -73,7 +72,7 @@ def get_task(ctx: Context, task_id: int) -> TaskView:
 def _reassign(ctx: Context, task_id: int, username: str, claiming: bool) -> TaskView:
     with ctx.db.unit_of_work() as session:
         groups = org.user_groups(session, username)
-        task = session.get(HumanTask, task_id)
+        task = session.execute(LOAD_TASK, {"task_id": task_id}).first()
         if task is None:
             raise NotFound(f"task {task_id} does not exist")
         # The instance row lock comes first, in the same order as complete(): no deadlock.
