@@ -136,3 +136,10 @@ def test_console_script_is_installed_and_runs(tmp_path):
     out = subprocess.run([str(exe), "claim", "1", "--as", "ghost"], env=env, capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 3 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr
+
+
+def test_demo_takes_a_letter_through_send_letter(cli):
+    out = cli("demo").stdout
+    assert "internal_units1" in out and "revise_letter" in out
+    assert "is completed; letter number สธ 0710.05/101" in out
+    assert "hash chain verifies" in out

@@ -123,9 +123,7 @@ def test_missing_path_is_a_clear_error(k, tmp_path):
 
 
 def test_spiffworkflow_corpus_models_deploy_or_are_refused_clearly(k):
-    corpus = DATA.parents[2] / "shared" / "bpmn-corpus" / "spiffworkflow-tests"
-    if not corpus.exists():
-        corpus = DATA.parents[1].parent / "shared" / "bpmn-corpus" / "spiffworkflow-tests"
+    corpus = DATA.parents[2] / "shared" / "bpmn-corpus" / "spiffworkflow-tests"  # ../shared beside the repo
     files = sorted(corpus.rglob("*.bpmn"))
     assert files, "the external corpus is expected at ../shared/bpmn-corpus"
     outcomes = {}
