@@ -93,10 +93,31 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return make_settings(tmp_path, database_url)
 
 
+def check_roundtrips(engine: Krabuan) -> Krabuan:
+    """After every successful start and complete, the stored state must restore and serialize
+    back to the same state (SpiffWorkflow's own save_restore discipline)."""
+    from helpers import assert_roundtrip
+
+    start, complete = engine.start, engine.complete
+
+    def checked_start(*args, **kwargs):  # type: ignore[no-untyped-def]
+        instance_id = start(*args, **kwargs)
+        assert_roundtrip(engine, instance_id)
+        return instance_id
+
+    def checked_complete(task_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        complete(task_id, *args, **kwargs)
+        assert_roundtrip(engine, engine.task(task_id).instance_id)
+
+    engine.start, engine.complete = checked_start, checked_complete  # type: ignore[method-assign]
+    return engine
+
+
 @pytest.fixture
 def k(settings: Settings) -> Iterator[Krabuan]:
-    """An engine with the schema, the small test organisation and the SOP-shaped process."""
-    engine = Krabuan(settings)
+    """An engine with the schema, the small test organisation and the SOP-shaped process;
+    every instance is round-tripped through its stored state after every step."""
+    engine = check_roundtrips(Krabuan(settings))
     engine.init()
     engine.deploy([SOP_BENCH])
     yield engine

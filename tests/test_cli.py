@@ -14,11 +14,25 @@ from click.testing import CliRunner
 from engine.cli import main
 from engine.settings import PROJECT_ROOT
 
+_CHECKED: set[int] = set()
+
+
+def _checked(engine):
+    from conftest import check_roundtrips
+    if id(engine) not in _CHECKED:
+        _CHECKED.add(id(engine))
+        check_roundtrips(engine)
+    return engine
+
+
 TASK_KEYS = {"id", "instance_id", "element_id", "name", "candidate_groups", "assignee", "form_key"}
 
 
 @pytest.fixture
-def cli(project_settings):
+def cli(project_settings, monkeypatch):
+    from engine import cli as cli_module
+    real_get_engine = cli_module.get_engine
+    monkeypatch.setattr(cli_module, "get_engine", lambda ctx: _checked(real_get_engine(ctx)))
     env = {"KRABUAN_DATA_DIR": str(project_settings.data_dir),
            "KRABUAN_DATABASE_URL": project_settings.database_url}
     runner = CliRunner()
@@ -143,3 +157,25 @@ def test_demo_takes_a_letter_through_send_letter(cli):
     assert "internal_units1" in out and "revise_letter" in out
     assert "is completed; letter number สธ 0710.05/101" in out
     assert "hash chain verifies" in out
+
+
+def test_audit_verify_reports_the_first_bad_event(cli, project_settings):
+    instance_id = cli.json("start", "receive-letter", "--as", "clerk1")["instance_id"]
+    task = _the_task(cli, "clerk1", "distribute_copies")
+    cli("claim", task["id"], "--as", "clerk1")
+    from sqlalchemy import create_engine, text
+    url = project_settings.effective_database_url
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        if url.startswith("sqlite"):
+            conn.execute(text("DROP TRIGGER history_events_no_update"))
+        else:
+            conn.execute(text("ALTER TABLE history_events DISABLE TRIGGER USER"))
+        conn.execute(text("UPDATE history_events SET actor = 'mallory' WHERE instance_id = :i AND seq = 3"),
+                     {"i": instance_id})
+    engine.dispose()
+    result = cli("audit", "verify", ok=False)
+    assert result.exit_code == 10
+    assert f"instance {instance_id}: first bad seq 3" in result.stdout
+    report = json.loads(cli("audit", "verify", "--instance", instance_id, "--json", ok=False).stdout)
+    assert report["ok"] is False and report["failures"][0]["first_bad_seq"] == 3
