@@ -179,3 +179,10 @@ def test_audit_verify_reports_the_first_bad_event(cli, project_settings):
     assert f"instance {instance_id}: first bad seq 3" in result.stdout
     report = json.loads(cli("audit", "verify", "--instance", instance_id, "--json", ok=False).stdout)
     assert report["ok"] is False and report["failures"][0]["first_bad_seq"] == 3
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["init"], env={"KRABUAN_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x",
+                                                     "KRABUAN_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: database: ") and result.stderr.count("\n") == 1

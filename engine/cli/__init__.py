@@ -12,7 +12,9 @@ from typing import Any, Callable
 import click
 
 from ..app import Krabuan
-from ..errors import EngineError, InvalidInput
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import ConfigurationError, EngineError, InvalidInput
 from ..settings import Settings
 
 
@@ -23,6 +25,10 @@ class KrabuanGroup(click.Group):
         except EngineError as exc:
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(exc.exit_code)
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            click.echo(f"error: database: {detail}", err=True)
+            sys.exit(ConfigurationError.exit_code)
 
 
 def get_engine(ctx: click.Context) -> Krabuan:

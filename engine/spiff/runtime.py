@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from threading import Lock
 from typing import Any
 from uuid import UUID
@@ -141,11 +140,6 @@ class Workflow:
         with _process_errors():
             self._wf.do_engine_steps()
 
-    def refresh_timers(self) -> None:
-        with _process_errors():
-            self._wf.refresh_timers()
-            self._wf.do_engine_steps()
-
     def ready_tasks(self) -> list[ReadyTask]:
         tasks = self._wf.get_tasks(state=TaskState.READY, manual=True)
         return [ReadyTask(spiff_id=str(t.id), element_id=t.task_spec.bpmn_id or t.task_spec.name,
@@ -177,17 +171,6 @@ class Workflow:
         for task in sorted(waiting, key=lambda t: t.last_state_change or 0):
             merged.update(task.data)
         return merged
-
-    def waiting_timers(self) -> list[tuple[str, datetime]]:
-        """(element id, due time in UTC) of every armed timer."""
-        result = []
-        for event in self._wf.waiting_events():
-            value = getattr(event, "value", None)
-            if getattr(event, "event_type", "") in ("TimerEventDefinition", "DurationTimerEventDefinition",
-                                                    "TimeDateEventDefinition", "CycleTimerEventDefinition") and value:
-                due = datetime.fromisoformat(str(value))
-                result.append((event.name or "", due.astimezone(timezone.utc)))
-        return result
 
     def to_json(self) -> str:
         return self._runtime.serializer.state_to_json(self._wf)
