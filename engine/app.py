@@ -9,7 +9,9 @@ from typing import Any, Iterator, Mapping
 
 from . import deploy, history, instances, org, schema, tasks
 from .context import Context
+from .definitions import ProcessModel
 from .forms import FormDefinition
+from .metadata import ControlPoint
 from .errors import NotFound
 from .settings import Settings
 from .views import DeployResult, InstanceView, ProcessVersionView, TaskView, UserView
@@ -30,13 +32,42 @@ class Krabuan:
             org.sync_organisation(session, organisation)
         return len(organisation.users)
 
-    def init(self) -> list[DeployResult]:
-        """Create/upgrade the schema, load the organisation, deploy processes/bpmn."""
+    def init(self) -> tuple[list[DeployResult], dict[str, list[str]]]:
+        """Create/upgrade the schema, load the organisation, deploy what passes the check in
+        processes/bpmn. Returns what was deployed and the problems of the files left out."""
         self.upgrade_schema()
         self.load_organisation()
-        if self.settings.bpmn_dir.exists() and any(self.settings.bpmn_dir.iterdir()):
-            return self.deploy([self.settings.bpmn_dir])
-        return []
+        if not (self.settings.bpmn_dir.exists() and any(self.settings.bpmn_dir.iterdir())):
+            return [], {}
+        report = self.check([self.settings.bpmn_dir])
+        passing = [Path(f) for f, problems in report.items() if not problems]
+        failing = {f: problems for f, problems in report.items() if problems}
+        return (self.deploy(passing) if passing else []), failing
+
+    def check(self, paths: list[Path]) -> dict[str, list[str]]:
+        return deploy.check_paths(self.ctx, paths)
+
+    def process_model(self, process_id: str, version: int | None = None) -> tuple[ProcessVersionView, ProcessModel]:
+        """A deployed version (the latest by default) with its steps and their metadata."""
+        versions = [v for v in self.processes(process_id) if version is None or v.version == version]
+        if not versions:
+            raise NotFound(f"process {process_id!r}{f' version {version}' if version else ''} is not deployed")
+        chosen = versions[-1]
+        with self.ctx.db.unit_of_work(write=False) as session:
+            return chosen, self.ctx.definition(session, chosen.definition_id).model
+
+    def form_controls(self, key: str) -> list[ControlPoint]:
+        """The control points of the step(s) of the latest deployed versions that use this form."""
+        latest: dict[str, ProcessVersionView] = {}
+        for v in self.processes():
+            latest[v.process_id] = v
+        found: list[ControlPoint] = []
+        with self.ctx.db.unit_of_work(write=False) as session:
+            for v in latest.values():
+                for step in self.ctx.definition(session, v.definition_id).model.steps.values():
+                    if step.form_key == key:
+                        found += [c for c in step.meta.controls if c not in found]
+        return found
 
     # -- models --
     def deploy(self, paths: list[Path]) -> list[DeployResult]:
@@ -82,8 +113,9 @@ class Krabuan:
     def unclaim(self, task_id: int, username: str) -> TaskView:
         return tasks.unclaim(self.ctx, task_id, username)
 
-    def complete(self, task_id: int, username: str, data: Mapping[str, Any] | None = None) -> None:
-        instances.complete(self.ctx, task_id, username, data)
+    def complete(self, task_id: int, username: str, data: Mapping[str, Any] | None = None,
+                 confirmed: list[str] | tuple[str, ...] = ()) -> None:
+        instances.complete(self.ctx, task_id, username, data, confirmed)
 
     # -- audit --
     def verify_history(self, instance_id: int | None = None) -> Iterator[history.ChainReport]:

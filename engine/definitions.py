@@ -15,6 +15,7 @@ from lxml import etree
 
 from .errors import DeployError, ExpressionError
 from .expressions import compile_expression
+from .metadata import StepMetadata, read_step_metadata
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KRABUAN_NS = "urn:krabuan:bpmn:1"
@@ -30,7 +31,6 @@ FLOW_NODE_TAGS = (
     "scriptTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
 )
-_STEP_ATTRIBUTES = {"form"}
 # Elements whose text SpiffWorkflow evaluates as an expression.
 EXPRESSION_TAGS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "loopCardinality",
                    "completionCondition", "condition")
@@ -46,8 +46,18 @@ class StepModel:
     kind: str
     lane: str | None = None
     candidate_groups: tuple[str, ...] = ()
-    form_key: str | None = None
     documentation: str = ""
+    meta: StepMetadata = field(default_factory=StepMetadata)
+    multi_instance: bool = False
+
+    @property
+    def form_key(self) -> str | None:
+        return self.meta.form_key
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "StepModel":
+        return cls(**{**raw, "candidate_groups": tuple(raw["candidate_groups"]),
+                      "meta": StepMetadata.from_dict(raw["meta"])})
 
 
 @dataclass(frozen=True)
@@ -59,13 +69,12 @@ class ProcessModel:
     start_form: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return json.dumps(asdict(self), ensure_ascii=False)  # keeps the steps in document order
 
     @classmethod
     def from_json(cls, text: str) -> "ProcessModel":
         raw: dict[str, Any] = json.loads(text)
-        steps = {k: StepModel(**{**v, "candidate_groups": tuple(v["candidate_groups"])})
-                 for k, v in raw["steps"].items()}
+        steps = {k: StepModel.from_dict(v) for k, v in raw["steps"].items()}
         lanes = {k: tuple(v) for k, v in raw["lanes"].items()}
         return cls(process_id=raw["process_id"], name=raw["name"], lanes=lanes, steps=steps,
                    start_form=raw.get("start_form"))
@@ -157,7 +166,7 @@ def read_process_model(process: etree._Element, source: str) -> ProcessModel:
             continue
         element_id = el.get("id") or ""
         lane_id = lane_of.get(element_id)
-        attrs = _step_attributes(el, source)
+        meta = read_step_metadata(el, source)
         doc = el.find("bpmn:documentation", NS)
         steps[element_id] = StepModel(
             element_id=element_id,
@@ -165,12 +174,13 @@ def read_process_model(process: etree._Element, source: str) -> ProcessModel:
             kind=_local(el.tag),
             lane=lane_id,
             candidate_groups=lanes.get(lane_id, ()) if lane_id else (),
-            form_key=attrs.get("form"),
             documentation=(doc.text or "").strip() if doc is not None else "",
+            meta=meta,
+            multi_instance=el.find("bpmn:multiInstanceLoopCharacteristics", NS) is not None,
         )
     start_form = None
     for start in process.iterfind("bpmn:startEvent", NS):
-        start_form = _step_attributes(start, source).get("form") or start_form
+        start_form = read_step_metadata(start, source).form_key or start_form
     return ProcessModel(process_id=process_id, name=(process.get("name") or process_id).strip(),
                         lanes=lanes, steps=steps, start_form=start_form)
 
@@ -180,29 +190,6 @@ def _krabuan_children(el: etree._Element) -> list[etree._Element]:
     if ext is None:
         return []
     return [child for child in ext if _ns(child.tag) == KRABUAN_NS]
-
-
-def _step_attributes(el: etree._Element, source: str) -> dict[str, str]:
-    element_id = el.get("id")
-    found: dict[str, str] = {}
-    for child in _krabuan_children(el):
-        if _local(child.tag) != "step":
-            raise DeployError(f"unknown Krabuan extension element krabuan:{_local(child.tag)}",
-                              file=source, element=element_id)
-        unknown = set(child.attrib) - _STEP_ATTRIBUTES
-        if unknown:
-            raise DeployError(f"unknown attribute(s) on krabuan:step: {', '.join(sorted(unknown))}",
-                              file=source, element=element_id)
-        for sub in child:
-            if isinstance(sub.tag, str):
-                raise DeployError(f"unknown element inside krabuan:step: {_local(sub.tag)}",
-                                  file=source, element=element_id)
-        for name, value in child.attrib.items():
-            value = value.strip()
-            if not value:
-                raise DeployError(f"krabuan:step {name} is empty", file=source, element=element_id)
-            found[name] = value
-    return found
 
 
 def _lane_groups(lane: etree._Element, source: str) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .context import Context
 from .definitions import NS, ProcessModel, lint_document, read_process_model
 from .errors import DeployError
+from .lint import check_process
 from .models import ProcessDefinition
 from .views import DeployResult, ProcessVersionView
 from .xmlguard import parse_model_bytes
@@ -126,6 +127,27 @@ def deploy_paths(ctx: Context, paths: list[Path]) -> list[DeployResult]:
 def deploy_bytes(ctx: Context, data: bytes, source: str) -> list[DeployResult]:
     """Deploy one model given as bytes (e.g. an upload)."""
     return deploy_documents(ctx, [_parse(data, source, ctx.settings.max_bpmn_bytes)])
+
+
+def check_paths(ctx: Context, paths: list[Path]) -> dict[str, list[str]]:
+    """Lint every model file on its own; {file: [problems]} (an empty list means it passes)."""
+    report: dict[str, list[str]] = {}
+    for path in expand_paths(paths):
+        source = str(path)
+        try:
+            [doc] = read_documents([path], ctx.settings.max_bpmn_bytes)
+            problems: list[str] = []
+            if not doc.is_dmn:
+                for process in doc.root.iterfind("bpmn:process", NS):
+                    model = read_process_model(process, source)
+                    _check_forms(ctx, model, source)
+                    problems += [f"element {f.element}: {f.message}"
+                                 for f in check_process(process, model, ctx.forms, source)]
+                ctx.runtime.compile([(doc.root, source)])
+            report[source] = problems
+        except DeployError as exc:
+            report[source] = [exc.message]
+    return report
 
 
 def list_versions(ctx: Context, process_id: str | None = None) -> list[ProcessVersionView]:

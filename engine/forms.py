@@ -10,7 +10,7 @@ forms)::
         fields:
           - name: subject
             type: text            # text textarea integer money date datetime select
-            required: true        #   multiselect checkbox
+            required: true        #   multiselect checkbox user users (group: ...) file
             label: {th: เรื่อง, en: Subject}
             max_length: 300       # text/textarea; min/max for integer and money
           - name: delivery
@@ -29,19 +29,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
 from .errors import ConfigurationError, InvalidInput
 
-FIELD_TYPES = ("text", "textarea", "integer", "money", "date", "datetime", "select", "multiselect", "checkbox")
+FIELD_TYPES = ("text", "textarea", "integer", "money", "date", "datetime", "select", "multiselect", "checkbox",
+               "user", "users", "file")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}$")
-_FIELD_KEYS = {"name", "type", "required", "label", "help", "options", "min", "max", "max_length", "pattern"}
+_FIELD_KEYS = {"name", "type", "required", "label", "help", "options", "min", "max", "max_length", "pattern",
+               "group"}
 _FORM_KEYS = {"key", "title", "fields"}
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("999999999999.99")
+MembersOf = Callable[[str], set[str]]
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,12 @@ class FieldDefinition:
     max: Decimal | None = None
     max_length: int | None = None
     pattern: str | None = None
+    group: str | None = None
 
-    def clean(self, value: Any) -> Any:
+    def clean(self, value: Any, members_of: MembersOf | None = None) -> Any:
         """Convert one submitted value to its stored form, or raise InvalidInput."""
+        if self.type in ("user", "users"):
+            return _clean_users(self, value, members_of)
         return _CLEANERS[self.type](self, value)
 
 
@@ -84,7 +90,7 @@ class FormDefinition:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def validate(self, data: Mapping[str, Any], members_of: MembersOf | None = None) -> dict[str, Any]:
         """Return the cleaned submission, or raise InvalidInput naming the offending field."""
         if not isinstance(data, Mapping):
             raise InvalidInput("form data must be a JSON object of field names to values", form=self.key)
@@ -104,7 +110,7 @@ class FormDefinition:
                 continue
             if f.required and f.type in ("text", "textarea") and isinstance(value, str) and not value.strip():
                 raise InvalidInput(f"field {f.name} ({f.label.en}) is required", form=self.key, field=f.name)
-            cleaned[f.name] = f.clean(value)
+            cleaned[f.name] = f.clean(value, members_of)
         return cleaned
 
 
@@ -207,10 +213,31 @@ def _clean_checkbox(f: FieldDefinition, value: Any) -> bool:
     raise _bad(f, "expected true or false")
 
 
+def _clean_users(f: FieldDefinition, value: Any, members_of: MembersOf | None) -> Any:
+    people = [value] if f.type == "user" else value
+    if not isinstance(people, list) or not all(isinstance(p, str) and p for p in people):
+        raise _bad(f, "expected a username" if f.type == "user" else "expected a list of usernames")
+    if f.type == "users" and not people and f.required:
+        raise _bad(f, "choose at least one person")
+    if len(set(people)) != len(people):
+        raise _bad(f, "a person is listed twice")
+    members = members_of(f.group or "") if members_of is not None else set()
+    outsiders = [p for p in people if p not in members]
+    if outsiders:
+        raise _bad(f, f"not member(s) of group {f.group}: {', '.join(outsiders)}")
+    return value
+
+
+def _clean_file(f: FieldDefinition, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 500 or "\n" in value:
+        raise _bad(f, "expected a file reference (one line, at most 500 characters)")
+    return value.strip()
+
+
 _CLEANERS = {
     "text": _clean_text, "textarea": _clean_text, "integer": _clean_integer, "money": _clean_money,
     "date": _clean_date, "datetime": _clean_datetime, "select": _clean_select,
-    "multiselect": _clean_multiselect, "checkbox": _clean_checkbox,
+    "multiselect": _clean_multiselect, "checkbox": _clean_checkbox, "file": _clean_file,
 }
 
 
@@ -335,7 +362,13 @@ def _parse_field(raw: Any, where: str) -> FieldDefinition:
         except (re.error, TypeError):
             raise ConfigurationError(f"{where}: pattern is not a valid regular expression") from None
     help_label = _label(raw["help"], f"{where}: help") if raw.get("help") is not None else None
+    group = raw.get("group")
+    if ftype in ("user", "users"):
+        if not isinstance(group, str) or not group:
+            raise ConfigurationError(f"{where}: a {ftype} field names the group its people come from (group: ...)")
+    elif group is not None:
+        raise ConfigurationError(f"{where}: only user and users fields take a group")
     return FieldDefinition(name=name, type=ftype, label=_label(raw.get("label"), f"{where}: label"),
                            required=required, help=help_label, options=options,
                            min=_number(raw.get("min"), f"{where}: min"), max=_number(raw.get("max"), f"{where}: max"),
-                           max_length=max_length, pattern=pattern)
+                           max_length=max_length, pattern=pattern, group=group)

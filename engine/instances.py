@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from . import org
 from .context import Context, LoadedDefinition
 from .deploy import latest_definition_id
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .definitions import StepModel
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
 from .forms import FormDefinition, Label
 from .history import GENESIS, Recorder
 from .models import HistoryEvent, HumanTask, Instance, TaskCandidate
@@ -69,7 +70,8 @@ def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] 
         start_form = definition.model.start_form
         if start_form is None and data:
             raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
-        clean = _form(ctx, start_form).validate(data or {}) if start_form else {}
+        clean = (_form(ctx, start_form).validate(data or {}, members_of=lambda g: org.group_members(session, g))
+                 if start_form else {})
         workflow = ctx.runtime.start(definition.id, definition.spec_json, clean)
         now = _now()
         instance_id = session.execute(
@@ -89,8 +91,10 @@ def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] 
         return instance_id
 
 
-def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] | None = None) -> None:
-    """Complete a claimed task with its form data and run the case to its next wait state."""
+def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] | None = None,
+             confirmed: list[str] | tuple[str, ...] = ()) -> None:
+    """Complete a claimed task with its form data and the control points the user confirms,
+    and run the case to its next wait state."""
     with ctx.db.unit_of_work() as session:
         org.user_groups(session, username)
         task = session.execute(LOAD_TASK, {"task_id": task_id}).first()
@@ -102,10 +106,12 @@ def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] 
             raise Forbidden(f"task {task_id} is not claimed; claim it before completing it")
         if task.assignee != username:
             raise Forbidden(f"task {task_id} is claimed by {task.assignee}, not by {username}")
-        clean = _form(ctx, task.form_key).validate(data or {})
+        clean = _form(ctx, task.form_key).validate(data or {}, members_of=lambda g: org.group_members(session, g))
         _check_size(clean)
         inst = session.execute(_LOCK_INSTANCE, {"instance_id": task.instance_id}).one()
         definition = ctx.definition(session, inst.definition_id)
+        step = definition.model.steps.get(task.element_id)
+        controls = _check_controls(step, confirmed)
         workflow = ctx.runtime.restore(definition.id, definition.spec_json, inst.state_json)
         workflow.complete(task.spiff_task_id, clean)
         now = _now()
@@ -113,12 +119,31 @@ def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] 
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} was changed by someone else; reload it")
         recorder = Recorder(session, task.instance_id, inst.history_seq, inst.history_head)
-        recorder.record("task_completed", username, task_id=task.id, element_id=task.element_id, data=clean)
+        recorder.record("task_completed", username, task_id=task.id, element_id=task.element_id, data=clean,
+                        confirmed_controls=controls)
         _sync_tasks(session, task.instance_id, definition, workflow, recorder, now)
         if workflow.completed:
             recorder.record("instance_completed", username)
         seq, head = recorder.flush()
         _write_state(session, task.instance_id, inst.version, workflow, now, history_seq=seq, history_head=head)
+
+
+def _check_controls(step: StepModel | None, confirmed: list[str] | tuple[str, ...]) -> list[str]:
+    """Every control point of the step must be confirmed, and nothing else."""
+    expected = {c.id: c for c in (step.meta.controls if step else ())}
+    given = list(dict.fromkeys(confirmed))
+    unknown = [c for c in given if c not in expected]
+    if unknown:
+        raise InvalidInput(f"control point(s) not on this step: {', '.join(unknown)}"
+                           + (f" (the step has: {', '.join(expected)})" if expected else " (the step has none)"),
+                           controls=unknown)
+    missing = [c for c in expected.values() if c.id not in given]
+    if missing:
+        first = missing[0]
+        raise InvalidInput(f"control point {first.id} must be confirmed: {first.en} / {first.th}"
+                           + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                           controls=[c.id for c in missing])
+    return [c for c in expected if c in given]
 
 
 def _check_size(data: Mapping[str, Any]) -> None:
@@ -161,11 +186,12 @@ def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition
             continue
         step = definition.model.steps.get(ready_task.element_id)
         groups = step.candidate_groups if step else ()
+        person = _personal_assignee(step, ready_task.data) if step else None
         new_rows.append(dict(instance_id=instance_id, process_id=definition.process_id,
                              spiff_task_id=ready_task.spiff_id, element_id=ready_task.element_id,
                              name=step.name if step else ready_task.name, lane=step.lane if step else None,
                              form_key=step.form_key if step else None, candidate_groups=" ".join(groups),
-                             assignee=None, state="open", version=1, created_at=now))
+                             assignee=person, reserved_for=person, state="open", version=1, created_at=now))
     if not new_rows:
         return
     ids = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True),
@@ -176,7 +202,19 @@ def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition
         session.execute(insert(_C), candidates)
     for task_id, row in zip(ids, new_rows):
         recorder.record("task_created", None, task_id=task_id, element_id=row["element_id"], name=row["name"],
-                        candidate_groups=row["candidate_groups"].split())
+                        candidate_groups=row["candidate_groups"].split(), reserved_for=row["reserved_for"])
+
+
+def _personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:
+    """For a committee step, the member whose task this is (named by a data variable)."""
+    variable = step.meta.assignee_variable
+    if variable is None:
+        return None
+    person = data.get(variable)
+    if not isinstance(person, str) or not person:
+        raise ProcessError(f"step {step.element_id} is personal, but its data variable {variable!r} "
+                           f"does not name a user (got {person!r})", element=step.element_id)
+    return person
 
 
 def show(ctx: Context, instance_id: int) -> InstanceView:

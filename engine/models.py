@@ -119,6 +119,8 @@ class HumanTask(Base):
     # Space-separated copy of the task_candidates rows, for reading without a join.
     candidate_groups: Mapped[str] = mapped_column(String(1000), default="")
     assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # A personal task (a committee member's vote or signature): only this user may claim it.
+    reserved_for: Mapped[str | None] = mapped_column(String(100), nullable=True)
     state: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column()

@@ -137,6 +137,12 @@ def user_groups(session: Session, username: str) -> set[str]:
     return {r.group_id for r in rows if r.group_id is not None}
 
 
+def group_members(session: Session, group_id: str) -> set[str]:
+    """Active users of a group."""
+    return set(session.scalars(select(_M.c.username).join(_U, _U.c.username == _M.c.username)
+                               .where(_M.c.group_id == group_id, _U.c.active.is_(True))))
+
+
 def list_users(session: Session) -> list[UserView]:
     members: dict[str, list[str]] = {}
     for username, group_id in session.execute(select(Membership.username, Membership.group_id)

@@ -34,7 +34,8 @@ def to_view(r: Any) -> TaskView:
     return TaskView(id=r.id, instance_id=r.instance_id, process_id=r.process_id, element_id=r.element_id,
                     name=r.name, lane=r.lane, candidate_groups=tuple(sorted(r.candidate_groups.split())),
                     assignee=r.assignee, state=r.state, form_key=r.form_key, created_at=r.created_at,
-                    completed_at=r.completed_at, completed_by=r.completed_by, due_at=r.due_at)
+                    completed_at=r.completed_at, completed_by=r.completed_by, due_at=r.due_at,
+                    reserved_for=r.reserved_for)
 
 
 def task_views(session: Session, query: Select[Any]) -> list[TaskView]:
@@ -49,7 +50,9 @@ def worklist(ctx: Context, username: str) -> list[TaskView]:
         query = (select(HumanTask).where(
             HumanTask.state == "open",
             or_(HumanTask.assignee == username,
-                (HumanTask.assignee.is_(None) & (mine | (HumanTask.candidate_groups == "")))))
+                (HumanTask.assignee.is_(None) & (HumanTask.reserved_for == username)),
+                (HumanTask.assignee.is_(None) & HumanTask.reserved_for.is_(None)
+                 & (mine | (HumanTask.candidate_groups == "")))))
             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id))
         return task_views(session, query)
 
@@ -85,7 +88,9 @@ def _reassign(ctx: Context, task_id: int, username: str, claiming: bool) -> Task
             if task.assignee is not None:
                 raise Conflict(f"task {task_id} is already claimed by {task.assignee}")
             candidates = set(task.candidate_groups.split())
-            if candidates and not candidates & groups:
+            if task.reserved_for is not None and task.reserved_for != username:
+                raise Forbidden(f"task {task_id} is personal to {task.reserved_for}")
+            if task.reserved_for is None and candidates and not candidates & groups:
                 raise Forbidden(f"{username} is not in the lane of task {task_id} "
                                 f"(needs one of: {', '.join(sorted(candidates))})")
         else:

@@ -55,13 +55,15 @@ class TaskView:
     completed_at: datetime | None = None
     completed_by: str | None = None
     due_at: datetime | None = None
+    reserved_for: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``krabuan tasks --json`` (extra keys may be added, never removed)."""
         return {"id": self.id, "instance_id": self.instance_id, "element_id": self.element_id, "name": self.name,
                 "candidate_groups": list(self.candidate_groups), "assignee": self.assignee,
                 "form_key": self.form_key, "process_id": self.process_id, "state": self.state,
-                "created_at": _iso(self.created_at), "due_at": _iso(self.due_at)}
+                "created_at": _iso(self.created_at), "due_at": _iso(self.due_at),
+                "reserved_for": self.reserved_for}
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,16 @@ def _the_task(cli, user, element_id):
     return tasks[0]
 
 
-def _do(cli, user, element_id, data, outsider="recipients1"):
+def _do(cli, user, element_id, data, confirm=(), outsider="recipients1"):
     task = _the_task(cli, user, element_id)
     refused = cli("claim", task["id"], "--as", outsider, ok=False)
     assert refused.exit_code == 4 and "not in the lane" in refused.stderr
     cli("claim", task["id"], "--as", user)
-    cli("complete", task["id"], "--as", user, "--data", json.dumps(data, ensure_ascii=False))
+    payload = json.dumps(data, ensure_ascii=False)
+    if confirm:
+        unconfirmed = cli("complete", task["id"], "--as", user, "--data", payload, ok=False)
+        assert unconfirmed.exit_code == 2 and f"control point {confirm[0]} must be confirmed" in unconfirmed.stderr
+    cli("complete", task["id"], "--as", user, "--data", payload, *[a for c in confirm for a in ("--confirm", c)])
     return task
 
 
@@ -73,9 +77,10 @@ def test_receive_letter_end_to_end(cli):
     instance_id = cli.json("start", "receive-letter", "--as", "clerk1")["instance_id"]
     task = _do(cli, "clerk1", "distribute_copies",
                {"letter_subject": "ขอเชิญประชุม", "received_number": "รับ 123/2569",
-                "recipients": "ฝ่ายแผนงาน, ฝ่ายพัฒนาระบบ", "copies": 2, "all_signed": True})
+                "recipients": "ฝ่ายแผนงาน, ฝ่ายพัฒนาระบบ", "copies": 2}, confirm=["cp1"])
     assert task["candidate_groups"] == ["clerk"] and task["form_key"] == "receive-letter.distribute_copies"
-    _do(cli, "clerk2", "file_original", {"file_category": "meeting_invitation", "file_reference": "แฟ้ม 7"})
+    _do(cli, "clerk2", "file_original", {"file_category": "meeting_invitation", "file_reference": "แฟ้ม 7"},
+        confirm=["cp1"])
     show = cli.json("instance", "show", instance_id)
     assert show["status"] == "completed" and show["open_tasks"] == []
     assert show["process_id"] == "receive-letter" and show["version"] == 1
@@ -88,13 +93,14 @@ def test_send_letter_end_to_end_with_a_revision(cli):
     instance_id = cli.json("start", "send-letter", "--as", "clerk1")["instance_id"]
     _do(cli, "clerk1", "receive_outgoing_letter",
         {"originating_unit": "งานพัฒนาระบบ", "letter_subject": "ขอความอนุเคราะห์ข้อมูล",
-         "receipt_register_number": "ร 45"})
-    _do(cli, "clerk1", "check_letter", {"check_result": "needs_revision", "check_note": "ชื่อหน่วยงานผิด"})
+         "receipt_register_number": "ร 45"}, confirm=["cp1"])
+    _do(cli, "clerk1", "check_letter", {"check_result": "needs_revision", "check_note": "ชื่อหน่วยงานผิด"},
+        confirm=["cp1"])
     _do(cli, "internal_units1", "revise_letter", {"revision_note": "แก้ชื่อหน่วยงานแล้ว"})
-    _do(cli, "clerk1", "check_letter", {"check_result": "correct"})
+    _do(cli, "clerk1", "check_letter", {"check_result": "correct"}, confirm=["cp1"])
     _do(cli, "clerk1", "issue_number", {"outgoing_number": "สธ 0710/123", "letter_date": "2026-11-20"})
-    _do(cli, "clerk1", "dispatch_letter", {"dispatch_method": "post", "dispatch_register_number": "ส 99",
-                                            "receiver_signed": True})
+    _do(cli, "clerk1", "dispatch_letter", {"dispatch_method": "post", "dispatch_register_number": "ส 99"},
+        confirm=["cp1"])
     show = cli.json("instance", "show", instance_id)
     assert show["status"] == "completed"
     done = [(e["payload"]["element_id"], e["actor"]) for e in show["history"] if e["event_type"] == "task_completed"]
@@ -125,7 +131,8 @@ def test_completing_with_a_missing_field_names_it(cli):
     cli("start", "send-letter", "--as", "clerk1")
     task = _the_task(cli, "clerk1", "receive_outgoing_letter")
     cli("claim", task["id"], "--as", "clerk1")
-    result = cli("complete", task["id"], "--as", "clerk1", "--data", '{"originating_unit": "x"}', ok=False)
+    result = cli("complete", task["id"], "--as", "clerk1", "--data", '{"originating_unit": "x"}', "--confirm", "cp1",
+                 ok=False)
     assert result.exit_code == 2 and "field letter_subject" in result.stderr
     assert _the_task(cli, "clerk1", "receive_outgoing_letter")["assignee"] == "clerk1"
 
@@ -139,6 +146,9 @@ def test_processes_and_forms_json(cli):
     assert method["name"] == "dispatch_method" and method["type"] == "select" and method["required"] is True
     assert method["label"] == {"th": "วิธีส่ง", "en": "Dispatch method"}
     assert [o["value"] for o in method["options"]] == ["post", "messenger"]
+    assert form["control_points"] == [{"id": "cp1", "label": {
+        "th": "จัดทำทะเบียนส่ง เพื่อให้ผู้รับลงนามรับเอกสารทุกครั้ง",
+        "en": "Keep a dispatch register and have the receiver sign for every document."}}]
 
 
 def test_console_script_is_installed_and_runs(tmp_path):

@@ -23,10 +23,12 @@ def _task_line(t: TaskView) -> str:
 @engine_command
 def init(k: Krabuan) -> None:
     """Create or upgrade the schema, load the organisation, deploy processes/bpmn."""
-    results = k.init()
+    results, failing = k.init()
     users = len(k.users())
     created = sum(r.created for r in results)
     click.echo(f"schema up to date; {users} users; {len(results)} processes ({created} new versions)")
+    for source, problems in failing.items():
+        click.echo(f"not deployed: {source} ({len(problems)} problem(s); see krabuan processes check)", err=True)
 
 
 @main.command()
@@ -64,6 +66,59 @@ def processes(ctx: click.Context, as_json: bool) -> None:
         names[v.process_id] = v.name
     for pid, vs in by_process.items():
         click.echo(f"{pid}  v{max(vs)}  (versions {', '.join(map(str, vs))})  {names[pid]}")
+
+
+@processes.command(name="check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@json_option
+@engine_command
+def processes_check(k: Krabuan, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Check process models (default: processes/bpmn); exit 6 if any has a problem."""
+    report = k.check(list(paths) or [k.settings.bpmn_dir])
+    if as_json:
+        emit_json({"ok": not any(report.values()), "files": report})
+    else:
+        for source, problems in report.items():
+            click.echo(f"{source}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+            for problem in problems:
+                click.echo(f"  - {problem}")
+    if any(report.values()):
+        raise SystemExit(6)
+
+
+@processes.command(name="show")
+@click.argument("process_id")
+@click.option("--version", type=int, help="This version instead of the latest.")
+@json_option
+@engine_command
+def processes_show(k: Krabuan, process_id: str, version: int | None, as_json: bool) -> None:
+    """Each step of a deployed process with its metadata."""
+    v, model = k.process_model(process_id, version)
+    if as_json:
+        emit_json({"process_id": v.process_id, "version": v.version, "name": v.name, "sha256": v.sha256,
+                   "lanes": {lane: list(groups) for lane, groups in model.lanes.items()},
+                   "start_form": model.start_form,
+                   "steps": [{"element_id": s.element_id, "name": s.name, "lane": s.lane,
+                              "candidate_groups": list(s.candidate_groups), "documentation": s.documentation,
+                              "multi_instance": s.multi_instance, **asdict(s.meta)} for s in model.steps.values()]})
+        return
+    click.echo(f"{v.process_id} v{v.version}: {v.name}")
+    for s in model.steps.values():
+        m = s.meta
+        duration = ", ".join(p for p in (m.duration_minutes is not None and f"{m.duration_minutes} min",
+                                         m.duration_working_days is not None and f"{m.duration_working_days:g} working days") if p)
+        click.echo(f"- {s.element_id}: {s.name}  [lane {s.lane}; form {m.form_key}; {duration or 'no duration'}"
+                   + (f"; system {m.system}" if m.system else "") + (f"; kind {m.kind}" if m.kind else "") + "]")
+        if m.deadline:
+            click.echo(f"    deadline: {m.deadline}")
+        for c in m.controls:
+            click.echo(f"    control {c.id}: {c.th} / {c.en}")
+        for r in m.risks:
+            click.echo(f"    risk ({r.likelihood}x{r.impact}={r.score} {r.level}): {r.th} / {r.en}")
+        for d in m.documents:
+            click.echo(f"    document {d.direction}: {d.th} / {d.en}")
+        if m.inferred:
+            click.echo(f"    inferred: {m.inferred}")
 
 
 @main.command()
@@ -137,13 +192,16 @@ def unclaim(k: Krabuan, task_id: int, username: str, as_json: bool) -> None:
 @main.command()
 @click.argument("task_id", type=int)
 @click.option("--data", help="Form data as a JSON object (or @file.json).")
+@click.option("--confirm", "confirmed", multiple=True, metavar="CONTROL_ID",
+              help="A control point of the step that you confirm (repeat for each).")
 @as_option
 @json_option
 @engine_command
-def complete(k: Krabuan, task_id: int, data: str | None, username: str, as_json: bool) -> None:
-    """Complete a task I have claimed, with its form data."""
+def complete(k: Krabuan, task_id: int, data: str | None, confirmed: tuple[str, ...], username: str,
+             as_json: bool) -> None:
+    """Complete a task I have claimed, with its form data and confirmed control points."""
     task = k.task(task_id)
-    k.complete(task_id, username, parse_json_object(data))
+    k.complete(task_id, username, parse_json_object(data), confirmed)
     if as_json:
         emit_json({"task_id": task_id, "instance_id": task.instance_id, "status": "completed"})
     else:
@@ -214,11 +272,16 @@ def forms_show(k: Krabuan, key: str, as_json: bool) -> None:
     fields = [{"name": f.name, "type": f.type, "required": f.required,
                "label": {"th": f.label.th, "en": f.label.en},
                "options": [{"value": o.value, "label": {"th": o.label.th, "en": o.label.en}} for o in f.options],
-               "min": None if f.min is None else float(f.min), "max": None if f.max is None else float(f.max)}
+               "min": None if f.min is None else float(f.min), "max": None if f.max is None else float(f.max),
+               "group": f.group}
               for f in form.fields]
+    controls = [{"id": c.id, "label": {"th": c.th, "en": c.en}} for c in k.form_controls(key)]
     if as_json:
-        emit_json({"key": form.key, "title": {"th": form.title.th, "en": form.title.en}, "fields": fields})
+        emit_json({"key": form.key, "title": {"th": form.title.th, "en": form.title.en}, "fields": fields,
+                   "control_points": controls})
         return
     click.echo(f"{form.key}: {form.title.th} / {form.title.en}")
     for f in fields:
         click.echo(f"  {f['name']} ({f['type']}{', required' if f['required'] else ''}): {f['label']['th']}")
+    for c in controls:
+        click.echo(f"  [control {c['id']}] {c['label']['th']}")

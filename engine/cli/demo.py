@@ -17,7 +17,7 @@ STEPS = [
     ("clerk2", "check_letter", {"check_result": "correct"}),
     ("clerk2", "issue_number", {"outgoing_number": "สธ 0710.05/101", "letter_date": date.today().isoformat()}),
     ("clerk1", "dispatch_letter", {"dispatch_method": "post", "dispatch_register_number": "ส 55",
-                                   "receiver_signed": True}),
+                                   }),
 ]
 
 
@@ -30,8 +30,11 @@ def demo(k: Krabuan) -> None:
     for user, element_id, data in STEPS:
         task = next(t for t in k.tasks(user) if t.instance_id == instance_id and t.element_id == element_id)
         k.claim(task.id, user)
-        k.complete(task.id, user, data)
-        click.echo(f"  {user:<16} claimed and completed task {task.id}: {task.name} ({element_id})")
+        _, model = k.process_model("send-letter")
+        confirms = [c.id for c in model.steps[element_id].meta.controls]
+        k.complete(task.id, user, data, confirms)
+        click.echo(f"  {user:<16} claimed and completed task {task.id}: {task.name} ({element_id})"
+                   + (f", confirmed {', '.join(confirms)}" if confirms else ""))
     view = k.instance(instance_id)
     click.echo(f"instance {instance_id} is {view.status}; letter number {view.data.get('outgoing_number')}")
     report = next(iter(k.verify_history(instance_id)))

@@ -80,6 +80,7 @@ def upgrade() -> None:
         sa.Column("form_key", sa.String(200), nullable=True),
         sa.Column("candidate_groups", sa.String(1000), nullable=False),
         sa.Column("assignee", sa.String(100), nullable=True),
+        sa.Column("reserved_for", sa.String(100), nullable=True),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("created_at", TS, nullable=False),
