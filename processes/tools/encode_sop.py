@@ -19,11 +19,13 @@ Flow spec format::
         name: {th: ..., en: ...}
       - step: receive_outgoing_letter   # a catalog step (all metadata comes from the catalog)
       - step: vote                      # a committee step: one task per member, each personal
-        committee: {collection: committee_members, element: member,      # the members (a users field)
+        committee: {collection: committee_members, element: member,      # the members (a users field);
+                                                                         # element names are unique per file
                     output_collection: votes, output_element: vote}      # optional: collect a field
         minutes: 30                     # when the catalog gives no duration (marked inferred)
       - gateway: letter_ok              # an exclusive gateway (lane: the previous node's)
         name: {th: ..., en: ...}
+      - parallel: split_work            # a parallel gateway (split or join)
       - task: revise_letter             # a step the source implies but does not list
         lane: internal_units
         name: {th: ..., en: ...}
@@ -56,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KIND_DEFAULT_MINUTES = {"user": 60, "approval": 60, "signature": 30, "archive": 15, "notification": 30,
                         "external_system": 30}
 USER_KINDS = tuple(KIND_DEFAULT_MINUTES)
-SIZE = {"start": (36, 36), "end": (36, 36), "gateway": (50, 50)}
+SIZE = {"start": (36, 36), "end": (36, 36), "gateway": (50, 50), "parallel": (50, 50)}
 COL, LANE_H, X0, Y0 = 150, 170, 190, 80
 
 
@@ -119,7 +121,7 @@ def encode(sop_id: str, catalog: Path) -> str:
     steps = {s["id"]: s for s in cat["steps"]}
     roles = [r["id"] for r in cat["roles"]]
     nodes: list[dict[str, Any]] = spec["nodes"]
-    kinds = ("start", "end", "step", "task", "gateway", "call")
+    kinds = ("start", "end", "step", "task", "gateway", "parallel", "call")
     lane_of: dict[str, str] = {}
     order: list[tuple[str, str, dict[str, Any]]] = []
     lane = None
@@ -182,6 +184,8 @@ def encode(sop_id: str, catalog: Path) -> str:
         elif kind == "gateway":
             default = f' default="{defaults[nid]}"' if nid in defaults else ""
             out.append(f'    <bpmn:exclusiveGateway id="{nid}"{name_attr}{default}/>')
+        elif kind == "parallel":
+            out.append(f'    <bpmn:parallelGateway id="{nid}"{name_attr}/>')
         elif kind == "call":
             out.append(f'    <bpmn:callActivity id="{nid}"{name_attr} calledElement="{node["process"]}"/>')
         else:
@@ -200,9 +204,10 @@ def encode(sop_id: str, catalog: Path) -> str:
                         f"        <bpmn:loopDataInputRef>{c['collection']}</bpmn:loopDataInputRef>"]
                 if c.get("output_collection"):
                     out.append(f"        <bpmn:loopDataOutputRef>{c['output_collection']}</bpmn:loopDataOutputRef>")
-                out.append(f'        <bpmn:inputDataItem id="{nid}_{c["element"]}" name="{c["element"]}"/>')
+                # SpiffWorkflow names the variable by the item's id, so id = name (unique per file).
+                out.append(f'        <bpmn:inputDataItem id="{c["element"]}" name="{c["element"]}"/>')
                 if c.get("output_element"):
-                    out.append(f'        <bpmn:outputDataItem id="{nid}_{c["output_element"]}" '
+                    out.append(f'        <bpmn:outputDataItem id="{c["output_element"]}" '
                                f'name="{c["output_element"]}"/>')
                 out.append("      </bpmn:multiInstanceLoopCharacteristics>")
             out.append("    </bpmn:userTask>")
@@ -242,7 +247,7 @@ def diagram(xml_id: str, roles: list[str], order: list[tuple[str, str, dict[str,
                    '</bpmndi:BPMNShape>')
     for kind, nid, _ in order:
         x, y, w, h = pos[nid]
-        marker = ' isMarkerVisible="true"' if kind == "gateway" else ""
+        marker = ' isMarkerVisible="true"' if kind == "gateway" else ""  # parallel gateways show "+"
         out.append(f'      <bpmndi:BPMNShape id="{nid}_di" bpmnElement="{nid}"{marker}>'
                    f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>')
     for n, f in enumerate(flows):

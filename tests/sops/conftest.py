@@ -1,0 +1,79 @@
+"""Fixtures for the SOP path tests: the real project (processes/bpmn, forms/, the demo
+organisation), deployed once per test module on SQLite, and a path driver."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from engine.app import Krabuan
+from engine.errors import Forbidden
+from engine.settings import PROJECT_ROOT, Settings
+
+BPMN = PROJECT_ROOT / "processes" / "bpmn"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Krabuan]:
+    """The real project on a fresh SQLite database; every process that passes the check is deployed."""
+    folder = tmp_path_factory.mktemp("sop")
+    k = Krabuan(Settings().with_overrides(data_dir=folder, processes_dir=PROJECT_ROOT / "processes",
+                                          forms_dir=PROJECT_ROOT / "forms",
+                                          organisation_file=PROJECT_ROOT / "processes" / "organisation.yaml"))
+    k.upgrade_schema()
+    k.load_organisation()
+    yield k
+    k.close()
+
+
+class Case:
+    """Drives one case of a process step by step, asserting who may claim each step."""
+
+    def __init__(self, k: Krabuan, process_id: str, starter: str, data: dict[str, Any] | None = None) -> None:
+        self.k = k
+        self.process_id = process_id
+        self.id = k.start(process_id, starter, data)
+        self.done: list[str] = []
+        _, self.model = k.process_model(process_id)
+
+    def open(self) -> list[str]:
+        return [t.element_id for t in self.k.open_tasks(self.id)]
+
+    def do(self, element_id: str, user: str, data: dict[str, Any] | None = None,
+           outsider: str | None = None, confirm: bool = True) -> None:
+        """Claim and complete the (first) open task of this step as `user`, confirming its control points.
+
+        If `outsider` is given, first assert that this user may not claim it."""
+        tasks = [t for t in self.k.open_tasks(self.id) if t.element_id == element_id]
+        assert tasks, f"{element_id} is not open; open: {self.open()}"
+        task = next((t for t in tasks if t.reserved_for in (None, user)), tasks[0])
+        step = self.model.steps[element_id]
+        assert set(task.candidate_groups) == set(step.candidate_groups)
+        if outsider is not None:
+            with pytest.raises(Forbidden):
+                self.k.claim(task.id, outsider)
+        if task.assignee != user:
+            self.k.claim(task.id, user)
+        controls = [c.id for c in step.meta.controls] if confirm else []
+        self.k.complete(task.id, user, data or {}, controls)
+        self.done.append(element_id)
+
+    @property
+    def status(self) -> str:
+        return self.k.instance(self.id).status
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.k.instance(self.id).data
+
+
+@pytest.fixture
+def case(project: Krabuan):
+    def make(process_id: str, starter: str, data: dict[str, Any] | None = None) -> Case:
+        if not project.processes(process_id):
+            problems = project.check([BPMN / f"{process_id}.bpmn"])
+            assert not any(problems.values()), problems
+            project.deploy([BPMN / f"{process_id}.bpmn"])
+        return Case(project, process_id, starter, data)
+    return make

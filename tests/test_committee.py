@@ -1,0 +1,62 @@
+"""Committees: every member gets a personal task; the step ends when all have acted."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA
+from engine.errors import Conflict, Forbidden, InvalidInput
+from helpers import do_task, open_tasks
+
+
+@pytest.fixture
+def kc(k):
+    k.deploy([DATA / "committee.bpmn"])
+    return k
+
+
+def _appoint(k, members):
+    instance_id = k.start("committee", "clerk1")
+    do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", {"members": members})
+    return instance_id
+
+
+@pytest.mark.parametrize("members", [["director2"], ["director1", "director2", "director3"]])
+def test_every_member_signs_their_own_task(kc, members):
+    instance_id = _appoint(kc, members)
+    tasks = open_tasks(kc, instance_id)
+    assert sorted(t.reserved_for for t in tasks) == sorted(members)
+    assert all(t.assignee == t.reserved_for for t in tasks)
+    assert {t.id for t in kc.tasks(members[0])} >= {t.id for t in tasks if t.reserved_for == members[0]}
+    for i, t in enumerate(tasks):
+        assert kc.instance(instance_id).status == "running"
+        with pytest.raises(InvalidInput, match="control point read_all must be confirmed"):
+            kc.complete(t.id, t.reserved_for, {"signed_on": "2026-11-20"})
+        kc.complete(t.id, t.reserved_for, {"signed_on": f"2026-11-2{i}"}, ["read_all"])
+    view = kc.instance(instance_id)
+    assert view.status == "completed"
+    assert view.data["signatures"] == [f"2026-11-2{i}" for i in range(len(members))]
+
+
+def test_a_member_cannot_sign_for_another(kc):
+    instance_id = _appoint(kc, ["director1", "director2"])
+    mine, theirs = sorted(open_tasks(kc, instance_id), key=lambda t: t.reserved_for)
+    with pytest.raises(Forbidden, match="claimed by director1"):
+        kc.complete(mine.id, "director2", {"signed_on": "2026-11-20"}, ["read_all"])
+    kc.unclaim(mine.id, "director1")
+    with pytest.raises(Forbidden, match="personal to director1"):
+        kc.claim(mine.id, "director2")
+    with pytest.raises(Conflict):
+        kc.claim(theirs.id, "director2")  # already assigned to them
+    assert [t.id for t in kc.tasks("director2")] == [theirs.id]
+
+
+def test_members_must_belong_to_the_committee_group(kc):
+    instance_id = kc.start("committee", "clerk1")
+    task = open_tasks(kc, instance_id)[0]
+    kc.claim(task.id, "clerk1")
+    with pytest.raises(InvalidInput, match="not member.* of group director: clerk2"):
+        kc.complete(task.id, "clerk1", {"members": ["director1", "clerk2"]})
+    with pytest.raises(InvalidInput, match="listed twice"):
+        kc.complete(task.id, "clerk1", {"members": ["director1", "director1"]})
+    with pytest.raises(InvalidInput, match="not on this step: bogus"):
+        kc.complete(task.id, "clerk1", {"members": ["director1"]}, ["bogus"])
