@@ -7,7 +7,7 @@ no new version; new bytes for a process id make version n + 1.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .context import Context
 from .definitions import NS, ProcessModel, lint_document, read_process_model
 from .errors import DeployError
-from .lint import check_process
+from .lint import check_process, settable_in_document
 from .models import ProcessDefinition
 from .views import DeployResult, ProcessVersionView
 from .xmlguard import parse_model_bytes
@@ -86,6 +86,9 @@ def deploy_documents(ctx: Context, documents: list[_Document]) -> list[DeployRes
             models[model.process_id] = (model, doc)
             _check_forms(ctx, model, doc.source)
     compiled = ctx.runtime.compile([(doc.root, doc.source) for doc in documents])
+    models = {pid: (_with_called(pid, models, called), doc)
+              for pid, called in ((p.process_id, p.called_processes) for p in compiled)
+              for doc in [models[pid][1]]}
     results: list[DeployResult] = []
     now = datetime.now(timezone.utc)
     with ctx.db.unit_of_work() as session:
@@ -106,6 +109,24 @@ def deploy_documents(ctx: Context, documents: list[_Document]) -> list[DeployRes
                 spec_json=proc.spec_json, model_json=model.to_json(), deployed_at=now))
             results.append(DeployResult(proc.process_id, version, sha, doc.source, created=True))
     return results
+
+
+def _with_called(process_id: str, models: dict[str, tuple[ProcessModel, _Document]],
+                 called: tuple[str, ...]) -> ProcessModel:
+    """The caller's model extended with the steps and lanes of the processes it calls, so that a
+    task inside a call activity has its lane, form and metadata."""
+    model, doc = models[process_id]
+    steps, lanes = dict(model.steps), dict(model.lanes)
+    for callee in called:
+        if callee not in models:
+            continue  # an embedded subprocess: its steps are already in the caller's model
+        for element_id, step in models[callee][0].steps.items():
+            if element_id in steps and steps[element_id] != step:
+                raise DeployError(f"step id {element_id} is used both here and in called process {callee}",
+                                  file=doc.source, element=element_id)
+            steps[element_id] = step
+        lanes.update(models[callee][0].lanes)
+    return replace(model, steps=steps, lanes=lanes)
 
 
 def _check_forms(ctx: Context, model: ProcessModel, source: str) -> None:
@@ -138,11 +159,13 @@ def check_paths(ctx: Context, paths: list[Path]) -> dict[str, list[str]]:
             [doc] = read_documents([path], ctx.settings.max_bpmn_bytes)
             problems: list[str] = []
             if not doc.is_dmn:
-                for process in doc.root.iterfind("bpmn:process", NS):
-                    model = read_process_model(process, source)
+                processes = list(doc.root.iterfind("bpmn:process", NS))
+                file_models = [read_process_model(process, source) for process in processes]
+                settable = settable_in_document(doc.root, file_models, ctx.forms)
+                for process, model in zip(processes, file_models):
                     _check_forms(ctx, model, source)
                     problems += [f"element {f.element}: {f.message}"
-                                 for f in check_process(process, model, ctx.forms, source)]
+                                 for f in check_process(process, model, ctx.forms, source, settable=settable)]
                 ctx.runtime.compile([(doc.root, source)])
             report[source] = problems
         except DeployError as exc:

@@ -35,7 +35,8 @@ def _local(tag: object) -> str:
 
 
 def check_process(process: etree._Element, model: ProcessModel, forms: FormRegistry, source: str,
-                  functions: set[str] | None = None) -> list[Finding]:
+                  functions: set[str] | None = None, settable: set[str] | None = None) -> list[Finding]:
+    """Lint one process; ``settable`` adds variables set by other processes of the file (callers)."""
     findings: list[Finding] = []
     known_functions = set(BASE_FUNCTIONS) | (functions or set())
 
@@ -52,7 +53,7 @@ def check_process(process: etree._Element, model: ProcessModel, forms: FormRegis
             add(step.element_id, 'user task has no form (<krabuan:step form="..."/>)')
         if step.meta.duration_minutes is None and step.meta.duration_working_days is None:
             add(step.element_id, "user task has no standard duration (krabuan:step minutes or workingDays)")
-    settable = _settable_names(process, model, forms)
+    settable = _settable_names(process, model, forms) | (settable or set())
     for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         cond = flow.find("bpmn:conditionExpression", NS)
         if cond is None or not (cond.text or "").strip():
@@ -116,6 +117,14 @@ def _check_container(container: etree._Element, top: bool, lane_of: set[str], ad
         for node_id in nodes:
             if node_id not in seen and node_id not in event_subprocesses:
                 add(node_id, "element cannot be reached from the start event")
+
+
+def settable_in_document(root: etree._Element, models: list[ProcessModel], forms: FormRegistry) -> set[str]:
+    """Variables any process of the file can set (call activities share their caller's data)."""
+    names: set[str] = set()
+    for process, model in zip(root.iterfind("bpmn:process", NS), models):
+        names |= _settable_names(process, model, forms)
+    return names
 
 
 def _settable_names(process: etree._Element, model: ProcessModel, forms: FormRegistry) -> set[str]:

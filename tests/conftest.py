@@ -18,9 +18,8 @@ from sqlalchemy import create_engine, text
 from engine.app import Krabuan
 from engine.settings import PROJECT_ROOT, Settings
 
-TESTS = Path(__file__).resolve().parent
-DATA = TESTS / "data"
-SOP_BENCH = DATA / "sop_bench.bpmn"
+from helpers import DATA, SOP_BENCH, check_roundtrips, make_settings  # noqa: F401
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -81,36 +80,9 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     return url
 
 
-def make_settings(tmp_path: Path, database_url: str = "", **overrides: object) -> Settings:
-    base = dict(data_dir=tmp_path / "data", database_url=database_url, forms_dir=DATA / "forms",
-                processes_dir=tmp_path / "processes", organisation_file=DATA / "organisation.yaml")
-    base.update(overrides)
-    return Settings().with_overrides(**base)
-
-
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return make_settings(tmp_path, database_url)
-
-
-def check_roundtrips(engine: Krabuan) -> Krabuan:
-    """After every successful start and complete, the stored state must restore and serialize
-    back to the same state (SpiffWorkflow's own save_restore discipline)."""
-    from helpers import assert_roundtrip
-
-    start, complete = engine.start, engine.complete
-
-    def checked_start(*args, **kwargs):  # type: ignore[no-untyped-def]
-        instance_id = start(*args, **kwargs)
-        assert_roundtrip(engine, instance_id)
-        return instance_id
-
-    def checked_complete(task_id, *args, **kwargs):  # type: ignore[no-untyped-def]
-        complete(task_id, *args, **kwargs)
-        assert_roundtrip(engine, engine.task(task_id).instance_id)
-
-    engine.start, engine.complete = checked_start, checked_complete  # type: ignore[method-assign]
-    return engine
 
 
 @pytest.fixture

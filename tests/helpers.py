@@ -4,8 +4,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pathlib import Path
+
 from engine.app import Krabuan
 from engine.models import Instance
+from engine.settings import Settings
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+SOP_BENCH = DATA / "sop_bench.bpmn"
 
 FORM_DATA: dict[str, dict[str, Any]] = {
     "register_application": {"applicant": "นายสมชาย ใจดี", "subject": "ขอใช้ห้องประชุม", "amount": "1500.50"},
@@ -64,3 +71,28 @@ def drive_sop(k: Krabuan, rejections: int = 0, committee: tuple[str, ...] = ("a"
         do_task(k, task.id, user, data)
         done.append(task.element_id)
     return instance_id, done
+
+
+def make_settings(tmp_path: Path, database_url: str = "", **overrides: object) -> Settings:
+    base = dict(data_dir=tmp_path / "data", database_url=database_url, forms_dir=DATA / "forms",
+                processes_dir=tmp_path / "processes", organisation_file=DATA / "organisation.yaml")
+    base.update(overrides)
+    return Settings().with_overrides(**base)
+
+
+def check_roundtrips(engine: Krabuan) -> Krabuan:
+    """After every successful start and complete, the stored state must restore and serialize
+    back to the same state (SpiffWorkflow's own save_restore discipline)."""
+    start, complete = engine.start, engine.complete
+
+    def checked_start(*args, **kwargs):  # type: ignore[no-untyped-def]
+        instance_id = start(*args, **kwargs)
+        assert_roundtrip(engine, instance_id)
+        return instance_id
+
+    def checked_complete(task_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        complete(task_id, *args, **kwargs)
+        assert_roundtrip(engine, engine.task(task_id).instance_id)
+
+    engine.start, engine.complete = checked_start, checked_complete  # type: ignore[method-assign]
+    return engine

@@ -18,7 +18,7 @@ _CHECKED: set[int] = set()
 
 
 def _checked(engine):
-    from conftest import check_roundtrips
+    from helpers import check_roundtrips
     if id(engine) not in _CHECKED:
         _CHECKED.add(id(engine))
         check_roundtrips(engine)

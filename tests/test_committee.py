@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA
+from helpers import DATA
 from engine.errors import Conflict, Forbidden, InvalidInput
 from helpers import do_task, open_tasks
 

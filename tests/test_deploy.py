@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import DATA, SOP_BENCH
+from helpers import DATA, SOP_BENCH
 from engine.errors import DeployError
 
 MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>

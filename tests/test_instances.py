@@ -5,7 +5,7 @@ import pytest
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from helpers import FORM_DATA, assert_roundtrip, do_task, drive_sop, open_tasks
-from conftest import SOP_BENCH
+from helpers import SOP_BENCH
 
 HAPPY = ["register_application", "check_documents", "prepare_draft", "director_review",
          "committee_vote", "committee_vote", "committee_vote", "sign_decision", "notify_applicant"]

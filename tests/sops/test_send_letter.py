@@ -12,6 +12,7 @@ DISPATCH = {"dispatch_method": "messenger", "dispatch_register_number": "ส 4"}
 
 
 def test_happy_path(case):
+    """The check finds the letter correct; numbered in e-Saraban and dispatched."""
     c = case("send-letter", "clerk1")
     c.do("receive_outgoing_letter", "clerk1", RECEIVE, outsider="addressee1")
     c.do("check_letter", "clerk2", {"check_result": "correct"}, outsider="internal_units1")
@@ -23,6 +24,7 @@ def test_happy_path(case):
 
 
 def test_revision_loop_taken_twice(case):
+    """The check fails twice (inferred return to the originating unit), then passes."""
     c = case("send-letter", "clerk1")
     c.do("receive_outgoing_letter", "clerk1", RECEIVE)
     for _ in range(2):
@@ -36,6 +38,7 @@ def test_revision_loop_taken_twice(case):
 
 
 def test_control_point_must_be_confirmed(case):
+    """Bad input: a step cannot complete without its control point confirmed."""
     c = case("send-letter", "clerk1")
     with pytest.raises(InvalidInput, match="control point cp1 must be confirmed"):
         c.do("receive_outgoing_letter", "clerk1", RECEIVE, confirm=False)
