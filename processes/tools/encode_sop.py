@@ -18,6 +18,8 @@ Flow spec format::
       - start: start_send               # a start event
         name: {th: ..., en: ...}
       - step: receive_outgoing_letter   # a catalog step (all metadata comes from the catalog)
+      - step: r1_units_report           # ... under another element id (e.g. in a reused
+        id: units_report                #     sub-process shared by two rounds)
       - step: vote                      # a committee step: one task per member, each personal
         committee: {collection: committee_members, element: member,      # the members (a users field);
                                                                          # element names are unique per file
@@ -38,6 +40,12 @@ Flow spec format::
         lane: psdg
       - end: end_sent
         name: {th: ..., en: ...}
+    subprocesses:                       # more processes in the same file, for call activities:
+      - id: kpi-round                   #   each is a pool with its own nodes and flows
+        name: {th: ..., en: ...}
+        executable: true
+        nodes: [...]
+        flows: [...]
     flows:                              # omitted: the nodes are chained in order
       - [start_send, receive_outgoing_letter]
       - {from: letter_ok, to: revise_letter, when: "check_result == 'needs_revision'", name: {th: ..., en: ...}}
@@ -72,14 +80,14 @@ def load(sop_id: str, catalog: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return cat, spec
 
 
-def step_metadata(sop_id: str, node: dict[str, Any], step: dict[str, Any] | None) -> str:
+def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, Any] | None) -> str:
     """The krabuan:step element of a user task."""
     step = step or {}
     kind = node.get("kind") or step.get("kind") or "user"
     if kind not in USER_KINDS:
         kind = "user"
     duration = step.get("duration") or {}
-    attrs = {"form": node.get("form") or f"{sop_id}.{node.get('step') or node.get('task')}", "kind": kind}
+    attrs = {"form": node.get("form") or f"{sop_id}.{nid}", "kind": kind}
     minutes = duration.get("minutes") if duration.get("minutes") is not None else node.get("minutes")
     working_days = duration.get("days") if duration.get("days") is not None else node.get("working_days")
     if minutes is None and working_days is None:
@@ -116,66 +124,60 @@ def step_metadata(sop_id: str, node: dict[str, Any], step: dict[str, Any] | None
     return "".join(parts)
 
 
-def encode(sop_id: str, catalog: Path) -> str:
-    cat, spec = load(sop_id, catalog)
-    steps = {s["id"]: s for s in cat["steps"]}
-    roles = [r["id"] for r in cat["roles"]]
-    nodes: list[dict[str, Any]] = spec["nodes"]
-    kinds = ("start", "end", "step", "task", "gateway", "parallel", "call")
+NODE_KINDS = ("start", "end", "step", "task", "gateway", "parallel", "call")
+
+
+def _block(sop_id: str, pid: str, name: dict[str, str], doc: str, nodes: list[dict[str, Any]],
+           flows: list[Any] | None, steps: dict[str, Any], roles: list[str], whole_file: bool) -> dict[str, Any]:
+    """Resolve one process of the file: its nodes in layout order, their lanes and flows."""
     lane_of: dict[str, str] = {}
     order: list[tuple[str, str, dict[str, Any]]] = []
     lane = None
     for node in nodes:
-        kind = next(k for k in kinds if k in node)
-        nid = node[kind]
+        kind = next(k for k in NODE_KINDS if k in node)
+        nid = node.get("id") or node[kind]
         if kind == "step":
-            if nid not in steps:
-                raise SystemExit(f"{sop_id}: step {nid} is not in the catalog")
-            lane = node.get("lane") or steps[nid]["role"]
+            if node[kind] not in steps:
+                raise SystemExit(f"{sop_id}: step {node[kind]} is not in the catalog")
+            lane = node.get("lane") or steps[node[kind]]["role"]
         else:
             lane = node.get("lane") or lane or roles[0]
         if lane not in roles:
             raise SystemExit(f"{sop_id}: lane {lane} of {nid} is not a catalog role")
         lane_of[nid] = lane
         order.append((kind, nid, node))
-    flows = spec.get("flows")
     if flows is None:
         flows = [[order[i][1], order[i + 1][1]] for i in range(len(order) - 1)]
     flow_objs = []
-    for i, f in enumerate(flows, 1):
-        if isinstance(f, list):
-            f = {"from": f[0], "to": f[1]}
-        f = dict(f)
+    for f in flows:
+        f = dict({"from": f[0], "to": f[1]} if isinstance(f, list) else f)
         f["id"] = f.get("id") or f"flow_{f['from']}_to_{f['to']}"
         for end in ("from", "to"):
             if f[end] not in lane_of:
                 raise SystemExit(f"{sop_id}: flow {f['id']} {end} {f[end]} is not a node")
         flow_objs.append(f)
-    pid = sop_id
-    xml_id = pid.replace("-", "_")
-    title = cat["title"]
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-           'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
-           'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:krabuan="urn:krabuan:bpmn:1" '
-           f'id="Definitions_{xml_id}" targetNamespace="urn:krabuan:processes" exporter="Krabuan encode_sop" '
-           'exporterVersion="1">',
-           f'  <bpmn:collaboration id="Collaboration_{xml_id}">',
-           f'    <bpmn:participant id="Participant_{xml_id}" name={a(title["th"])} processRef="{pid}"/>',
-           '  </bpmn:collaboration>',
-           f'  <bpmn:process id="{pid}" name={a(title["th"])} isExecutable="true">',
-           f'    <bpmn:documentation>{escape(title["en"] + ". " + (cat.get("objective") or {}).get("en", ""))}'
-           '</bpmn:documentation>',
+    used_roles = roles if whole_file else [r for r in roles if r in lane_of.values()]
+    return {"pid": pid, "xml_id": pid.replace("-", "_"), "name": name, "doc": doc, "order": order,
+            "lane_of": lane_of, "flows": flow_objs, "roles": used_roles}
+
+
+def _process_xml(sop_id: str, b: dict[str, Any], steps: dict[str, Any], role_names: dict[str, Any],
+                 executable: bool) -> list[str]:
+    pid, xml_id, order, lane_of = b["pid"], b["xml_id"], b["order"], b["lane_of"]
+    out = [f'  <bpmn:process id="{pid}" name={a(b["name"]["th"])} isExecutable="{str(executable).lower()}">',
+           f'    <bpmn:documentation>{escape(b["doc"])}</bpmn:documentation>',
            f'    <bpmn:laneSet id="LaneSet_{xml_id}">']
-    role_names = {r["id"]: r for r in cat["roles"]}
-    for role in roles:
-        out.append(f'      <bpmn:lane id="{role}" name={a(role_names[role]["th"])}>')
+    for role in b["roles"]:
+        out.append(f'      <bpmn:lane id="{_lane_id(b, role)}" name={a(role_names[role]["th"])}>')
+        if b.get("lane_prefix"):
+            out.append(f'        <bpmn:extensionElements><krabuan:lane groups="{role}"/></bpmn:extensionElements>')
         out += [f"        <bpmn:flowNodeRef>{nid}</bpmn:flowNodeRef>" for _, nid, _ in order if lane_of[nid] == role]
         out.append("      </bpmn:lane>")
     out.append("    </bpmn:laneSet>")
-    defaults = {f["from"]: f["id"] for f in flow_objs if f.get("default")}
+    defaults = {f["from"]: f["id"] for f in b["flows"] if f.get("default")}
     for kind, nid, node in order:
-        name = node.get("name") or (steps[nid]["name"] if kind == "step" else None)
+        step = steps.get(node["step"]) if kind == "step" else None
+        name = node.get("name") or (step["name"] if step else None)
         name_attr = f" name={a(name['th'])}" if name else ""
         if kind == "start":
             out.append(f'    <bpmn:startEvent id="{nid}"{name_attr}/>')
@@ -189,15 +191,17 @@ def encode(sop_id: str, catalog: Path) -> str:
         elif kind == "call":
             out.append(f'    <bpmn:callActivity id="{nid}"{name_attr} calledElement="{node["process"]}"/>')
         else:
-            step = steps.get(nid) if kind == "step" else None
             doc_en = (name or {}).get("en", "")
             if step:
                 doc_en += ". " + step["description"]["en"]
+                if node.get("id"):
+                    doc_en += f" (catalog step {node['step']})"
             if node.get("inferred"):
                 doc_en = "INFERRED: " + node["inferred"] + " " + doc_en
             out.append(f'    <bpmn:userTask id="{nid}"{name_attr}>')
             out.append(f"      <bpmn:documentation>{escape(doc_en.strip())}</bpmn:documentation>")
-            out.append(f"      <bpmn:extensionElements>{step_metadata(sop_id, node, step)}</bpmn:extensionElements>")
+            out.append(f"      <bpmn:extensionElements>{step_metadata(sop_id, nid, node, step)}"
+                       "</bpmn:extensionElements>")
             if node.get("committee"):
                 c = node["committee"]
                 out += ["      <bpmn:multiInstanceLoopCharacteristics>",
@@ -211,7 +215,7 @@ def encode(sop_id: str, catalog: Path) -> str:
                                f'name="{c["output_element"]}"/>')
                 out.append("      </bpmn:multiInstanceLoopCharacteristics>")
             out.append("    </bpmn:userTask>")
-    for f in flow_objs:
+    for f in b["flows"]:
         name_attr = f" name={a(f['name']['th'])}" if f.get("name") else ""
         if f.get("when"):
             out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name_attr} sourceRef="{f["from"]}" '
@@ -222,35 +226,81 @@ def encode(sop_id: str, catalog: Path) -> str:
             out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name_attr} sourceRef="{f["from"]}" '
                        f'targetRef="{f["to"]}"/>')
     out.append("  </bpmn:process>")
-    out += diagram(xml_id, roles, order, lane_of, flow_objs)
+    return out
+
+
+def _lane_id(b: dict[str, Any], role: str) -> str:
+    """Lane ids are the group ids; in a second pool of the same file they get the pool's prefix
+    (XML ids are unique per file) and name their group with krabuan:lane."""
+    return f"{b['xml_id']}__{role}" if b.get("lane_prefix") else role
+
+
+def encode(sop_id: str, catalog: Path) -> str:
+    cat, spec = load(sop_id, catalog)
+    steps = {s["id"]: s for s in cat["steps"]}
+    roles = [r["id"] for r in cat["roles"]]
+    role_names = {r["id"]: r for r in cat["roles"]}
+    title = cat["title"]
+    blocks = [_block(sop_id, sop_id, title, title["en"] + ". " + (cat.get("objective") or {}).get("en", ""),
+                     spec["nodes"], spec.get("flows"), steps, roles, True)]
+    for sub in spec.get("subprocesses") or []:
+        b = _block(sop_id, sub["id"], sub["name"], sub["name"]["en"], sub["nodes"], sub.get("flows"), steps, roles,
+                   False)
+        b["lane_prefix"] = True
+        b["executable"] = sub.get("executable", True)
+        blocks.append(b)
+    xml_id = sop_id.replace("-", "_")
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+           'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
+           'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:krabuan="urn:krabuan:bpmn:1" '
+           f'id="Definitions_{xml_id}" targetNamespace="urn:krabuan:processes" exporter="Krabuan encode_sop" '
+           'exporterVersion="1">',
+           f'  <bpmn:collaboration id="Collaboration_{xml_id}">']
+    out += [f'    <bpmn:participant id="Participant_{b["xml_id"]}" name={a(b["name"]["th"])} processRef="{b["pid"]}"/>'
+            for b in blocks]
+    out.append('  </bpmn:collaboration>')
+    for b in blocks:
+        out += _process_xml(sop_id, b, steps, role_names, b.get("executable", True))
+    out += diagram(xml_id, blocks)
     out.append("</bpmn:definitions>")
     return "\n".join(out) + "\n"
 
 
-def diagram(xml_id: str, roles: list[str], order: list[tuple[str, str, dict[str, Any]]], lane_of: dict[str, str],
-            flows: list[dict[str, Any]]) -> list[str]:
+def diagram(xml_id: str, blocks: list[dict[str, Any]]) -> list[str]:
+    out = [f'  <bpmndi:BPMNDiagram id="BPMNDiagram_{xml_id}">',
+           f'    <bpmndi:BPMNPlane id="BPMNPlane_{xml_id}" bpmnElement="Collaboration_{xml_id}">']
+    top = Y0
+    for b in blocks:
+        out += _pool_shapes(b, top)
+        top += LANE_H * max(len(b["roles"]), 1) + 60
+    out += ["    </bpmndi:BPMNPlane>", "  </bpmndi:BPMNDiagram>"]
+    return out
+
+
+def _pool_shapes(b: dict[str, Any], top: int) -> list[str]:
+    order, lane_of, roles, pid = b["order"], b["lane_of"], b["roles"], b["xml_id"]
     width = X0 + COL * len(order) + 40
-    height = LANE_H * len(roles)
+    height = LANE_H * max(len(roles), 1)
     pos = {}
     for col, (kind, nid, _) in enumerate(order):
         w, h = SIZE.get(kind, (110, 80))
         cx = X0 + COL * col + 55
-        cy = Y0 + LANE_H * roles.index(lane_of[nid]) + LANE_H // 2
+        cy = top + LANE_H * roles.index(lane_of[nid]) + LANE_H // 2
         pos[nid] = (cx - w // 2, cy - h // 2, w, h)
-    out = [f'  <bpmndi:BPMNDiagram id="BPMNDiagram_{xml_id}">',
-           f'    <bpmndi:BPMNPlane id="BPMNPlane_{xml_id}" bpmnElement="Collaboration_{xml_id}">',
-           f'      <bpmndi:BPMNShape id="Participant_{xml_id}_di" bpmnElement="Participant_{xml_id}" '
-           f'isHorizontal="true"><dc:Bounds x="100" y="{Y0}" width="{width}" height="{height}"/></bpmndi:BPMNShape>']
+    out = [f'      <bpmndi:BPMNShape id="Participant_{pid}_di" bpmnElement="Participant_{pid}" '
+           f'isHorizontal="true"><dc:Bounds x="100" y="{top}" width="{width}" height="{height}"/></bpmndi:BPMNShape>']
     for i, role in enumerate(roles):
-        out.append(f'      <bpmndi:BPMNShape id="{role}_di" bpmnElement="{role}" isHorizontal="true">'
-                   f'<dc:Bounds x="130" y="{Y0 + LANE_H * i}" width="{width - 30}" height="{LANE_H}"/>'
+        lane = _lane_id(b, role)
+        out.append(f'      <bpmndi:BPMNShape id="{lane}_di" bpmnElement="{lane}" isHorizontal="true">'
+                   f'<dc:Bounds x="130" y="{top + LANE_H * i}" width="{width - 30}" height="{LANE_H}"/>'
                    '</bpmndi:BPMNShape>')
     for kind, nid, _ in order:
         x, y, w, h = pos[nid]
         marker = ' isMarkerVisible="true"' if kind == "gateway" else ""  # parallel gateways show "+"
         out.append(f'      <bpmndi:BPMNShape id="{nid}_di" bpmnElement="{nid}"{marker}>'
                    f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>')
-    for n, f in enumerate(flows):
+    for n, f in enumerate(b["flows"]):
         sx, sy, sw, sh = pos[f["from"]]
         tx, ty, tw, th = pos[f["to"]]
         if tx > sx:
@@ -262,7 +312,6 @@ def diagram(xml_id: str, roles: list[str], order: list[tuple[str, str, dict[str,
             pts = [(sx + sw // 2, sy + sh), (sx + sw // 2, low), (tx + tw // 2, low), (tx + tw // 2, ty + th)]
         wps = "".join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in pts)
         out.append(f'      <bpmndi:BPMNEdge id="{f["id"]}_di" bpmnElement="{f["id"]}">{wps}</bpmndi:BPMNEdge>')
-    out += ["    </bpmndi:BPMNPlane>", "  </bpmndi:BPMNDiagram>"]
     return out
 
 
