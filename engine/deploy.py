@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .context import Context
 from .definitions import NS, ProcessModel, lint_document, read_process_model
 from .errors import DeployError
-from .lint import check_process, settable_in_document
+from .lint import check_process, settable_in_document, unset_condition_variables
 from .models import ProcessDefinition
 from .views import DeployResult, ProcessVersionView
 from .xmlguard import parse_model_bytes
@@ -85,6 +85,9 @@ def deploy_documents(ctx: Context, documents: list[_Document]) -> list[DeployRes
                                   file=doc.source, element=model.process_id)
             models[model.process_id] = (model, doc)
             _check_forms(ctx, model, doc.source)
+    for doc in documents:
+        if not doc.is_dmn:
+            _check_conditions(ctx, doc)
     compiled = ctx.runtime.compile([(doc.root, doc.source) for doc in documents])
     models = {pid: (_with_called(pid, models, called), doc)
               for pid, called in ((p.process_id, p.called_processes) for p in compiled)
@@ -109,6 +112,18 @@ def deploy_documents(ctx: Context, documents: list[_Document]) -> list[DeployRes
                 spec_json=proc.spec_json, model_json=model.to_json(), deployed_at=now))
             results.append(DeployResult(proc.process_id, version, sha, doc.source, created=True))
     return results
+
+
+def _check_conditions(ctx: Context, doc: _Document) -> None:
+    """A gateway condition may read only variables some form (or committee) of the file sets."""
+    processes = list(doc.root.iterfind("bpmn:process", NS))
+    models = [read_process_model(process, doc.source) for process in processes]
+    settable = settable_in_document(doc.root, models, ctx.forms)
+    functions = set(ctx.evaluator.functions)
+    for process in processes:
+        for flow_id, name in unset_condition_variables(process, settable, functions):
+            raise DeployError(f"the condition reads {name!r}, which no form of this process sets",
+                              file=doc.source, element=flow_id)
 
 
 def _with_called(process_id: str, models: dict[str, tuple[ProcessModel, _Document]],

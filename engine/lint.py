@@ -54,6 +54,15 @@ def check_process(process: etree._Element, model: ProcessModel, forms: FormRegis
         if step.meta.duration_minutes is None and step.meta.duration_working_days is None:
             add(step.element_id, "user task has no standard duration (krabuan:step minutes or workingDays)")
     settable = _settable_names(process, model, forms) | (settable or set())
+    for flow_id, name in unset_condition_variables(process, settable, known_functions):
+        add(flow_id, f"condition reads {name!r}, which no form of this process sets")
+    return findings
+
+
+def unset_condition_variables(process: etree._Element, settable: set[str],
+                              functions: set[str]) -> list[tuple[str, str]]:
+    """(flow id, name) of every variable a sequence-flow condition reads that nothing can set."""
+    found = []
     for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         cond = flow.find("bpmn:conditionExpression", NS)
         if cond is None or not (cond.text or "").strip():
@@ -63,10 +72,10 @@ def check_process(process: etree._Element, model: ProcessModel, forms: FormRegis
         except SyntaxError:
             continue  # deploy reports it
         for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id not in settable and node.id not in known_functions \
+            if isinstance(node, ast.Name) and node.id not in settable and node.id not in functions \
                     and node.id not in ("True", "False", "None"):
-                add(flow.get("id"), f"condition reads {node.id!r}, which no form of this process sets")
-    return findings
+                found.append((flow.get("id") or "", node.id))
+    return found
 
 
 def _check_container(container: etree._Element, top: bool, lane_of: set[str], add) -> None:  # type: ignore[no-untyped-def]

@@ -134,4 +134,7 @@ def test_spiffworkflow_corpus_models_deploy_or_are_refused_clearly(k):
         except DeployError as exc:
             assert path.name in str(exc)
             outcomes[path.name] = exc.reason
-    assert sum(v == "ok" for v in outcomes.values()) >= 10, outcomes
+    assert sum(v == "ok" for v in outcomes.values()) >= 8, outcomes
+    reasons = {v for v in outcomes.values() if v != "ok"}
+    assert all("script tasks are not allowed" in r or "which no form of this process sets" in r
+               for r in reasons), reasons
