@@ -221,6 +221,10 @@ def _clean_users(f: FieldDefinition, value: Any, members_of: MembersOf | None) -
         raise _bad(f, "choose at least one person")
     if len(set(people)) != len(people):
         raise _bad(f, "a person is listed twice")
+    if f.min is not None and len(people) < f.min:
+        raise _bad(f, f"choose at least {f.min} people")
+    if f.max is not None and len(people) > f.max:
+        raise _bad(f, f"choose at most {f.max} people")
     members = members_of(f.group or "") if members_of is not None else set()
     outsiders = [p for p in people if p not in members]
     if outsiders:

@@ -197,7 +197,10 @@ def read_step_metadata(el: etree._Element, source: str) -> StepMetadata:
             direction = child.get("direction")
             if direction not in ("in", "out") or set(child.attrib) - {"direction", "th", "en"}:
                 raise fail('krabuan:document takes direction="in|out", th and en')
-            documents.append(Document(direction, *_text_pair(child, "a document", fail)))
+            th, en = (child.get("th") or "").strip(), (child.get("en") or "").strip()
+            if not th and not en:  # the catalog names some documents in one language only
+                raise fail("a document needs a th or an en text")
+            documents.append(Document(direction, th, en))
         else:
             raise fail(f"unknown element inside krabuan:step: krabuan:{tag}")
     return StepMetadata(form_key=step.get("form"), kind=kind,

@@ -60,3 +60,19 @@ def test_members_must_belong_to_the_committee_group(kc):
         kc.complete(task.id, "clerk1", {"members": ["director1", "director1"]})
     with pytest.raises(InvalidInput, match="not on this step: bogus"):
         kc.complete(task.id, "clerk1", {"members": ["director1"]}, ["bogus"])
+
+
+def test_a_committee_can_sit_again_when_the_case_loops_back(k):
+    k.deploy([DATA / "committee_loop.bpmn"])
+    instance_id = k.start("committee_loop", "clerk1")
+    for round_members, redo in ((["director1", "director2"], "yes"), (["director3"], "no")):
+        do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", {"members": round_members})
+        signing = open_tasks(k, instance_id)
+        assert sorted(t.reserved_for for t in signing) == round_members
+        for t in signing:
+            k.complete(t.id, t.reserved_for, {"signed_on": "2026-11-20"}, ["read_all"])
+        assert k.instance(instance_id).data["signatures"] == ["2026-11-20"] * len(round_members)
+        do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", {"redo": redo})
+    view = k.instance(instance_id)
+    assert view.status == "completed" and view.data["members"] == ["director3"]
+    assert "member" not in view.data

@@ -20,8 +20,11 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ConfigurationError, Conflict, DeployError, ExpressionError, ProcessError
 from ..expressions import ExpressionEvaluator
+from . import patches
 from .environment import restricted_script_engine
 from .serializer import StateSerializer
+
+patches.apply()
 
 
 @dataclass(frozen=True)

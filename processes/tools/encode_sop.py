@@ -80,6 +80,14 @@ def load(sop_id: str, catalog: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return cat, spec
 
 
+def _rule(rule: Any) -> Any:
+    """The catalog writes combined deadlines as {all_of: [...]}; Krabuan as {type: all_of, rules: [...]}."""
+    if isinstance(rule, dict) and "all_of" in rule and "type" not in rule:
+        return {"type": "all_of", "rules": [_rule(r) for r in rule["all_of"]],
+                **{k: v for k, v in rule.items() if k != "all_of"}}
+    return rule
+
+
 def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, Any] | None) -> str:
     """The krabuan:step element of a user task."""
     step = step or {}
@@ -106,7 +114,7 @@ def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, A
     if node.get("inferred"):
         attrs["inferred"] = node["inferred"]
     parts = [f"<krabuan:step {' '.join(f'{k}={a(v)}' for k, v in attrs.items())}>"]
-    rule = (step.get("deadline") or {}).get("rule") or node.get("deadline")
+    rule = _rule((step.get("deadline") or {}).get("rule") or node.get("deadline"))
     if rule:
         parts.append(f"<krabuan:deadline>{escape(json.dumps(rule, ensure_ascii=False))}</krabuan:deadline>")
     for i, cp in enumerate(step.get("control_points") or node.get("control_points") or [], 1):
@@ -119,7 +127,8 @@ def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, A
                      + "/>")
     for direction in ("in", "out"):
         for doc in step.get(f"documents_{direction}") or []:
-            parts.append(f"<krabuan:document direction=\"{direction}\" th={a(doc['th'])} en={a(doc['en'])}/>")
+            texts = " ".join(f"{lang}={a(doc[lang])}" for lang in ("th", "en") if doc.get(lang))
+            parts.append(f"<krabuan:document direction=\"{direction}\" {texts}/>")
     parts.append("</krabuan:step>")
     return "".join(parts)
 

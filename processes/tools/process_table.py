@@ -46,7 +46,7 @@ def render() -> str:
             model = read_process_model(process, str(path))
             gateways = len(process.findall(".//bpmn:exclusiveGateway", NS))
             committees = sum(1 for s in model.steps.values() if s.multi_instance)
-            tests = tests_of(model.process_id)
+            tests = tests_of(path.stem)  # a called process shares its file's tests
             lines.append(f"| [{model.process_id}](#{model.process_id}) | {len(model.steps)} | {len(model.lanes)} | "
                          f"{gateways} | {committees} | {len(tests)} |")
             details += ["", f"## {model.process_id}", "", f"{model.name} — `processes/bpmn/{path.name}`", "",
@@ -61,7 +61,7 @@ def render() -> str:
                                                  m.duration_inferred and "duration") if p)
                 details.append(f"| `{s.element_id}` | {s.name} | `{s.lane}` | `{m.form_key}` | {duration} | "
                                f"{inferred} |")
-            details += ["", "Paths tested (`tests/sops/test_" + model.process_id.replace("-", "_") + ".py`):", ""]
+            details += ["", "Paths tested (`tests/sops/test_" + path.stem.replace("-", "_") + ".py`):", ""]
             details += [f"- `{name}`: {doc or '(no description)'}" for name, doc in tests] or ["- none yet"]
     return "\n".join(lines + details) + "\n"
 

@@ -1,0 +1,39 @@
+"""Behaviour Krabuan needs from SpiffWorkflow 3.2 that it does not have, in one place.
+
+A committee step (a multi-instance task) may be entered again when the case loops back (a
+return for revision, a new round). SpiffWorkflow refuses the second entry: the previous
+round's result list is not empty, and the member variable of the last round is still in the
+data. Krabuan starts every round fresh: the member variable is dropped and the result list
+restarts empty (the previous round's results stay in the history events).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+
+_original_update_hook = MultiInstanceTask._update_hook
+_original_init_output = MultiInstanceTask.init_data_output_with_input_data
+
+
+def _update_hook(self: Any, my_task: Any) -> Any:
+    for item in (self.input_item, self.output_item):
+        if item is not None:
+            my_task.data.pop(item.bpmn_id, None)
+    return _original_update_hook(self, my_task)
+
+
+def _init_output(self: Any, my_task: Any, input_data: Any) -> Any:
+    if self.data_output is not None and self.data_output.exists(my_task):
+        output = self.data_output.get(my_task)
+        if output is not input_data and isinstance(output, list) and output:
+            self.data_output.set(my_task, [])
+    return _original_init_output(self, my_task, input_data)
+
+
+def apply() -> None:
+    if getattr(MultiInstanceTask, "_krabuan_patched", False):
+        return
+    MultiInstanceTask._update_hook = _update_hook
+    MultiInstanceTask.init_data_output_with_input_data = _init_output
+    MultiInstanceTask._krabuan_patched = True

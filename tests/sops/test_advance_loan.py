@@ -1,0 +1,167 @@
+"""advance-loan: every path, as the users of the right lanes."""
+from __future__ import annotations
+
+
+def assignment(purpose: str) -> dict:
+    return {"advance_purpose": purpose, "activity_title": "อบรมการใช้งานระบบสารสนเทศ", "activity_date": "2026-12-15",
+            "borrower_name": "นางสาวสมหญิง ใจดี", "estimated_amount": "20000"}
+
+
+MEETING_DRAFT = {"meeting_request_file": "files/meeting-request.pdf", "project_file": "files/project.pdf"}
+TRAVEL_DRAFT = {"travel_request_file": "files/travel-request.pdf", "travel_invitation_file": "files/invite.pdf",
+                "travel_destination": "จังหวัดเชียงใหม่"}
+APPROVE_ACTIVITY = {"activity_decision": "approve"}
+LOAN = {"loan_contract_number": "ยม 25/2570", "advance_amount": "20000.00", "cost_estimate_file": "files/est.pdf",
+        "loan_memo_number": "สธ 0710/ย 25"}
+SIGN_LOAN = {"loan_decision": "approve"}
+SMART = {"smart_advance_reference": "SM-ADV-0099", "advance_sent_to_finance_on": "2026-12-01"}
+PAID = {"advance_money_received": "2026-12-05", "amount_paid": "20000.00", "payment_reference": "PAY-0099"}
+SIGN_SETTLEMENT = {"settlement_decision": "approve"}
+SETTLE = {"smart_settlement_reference": "SM-SET-0100", "settlement_sent_on": "2026-12-20"}
+RECEIPT = {"cash_returned": "1500.00", "cash_receipt_number": "ใบเสร็จ 77/2570"}
+FILED = {"settlement_file_location": "แฟ้มเงินยืมทดรองราชการ ปีงบประมาณ 2570"}
+
+
+def evidence(leftover: str) -> dict:
+    spent = "20000.00" if leftover == "no" else "18500.00"
+    data = {"amount_spent": spent, "leftover_cash": leftover, "settlement_evidence_file": "files/evidence.pdf"}
+    if leftover == "yes":
+        data["leftover_amount"] = "1500.00"
+    return data
+
+
+def returned(field: str) -> dict:
+    return {field: "return", field.replace("decision", "comment"): "เอกสารไม่ครบ"}
+
+
+def test_meeting_happy_path(case):
+    """Meeting/training advance approved and signed at once; no leftover cash."""
+    c = case("advance-loan", "supervisor1")
+    c.do("receive_assignment", "clerk1", assignment("meeting_training"), outsider="supervisor1")
+    assert c.open() == ["draft_meeting_training_request"]
+    c.do("draft_meeting_training_request", "clerk1", MEETING_DRAFT, outsider="borrower_staff1")
+    c.do("approve_activity", "executive1", APPROVE_ACTIVITY, outsider="clerk1")
+    c.do("prepare_loan_documents", "clerk1", LOAN)
+    c.do("sign_loan_documents", "executive2", SIGN_LOAN, outsider="it_group_director1")
+    c.do("record_smart_and_send_to_finance", "clerk1", SMART, outsider="budget_keeper1")
+    c.do("pay_out_advance", "finance_group1", PAID, outsider="clerk1")
+    c.do("collect_settlement_evidence", "clerk2", evidence("no"), outsider="borrower_staff2")
+    c.do("sign_settlement", "executive1", SIGN_SETTLEMENT, outsider="secretary_general1")
+    c.do("submit_settlement", "clerk2", SETTLE, outsider="finance_group1")
+    c.do("file_settlement_documents", "clerk2", FILED)
+    assert c.done == ["receive_assignment", "draft_meeting_training_request", "approve_activity",
+                      "prepare_loan_documents", "sign_loan_documents", "record_smart_and_send_to_finance",
+                      "pay_out_advance", "collect_settlement_evidence", "sign_settlement", "submit_settlement",
+                      "file_settlement_documents"]
+    assert c.status == "completed"
+    assert c.data["advance_purpose"] == "meeting_training" and c.data["advance_money_received"] == "2026-12-05"
+    assert "cash_receipt_number" not in c.data
+
+
+def test_travel_with_leftover_cash(case):
+    """Official-travel advance approved and signed at once; unspent cash returned against a receipt."""
+    c = case("advance-loan", "supervisor2")
+    c.do("receive_assignment", "clerk2", assignment("official_travel"))
+    assert c.open() == ["draft_travel_request"]
+    c.do("draft_travel_request", "clerk2", TRAVEL_DRAFT, outsider="executive1")
+    c.do("approve_activity", "executive2", APPROVE_ACTIVITY)
+    c.do("prepare_loan_documents", "clerk2", LOAN)
+    c.do("sign_loan_documents", "executive2", SIGN_LOAN)
+    c.do("record_smart_and_send_to_finance", "clerk2", SMART)
+    c.do("pay_out_advance", "finance_group2", PAID)
+    c.do("collect_settlement_evidence", "clerk2", evidence("yes"))
+    c.do("sign_settlement", "executive2", SIGN_SETTLEMENT)
+    c.do("submit_settlement", "clerk2", SETTLE)
+    assert c.open() == ["issue_cash_receipt"]
+    c.do("issue_cash_receipt", "finance_group1", RECEIPT, outsider="budget_keeper2")
+    c.do("file_settlement_documents", "clerk2", FILED)
+    assert c.done == ["receive_assignment", "draft_travel_request", "approve_activity", "prepare_loan_documents",
+                      "sign_loan_documents", "record_smart_and_send_to_finance", "pay_out_advance",
+                      "collect_settlement_evidence", "sign_settlement", "submit_settlement", "issue_cash_receipt",
+                      "file_settlement_documents"]
+    assert c.status == "completed"
+    assert c.data["cash_receipt_number"] == "ใบเสร็จ 77/2570" and c.data["leftover_amount"] == 1500
+
+
+def test_meeting_request_returned(case):
+    """The authority returns the meeting/training request once; it is redrafted and approved; no leftover."""
+    c = case("advance-loan", "supervisor1")
+    c.do("receive_assignment", "clerk1", assignment("meeting_training"))
+    c.do("draft_meeting_training_request", "clerk1", MEETING_DRAFT)
+    c.do("approve_activity", "executive1", returned("activity_decision"), outsider="finance_group1")
+    assert c.open() == ["draft_meeting_training_request"]
+    c.do("draft_meeting_training_request", "clerk1", {**MEETING_DRAFT, "project_file": "files/project-v2.pdf"})
+    c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
+    c.do("prepare_loan_documents", "clerk1", LOAN)
+    c.do("sign_loan_documents", "executive1", SIGN_LOAN)
+    c.do("record_smart_and_send_to_finance", "clerk1", SMART)
+    c.do("pay_out_advance", "finance_group1", PAID)
+    c.do("collect_settlement_evidence", "clerk1", evidence("no"))
+    c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
+    c.do("submit_settlement", "clerk1", SETTLE)
+    c.do("file_settlement_documents", "clerk1", FILED)
+    assert c.done == ["receive_assignment", "draft_meeting_training_request", "approve_activity",
+                      "draft_meeting_training_request", "approve_activity", "prepare_loan_documents",
+                      "sign_loan_documents", "record_smart_and_send_to_finance", "pay_out_advance",
+                      "collect_settlement_evidence", "sign_settlement", "submit_settlement",
+                      "file_settlement_documents"]
+    assert c.status == "completed"
+    assert c.data["project_file"] == "files/project-v2.pdf" and c.data["activity_decision"] == "approve"
+
+
+def test_travel_returned_at_every_approval(case):
+    """Travel: the permission request, the advance documents and the settlement are each returned once; no leftover."""
+    c = case("advance-loan", "supervisor1")
+    c.do("receive_assignment", "clerk1", assignment("official_travel"))
+    c.do("draft_travel_request", "clerk1", TRAVEL_DRAFT)
+    c.do("approve_activity", "executive2", returned("activity_decision"))
+    assert c.open() == ["draft_travel_request"]  # the return goes back to the travel branch
+    c.do("draft_travel_request", "clerk1", TRAVEL_DRAFT)
+    c.do("approve_activity", "executive2", APPROVE_ACTIVITY)
+    c.do("prepare_loan_documents", "clerk1", LOAN)
+    c.do("sign_loan_documents", "executive2", returned("loan_decision"), outsider="clerk2")
+    assert c.open() == ["prepare_loan_documents"]
+    c.do("prepare_loan_documents", "clerk1", {**LOAN, "advance_amount": "18000.00"})
+    c.do("sign_loan_documents", "executive2", SIGN_LOAN)
+    c.do("record_smart_and_send_to_finance", "clerk1", SMART)
+    c.do("pay_out_advance", "finance_group2", {**PAID, "amount_paid": "18000.00"}, outsider="executive2")
+    c.do("collect_settlement_evidence", "clerk1", evidence("no"))
+    c.do("sign_settlement", "executive2", returned("settlement_decision"), outsider="budget_keeper1")
+    assert c.open() == ["collect_settlement_evidence"]
+    c.do("collect_settlement_evidence", "clerk1", evidence("no"))
+    c.do("sign_settlement", "executive2", SIGN_SETTLEMENT)
+    c.do("submit_settlement", "clerk1", SETTLE)
+    c.do("file_settlement_documents", "clerk1", FILED)
+    assert c.done == ["receive_assignment", "draft_travel_request", "approve_activity", "draft_travel_request",
+                      "approve_activity", "prepare_loan_documents", "sign_loan_documents", "prepare_loan_documents",
+                      "sign_loan_documents", "record_smart_and_send_to_finance", "pay_out_advance",
+                      "collect_settlement_evidence", "sign_settlement", "collect_settlement_evidence",
+                      "sign_settlement", "submit_settlement", "file_settlement_documents"]
+    assert c.status == "completed"
+    assert c.data["advance_amount"] == 18000 and c.data["settlement_decision"] == "approve"
+
+
+def test_meeting_loan_returned_twice_with_leftover(case):
+    """Meeting: the advance documents are returned twice; unspent cash is returned against a receipt."""
+    c = case("advance-loan", "supervisor2")
+    c.do("receive_assignment", "clerk2", assignment("meeting_training"))
+    c.do("draft_meeting_training_request", "clerk2", MEETING_DRAFT)
+    c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
+    for _ in range(2):
+        c.do("prepare_loan_documents", "clerk2", LOAN)
+        c.do("sign_loan_documents", "executive1", returned("loan_decision"))
+    c.do("prepare_loan_documents", "clerk2", LOAN)
+    c.do("sign_loan_documents", "executive1", SIGN_LOAN)
+    c.do("record_smart_and_send_to_finance", "clerk2", SMART)
+    c.do("pay_out_advance", "finance_group1", PAID)
+    c.do("collect_settlement_evidence", "clerk2", evidence("yes"))
+    c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
+    c.do("submit_settlement", "clerk2", SETTLE)
+    c.do("issue_cash_receipt", "finance_group2", RECEIPT, outsider="clerk2")
+    c.do("file_settlement_documents", "clerk2", FILED, outsider="finance_group2")
+    assert c.done == ["receive_assignment", "draft_meeting_training_request", "approve_activity",
+                      *["prepare_loan_documents", "sign_loan_documents"] * 3, "record_smart_and_send_to_finance",
+                      "pay_out_advance", "collect_settlement_evidence", "sign_settlement", "submit_settlement",
+                      "issue_cash_receipt", "file_settlement_documents"]
+    assert c.status == "completed"
+    assert c.data["cash_returned"] == 1500 and c.data["loan_decision"] == "approve"

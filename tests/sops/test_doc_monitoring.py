@@ -1,0 +1,82 @@
+"""doc-monitoring: every path, as the users of the right lanes."""
+from __future__ import annotations
+
+PLANNING = {"fiscal_year": 2570, "meeting_date": "2026-09-15", "data_requirements": "กรอบข้อมูลแผน/ผล/งบประมาณ"}
+BASELINE = {"import_presentation_formats": "แบบฟอร์มนำเข้า Excel, Dashboard",
+            "baseline_data_loaded": ["strategic_plan", "budget_plan", "outputs_projects", "indicators",
+                                     "main_activities"],
+            "doc_import_reference": "DOC-IMP-2570-01"}
+DEVELOP = {"system_version": "4.1", "test_summary": "ผ่านการทดสอบ", "user_manual": "doc-manual-2570.pdf"}
+COMMUNICATE = {"communication_channels": ["training", "letter"], "communicated_on": "2026-10-20",
+               "officers_reached": 120}
+CORRECT = {"data_check_result": "correct"}
+ERRORS = {"data_check_result": "errors_found", "units_with_errors": "ศูนย์อนามัยที่ 3: โครงการ A ไม่มีผลเบิกจ่าย"}
+FIX = {"correction_note": "เพิ่มผลการเบิกจ่าย", "corrected_on": "2026-11-23"}
+
+
+def report(month):
+    return {"reporting_month": month, "reporting_unit": "ศูนย์อนามัยที่ 3", "doc_report_reference": f"R-{month}",
+            "budget_spent": "125000.50"}
+
+
+def summary(month, window):
+    return {"report_month": month, "summary_report": f"summary-{month}.pdf", "sent_on": f"{month}-25",
+            "reporting_window": window}
+
+
+def _set_up(c):
+    c.do("planning_meeting", "data_dev_group1", PLANNING, outsider="doh_units1")
+    c.do("design_and_import_baseline", "data_dev_group2", BASELINE, outsider="unit_reporters1")
+    c.do("develop_test_manual", "data_dev_group1", DEVELOP)
+    c.do("communicate_usage", "data_dev_group1", COMMUNICATE, outsider="unit_data_officers1")
+
+
+SET_UP = ["planning_meeting", "design_and_import_baseline", "develop_test_manual", "communicate_usage"]
+
+
+def test_happy_path_one_month_data_correct(case):
+    """Data correct at the first check; the report closes the reporting window."""
+    c = case("doc-monitoring", "data_dev_group1")
+    _set_up(c)
+    c.do("units_report_in_doc", "unit_reporters1", report("2026-11"), outsider="data_dev_group1")
+    c.do("check_monthly_data", "data_dev_group2", CORRECT, outsider="unit_system_admin1")
+    c.do("monthly_report", "data_dev_group1", summary("2026-11", "closed"), outsider="evaluation_group1")
+    assert c.done == SET_UP + ["units_report_in_doc", "check_monthly_data", "monthly_report"]
+    assert c.status == "completed"
+    assert c.data["doc_import_reference"] == "DOC-IMP-2570-01" and c.data["budget_spent"] == 125000.5
+
+
+def test_errors_found_unit_admin_fixes_twice(case):
+    """Wrong data found twice; the unit system administrator corrects it each time, then it is correct."""
+    c = case("doc-monitoring", "data_dev_group1")
+    _set_up(c)
+    c.do("units_report_in_doc", "unit_reporters2", report("2026-11"), outsider="unit_system_admin2")
+    for _ in range(2):
+        c.do("check_monthly_data", "data_dev_group1", ERRORS)
+        assert c.open() == ["fix_unit_data"]
+        c.do("fix_unit_data", "unit_system_admin1", FIX, outsider="data_dev_group1")
+    c.do("check_monthly_data", "data_dev_group1", CORRECT)
+    c.do("monthly_report", "data_dev_group2", summary("2026-11", "closed"))
+    assert c.done == SET_UP + ["units_report_in_doc", "check_monthly_data", "fix_unit_data", "check_monthly_data",
+                               "fix_unit_data", "check_monthly_data", "monthly_report"]
+    assert c.status == "completed"
+    assert c.data["correction_note"] == "เพิ่มผลการเบิกจ่าย" and c.data["data_check_result"] == "correct"
+
+
+def test_monthly_cycle_repeats_until_window_closes(case):
+    """Three monthly cycles (window open twice), with a correction in the second month."""
+    c = case("doc-monitoring", "data_dev_group2")
+    _set_up(c)
+    months = ["2026-11", "2026-12", "2027-01"]
+    for i, month in enumerate(months):
+        c.do("units_report_in_doc", "unit_reporters1", report(month), outsider="data_dev_group2")
+        if i == 1:
+            c.do("check_monthly_data", "data_dev_group1", ERRORS)
+            c.do("fix_unit_data", "unit_system_admin2", FIX, outsider="unit_reporters2")
+        c.do("check_monthly_data", "data_dev_group1", CORRECT)
+        c.do("monthly_report", "data_dev_group1", summary(month, "closed" if i == 2 else "open"))
+    cycle = ["units_report_in_doc", "check_monthly_data", "monthly_report"]
+    assert c.done == SET_UP + cycle + ["units_report_in_doc", "check_monthly_data", "fix_unit_data",
+                                       "check_monthly_data", "monthly_report"] + cycle
+    assert c.status == "completed"
+    assert c.data["report_month"] == "2027-01" and c.data["reporting_window"] == "closed"

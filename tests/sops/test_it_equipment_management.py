@@ -1,0 +1,173 @@
+"""it-equipment-management: every path, as the users of the right lanes."""
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import Forbidden
+
+P = "it-equipment-management"
+REQUEST = {"requesting_unit_name": "กองแบบแผน", "project_name": "จัดหาเครื่องคอมพิวเตอร์สำนักงาน",
+           "requested_items": "คอมพิวเตอร์ 20 เครื่อง", "estimated_budget": "340000",
+           "request_letter_number": "สธ 0704/55"}
+ICT_OK = {"ict_ministry_result": "approved", "ict_resolution_reference": "ICT 2/2567",
+          "ministry_letter_reference": "สธ 0208/101"}
+PROCURED = {"contract_number": "ส 12/2567", "vendor_name": "บริษัท ตัวอย่าง จำกัด", "contract_amount": "335500.00",
+            "delivery_date": "2026-12-01"}
+ALLOCATION_OK = {"allocation_details": "กองแบบแผน 10, กองสุขศึกษา 10", "allocation_result": "approved",
+                 "allocation_meeting_date": "2026-12-10"}
+INSTALLED = {"installed_units": "กองแบบแผน, กองสุขศึกษา", "installation_date": "2026-12-15"}
+
+BACK = ["procurement", "allocation_plan", "install_equipment", "test_equipment", "manual_and_training"]
+
+
+def _request(c, members, opinions=None):
+    """Steps 1-3; each committee member gives an opinion on a personal task nobody else can complete."""
+    c.do("submit_procurement_request", "requesting_unit1", REQUEST, outsider="it_group1")
+    c.do("secretariat_prescreen", "committee_secretariat1",
+         {"preliminary_requirements": "ต้องการคอมพิวเตอร์ทดแทนเครื่องเก่า", "meeting_date": "2026-10-20",
+          "dept_committee_members": members}, outsider="requesting_unit1")
+    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "dept_committee_meeting"]
+    assert sorted(t.reserved_for for t in tasks) == sorted(members)
+    with pytest.raises(Forbidden):
+        c.k.complete(tasks[0].id, "committee_secretariat1", {"dept_committee_opinion": "approve"})
+    for i, (member, opinion) in enumerate(zip(members, opinions or ["approve"] * len(members))):
+        if i:
+            assert c.open() == ["dept_committee_meeting"]  # the step waits for every member
+        c.do("dept_committee_meeting", member, {"dept_committee_opinion": opinion})
+    return ["submit_procurement_request", "secretariat_prescreen"] + ["dept_committee_meeting"] * len(members)
+
+
+def _ict_ok(c, user="committee_secretariat2"):
+    c.do("ict_and_ministry_cio_approval", user, ICT_OK, outsider="dept_ict_committee1")
+
+
+def _approve(c):
+    c.do("project_budget_approval", "dept_executives1", {"project_approval": "approved", "approved_budget": "340000"},
+         outsider="committee_secretariat1")
+
+
+def _deliver(c):
+    c.do("procurement", "requesting_unit2", PROCURED, outsider="it_group1")
+    c.do("allocation_plan", "committee_secretariat2", ALLOCATION_OK, outsider="dept_ict_committee1")
+    c.do("install_equipment", "it_group1", INSTALLED, outsider="equipment_users1")
+    c.do("test_equipment", "it_group2", {"test_result": "passed"}, outsider="requesting_unit1")
+    c.do("manual_and_training", "it_group1", {"training_date": "2026-12-20", "trainees_count": 25},
+         outsider="equipment_users2")
+
+
+def test_happy_path_one_committee_member(case):
+    """Endorsed by a one-member committee, approved at every level, equipment passes its test."""
+    c = case(P, "requesting_unit1")
+    front = _request(c, ["dept_computer_committee1"])
+    _ict_ok(c)
+    _approve(c)
+    _deliver(c)
+    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.done[:3] == ["submit_procurement_request", "secretariat_prescreen", "dept_committee_meeting"]
+    assert c.status == "completed"
+    assert c.data["dept_committee_opinions"] == ["approve"]
+    assert c.data["test_result"] == "passed" and c.data["contract_number"] == "ส 12/2567"
+
+
+def test_several_committee_members_all_endorse(case):
+    """A two-member committee: each member endorses on a personal task before the flow moves on."""
+    c = case(P, "requesting_unit1")
+    _request(c, ["dept_computer_committee1", "dept_computer_committee2"])
+    _ict_ok(c, "committee_secretariat1")
+    _approve(c)
+    _deliver(c)
+    assert c.done == ["submit_procurement_request", "secretariat_prescreen", "dept_committee_meeting",
+                      "dept_committee_meeting", "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.status == "completed"
+    assert c.data["dept_committee_opinions"] == ["approve", "approve"]
+
+
+def test_committee_corrections_loop(case):
+    """One committee member asks for corrections: the unit revises, then the ICT/Ministry approvals."""
+    c = case(P, "requesting_unit1")
+    front = _request(c, ["dept_computer_committee1", "dept_computer_committee2"], ["approve", "revise"])
+    assert c.open() == ["revise_project"]
+    c.do("revise_project", "requesting_unit2", {"revision_note": "ปรับสเปกตามข้อเสนอแนะ", "revised_budget": "320000"},
+         outsider="committee_secretariat1")
+    _ict_ok(c)
+    _approve(c)
+    _deliver(c)
+    assert c.done == front + ["revise_project", "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.status == "completed"
+    assert sorted(c.data["dept_committee_opinions"]) == ["approve", "revise"]
+    assert c.data["revision_note"] == "ปรับสเปกตามข้อเสนอแนะ"
+
+
+def test_returned_by_ict_then_by_ministry(case):
+    """The department ICT committee, then the Ministry committee, return the project for revision."""
+    c = case(P, "requesting_unit1")
+    front = _request(c, ["dept_computer_committee1"])
+    c.do("ict_and_ministry_cio_approval", "committee_secretariat1", {"ict_ministry_result": "returned_by_ict"},
+         outsider="requesting_unit1")
+    assert c.open() == ["revise_project"]
+    c.do("revise_project", "requesting_unit1", {"revision_note": "แก้ตามมติ ICT"}, outsider="owner_staff1")
+    c.do("ict_and_ministry_cio_approval", "committee_secretariat2",
+         {"ict_ministry_result": "returned_by_ministry", "ict_resolution_reference": "ICT 3/2567"},
+         outsider="moph_computer_committee1")
+    c.do("revise_project", "requesting_unit2", {"revision_note": "แก้ตามความเห็นกระทรวง"})
+    _ict_ok(c, "committee_secretariat1")
+    _approve(c)
+    _deliver(c)
+    assert c.done == front + ["ict_and_ministry_cio_approval", "revise_project"] * 2 + [
+        "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.status == "completed"
+    assert c.data["ict_ministry_result"] == "approved" and c.data["revision_note"] == "แก้ตามความเห็นกระทรวง"
+
+
+def test_not_approved_rechecked_and_resubmitted(case):
+    """Executives do not approve (5.1); the owning staff re-checks and resubmits; then approved (5.2)."""
+    c = case(P, "requesting_unit1")
+    front = _request(c, ["dept_computer_committee2"])
+    _ict_ok(c)
+    c.do("project_budget_approval", "dept_executives2", {"project_approval": "not_approved"}, outsider="cio1")
+    c.do("recheck_rejected_project", "owner_staff1", {"recheck_decision": "resubmit", "recheck_note": "ลดจำนวน"},
+         outsider="requesting_unit1")
+    _approve(c)
+    _deliver(c)
+    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval",
+                              "recheck_rejected_project", "project_budget_approval"] + BACK
+    assert c.status == "completed"
+    assert c.data["project_approval"] == "approved" and c.data["recheck_decision"] == "resubmit"
+
+
+def test_not_approved_and_withdrawn(case):
+    """Executives do not approve; the owning staff withdraws the project and the case ends."""
+    c = case(P, "requesting_unit1")
+    front = _request(c, ["dept_computer_committee1"])
+    _ict_ok(c)
+    c.do("project_budget_approval", "dept_executives1", {"project_approval": "not_approved"},
+         outsider="owner_staff1")
+    c.do("recheck_rejected_project", "owner_staff2", {"recheck_decision": "withdraw", "recheck_note": "ไม่มีงบ"},
+         outsider="dept_executives1")
+    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval", "recheck_rejected_project"]
+    assert c.status == "completed"
+    assert c.data["recheck_decision"] == "withdraw" and "contract_number" not in c.data
+
+
+def test_allocation_revised_and_test_failed(case):
+    """The ICT committee asks for a revised allocation, and the first equipment test fails."""
+    c = case(P, "requesting_unit1")
+    front = _request(c, ["dept_computer_committee1"])
+    _ict_ok(c)
+    _approve(c)
+    c.do("procurement", "requesting_unit1", PROCURED, outsider="committee_secretariat1")
+    c.do("allocation_plan", "committee_secretariat1", {**ALLOCATION_OK, "allocation_result": "revise"},
+         outsider="dept_ict_committee1")
+    assert c.open() == ["allocation_plan"]
+    c.do("allocation_plan", "committee_secretariat1", ALLOCATION_OK)
+    c.do("install_equipment", "it_group1", INSTALLED, outsider="requesting_unit2")
+    c.do("test_equipment", "it_group2", {"test_result": "failed", "test_note": "จอไม่ติด"}, outsider="requesting_unit1")
+    assert c.open() == ["install_equipment"]
+    c.do("install_equipment", "it_group1", {**INSTALLED, "installation_date": "2026-12-16"})
+    c.do("test_equipment", "it_group2", {"test_result": "passed"})
+    c.do("manual_and_training", "it_group2", {"trainees_count": 20}, outsider="equipment_users1")
+    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval", "procurement",
+                              "allocation_plan", "allocation_plan", "install_equipment", "test_equipment",
+                              "install_equipment", "test_equipment", "manual_and_training"]
+    assert c.status == "completed"
+    assert c.data["installation_date"] == "2026-12-16" and c.data["test_result"] == "passed"

@@ -1,0 +1,330 @@
+"""kpi-agreement-round: every path, as the users of the right lanes.
+
+The evaluation round (units report in DOC 4.0 ... lessons learned) is the sub-process
+kpi-round-evaluation, called twice (round_1: catalog steps 32-45, round_2: catalog steps 49-62);
+its tasks appear as open tasks of the case.
+"""
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import Forbidden, InvalidInput
+
+PID = "kpi-agreement-round"
+
+PREP = ["r1_review_meeting", "r1_study_framework", "r1_gap_analysis", "r1_improvement_proposal",
+        "r1_draft_indicators"]
+TEMPLATE1 = ["r1_define_kpi_template", "r1_brief_owners_template1", "r1_brief_all_units",
+             "r1_owners_submit_template1", "r1_review_template1_meeting", "r1_circulate_template1"]
+DETAILS = ["r1_brief_group1_details", "r1_owners_submit_template2_group1", "r1_brief_group2_3_details",
+           "r1_owners_submit_template2_group2_3"]
+MANUAL = ["r1_draft_manual", "r1_brief_scoring_and_doc40", "r1_revise_manual_notify", "r1_publish_manual",
+          "r1_consult_doc40_development", "r1_notify_units_to_report", "r1_notify_owners_to_score"]
+R2_PREP = ["r2_brief_owners_social", "r2_notify_units_to_report", "r2_notify_owners_to_score"]
+ROUND_START = ["owners_score", "monitor_scoring", "process_scores", "scores_to_personnel",
+               "dg_signs_score_notice", "units_review_and_appeal"]
+APPEAL = ["collect_appeals", "negotiation_space", "owner_appeal_decision", "reprocess_scores",
+          "post_appeal_scores_to_personnel", "dg_notifies_appellants"]
+HEADS = ["unit_heads1", "unit_heads2"]
+
+
+def expected(heads=HEADS, appeals=(False, False), returns=()) -> list[str]:
+    """The steps done, in order; `returns` lists the approvals that return once before approving."""
+    def rnd(appeal: bool) -> list[str]:
+        return ["units_report_doc40"] + ROUND_START + (APPEAL if appeal else []) + ["lessons_learned"]
+    seq = _prep_expected(returns)
+    seq += TEMPLATE1 + ["r1_units_select_indicators"]
+    if "r1_dg_approves_indicator_list" in returns:
+        seq += ["r1_dg_approves_indicator_list", "r1_units_select_indicators"]
+    seq += ["r1_dg_approves_indicator_list", "r1_prepare_signing_documents"]
+    seq += ["r1_signing_ceremony"] * len(heads) + ["r1_deputy_dg_receives_agreements", "r1_dg_witnesses_agreements"]
+    seq += DETAILS + ["r1_check_kpi_details"]
+    if "r1_deputy_dg_endorses_details" in returns:
+        seq += ["r1_deputy_dg_endorses_details", "r1_check_kpi_details"]
+    seq += ["r1_deputy_dg_endorses_details"]
+    if "r1_dg_approves_details" in returns:
+        seq += ["r1_dg_approves_details", "r1_check_kpi_details", "r1_deputy_dg_endorses_details"]
+    seq += ["r1_dg_approves_details"] + MANUAL + rnd(appeals[0]) + R2_PREP + rnd(appeals[1])
+    return seq
+
+
+def _prep_expected(returns) -> list[str]:
+    """Steps 6-7 with their loops back to step 5 (draft indicators)."""
+    out = list(PREP)
+    if "r1_present_to_executives" in returns:
+        out += ["r1_present_to_executives", "r1_draft_indicators"]
+    out += ["r1_present_to_executives"]
+    if "r1_dg_sets_signing_date" in returns:
+        out += ["r1_dg_sets_signing_date", "r1_draft_indicators", "r1_present_to_executives"]
+    return out + ["r1_dg_sets_signing_date"]
+
+
+def _decision(field: str, approve: bool) -> dict[str, str]:
+    return {field: "approve" if approve else "return"}
+
+
+def _prepare(c, returns) -> None:
+    """Catalog steps 1-7 with the inferred returns to the draft indicators (step 5)."""
+    c.do("r1_review_meeting", "psdg1", {"review_meeting_date": "2019-09-02", "review_minutes_ref": "กพร. 9/2562",
+                                         "review_findings": "ตัวชี้วัดบางตัวซ้ำซ้อน"}, outsider="opdc1")
+    c.do("r1_study_framework", "psdg2", {"opdc_framework_ref": "สำนักงาน ก.พ.ร. ว 5/2562",
+                                          "framework_inputs": ["section_44", "moph_pa", "dg_policy"]})
+    c.do("r1_gap_analysis", "psdg1", {"gap_analysis_ref": "gap-2562.pdf", "system_gaps": "รอบ 2 รายงานล่าช้า"})
+    c.do("r1_improvement_proposal", "psdg1", {"improvement_proposal": "ลดจำนวนตัวชี้วัด ปรับระบบรายงาน"})
+    draft = {"fiscal_year": 2563, "draft_indicator_count": 12, "draft_guidelines_ref": "แนวทาง-2563-v1"}
+    c.do("r1_draft_indicators", "psdg1", draft)
+    present = {"presented_on": "2019-09-16"}
+    if "r1_present_to_executives" in returns:
+        c.do("r1_present_to_executives", "psdg1", {**present, **_decision("executives_decision", False),
+                                                    "executives_comments": "เพิ่มตัวชี้วัดด้านดิจิทัล"},
+             outsider="top_executives1")
+        assert c.open() == ["r1_draft_indicators"]
+        c.do("r1_draft_indicators", "psdg2", {**draft, "draft_indicator_count": 13})
+    c.do("r1_present_to_executives", "psdg1", {**present, **_decision("executives_decision", True)},
+         outsider="top_executives1")
+    if "r1_dg_sets_signing_date" in returns:
+        c.do("r1_dg_sets_signing_date", "director_general1",
+             {**_decision("signing_date_decision", False), "dg_order_note": "ทบทวนเป้าหมาย"},
+             outsider="psdg1")
+        assert c.open() == ["r1_draft_indicators"]
+        c.do("r1_draft_indicators", "psdg1", draft)
+        c.do("r1_present_to_executives", "psdg1", {**present, **_decision("executives_decision", True)})
+    c.do("r1_dg_sets_signing_date", "director_general1",
+         {**_decision("signing_date_decision", True), "signing_date": "2019-10-25"}, outsider="deputy_dg1")
+
+
+def _templates(c, returns) -> None:
+    """Catalog steps 8-15: KPI Template 1 and the units' choice of indicators."""
+    c.do("r1_define_kpi_template", "psdg1", {"kpi_template_ref": "KPI-Template-2563"})
+    c.do("r1_brief_owners_template1", "psdg1", {"owners_briefing_date": "2019-10-01",
+                                                 "owners_briefing_letter_no": "สธ 0901.02/ว 101",
+                                                 "template1_due_date": "2019-10-08"})
+    c.do("r1_brief_all_units", "psdg2", {"units_briefing_date": "2019-10-02", "units_briefing_room": "ห้องประชุมกรม 1",
+                                          "web_conference_link": "https://webconf.anamai.example/2563"})
+    c.do("r1_owners_submit_template1", "kpi_owner_units1",
+         {"template1_submitted_on": "2019-10-08", "template1_count": 12, "template1_file": "template1.xlsx"},
+         outsider="psdg1")
+    c.do("r1_review_template1_meeting", "psdg1", {"template1_meeting_date": "2019-10-10",
+                                                   "template1_minutes_ref": "กพร. 11/2562"})
+    c.do("r1_circulate_template1", "psdg1", {"circulation_letter_no": "สธ 0901.02/ว 120",
+                                              "comments_due_date": "2019-10-15"})
+    select = {"selected_indicator_count": 8, "selection_letter_no": "สธ 0905/88"}
+    c.do("r1_units_select_indicators", "audited_units1", select, outsider="doh_units1")
+    if "r1_dg_approves_indicator_list" in returns:
+        c.do("r1_dg_approves_indicator_list", "director_general1",
+             {**_decision("indicator_list_decision", False), "indicator_list_comments": "ตัวชี้วัดไม่ครอบคลุม"},
+             outsider="psdg2")
+        assert c.open() == ["r1_units_select_indicators"]
+        c.do("r1_units_select_indicators", "audited_units2", {**select, "selected_indicator_count": 9},
+             outsider="kpi_owner_units1")
+    c.do("r1_dg_approves_indicator_list", "director_general1", _decision("indicator_list_decision", True))
+
+
+def _signing(c, heads) -> None:
+    """Catalog steps 16-17: every chosen unit head signs, then the Deputy DG and the DG (inferred)."""
+    c.do("r1_prepare_signing_documents", "psdg1", {"signing_form_ref": "แบบลงนาม-2563", "ceremony_date": "2019-10-25",
+                                                    "signing_unit_heads": heads})
+    assert sorted(t.reserved_for for t in c.k.open_tasks(c.id)) == sorted(heads)
+    first = next(t for t in c.k.open_tasks(c.id) if t.reserved_for == heads[0])
+    for outsider in ("psdg1", next(u for u in HEADS if u != heads[0])):  # personal tasks: nobody else signs
+        with pytest.raises(Forbidden):
+            c.k.complete(first.id, outsider, {"agreement_signed_on": "2019-10-25"})
+    for i, head in enumerate(heads):
+        c.do("r1_signing_ceremony", head, {"agreement_signed_on": "2019-10-25"})
+        if i < len(heads) - 1:
+            assert c.open() == ["r1_signing_ceremony"] * (len(heads) - i - 1)
+    c.do("r1_deputy_dg_receives_agreements", "deputy_dg1", {"recipient_signed_on": "2019-10-25"},
+         outsider="unit_heads1")
+    c.do("r1_dg_witnesses_agreements", "director_general1", {"witness_signed_on": "2019-10-25"}, outsider="deputy_dg2")
+
+
+def _details(c, returns) -> None:
+    """Catalog steps 18-24: KPI Template 2, check, Deputy DG and DG approval (inferred returns to step 22)."""
+    c.do("r1_brief_group1_details", "psdg1",
+         {"group1_meeting_date": "2019-11-04", "group1_minutes_ref": "กพร. 12/2562"})
+    c.do("r1_owners_submit_template2_group1", "kpi_owner_units1",
+         {"group1_template2_submitted_on": "2019-11-11", "group1_template2_file": "t2-g1.xlsx"})
+    c.do("r1_brief_group2_3_details", "psdg2", {"group2_3_meeting_date": "2019-11-12",
+                                                 "group2_3_minutes_ref": "กพร. 13/2562"})
+    c.do("r1_owners_submit_template2_group2_3", "kpi_owner_units2",
+         {"group2_3_template2_submitted_on": "2019-11-19", "group2_3_template2_file": "t2-g23.xlsx"})
+    check = {"kpi_details_checked_on": "2019-11-26"}
+    c.do("r1_check_kpi_details", "psdg1", check)
+    if "r1_deputy_dg_endorses_details" in returns:
+        c.do("r1_deputy_dg_endorses_details", "deputy_dg1",
+             {**_decision("deputy_endorsement", False), "deputy_comments": "เกณฑ์ข้อ 3 ไม่ชัด"}, outsider="psdg1")
+        assert c.open() == ["r1_check_kpi_details"]
+        c.do("r1_check_kpi_details", "psdg2", {**check, "kpi_details_corrections": "แก้เกณฑ์ข้อ 3"})
+    c.do("r1_deputy_dg_endorses_details", "deputy_dg2", _decision("deputy_endorsement", True),
+         outsider="director_general1")
+    if "r1_dg_approves_details" in returns:
+        c.do("r1_dg_approves_details", "director_general1",
+             {**_decision("details_decision", False), "details_comments": "เพิ่มค่าเป้าหมาย"}, outsider="deputy_dg1")
+        assert c.open() == ["r1_check_kpi_details"]
+        c.do("r1_check_kpi_details", "psdg1", {**check, "kpi_details_corrections": "เพิ่มค่าเป้าหมาย"})
+        c.do("r1_deputy_dg_endorses_details", "deputy_dg1", _decision("deputy_endorsement", True))
+    c.do("r1_dg_approves_details", "director_general1", _decision("details_decision", True))
+
+
+def _manual(c) -> None:
+    """Catalog steps 25-31: manual, briefing, DOC 4.0, letters to report and to score."""
+    c.do("r1_draft_manual", "psdg1", {"manual_draft_file": "manual-2563-draft.pdf"})
+    c.do("r1_brief_scoring_and_doc40", "psdg1", {"scoring_briefing_date": "2019-12-03",
+                                                  "scoring_briefing_minutes_ref": "กพร. 14/2562"})
+    c.do("r1_revise_manual_notify", "psdg2", {"manual_changes_letter_no": "สธ 0901.02/ว 150",
+                                               "manual_changes": "หน้า 12-14 เกณฑ์ตัวชี้วัด 2.3"})
+    c.do("r1_publish_manual", "psdg1", {"manual_letter_no": "สธ 0901.02/ว 151",
+                                         "manual_url": "https://psdg.anamai.example/manual-2563"})
+    c.do("r1_consult_doc40_development", "psdg1", {"doc40_consultation_date": "2019-12-10",
+                                                    "doc40_changes_agreed": "เพิ่มหน้าประเมินตนเอง"})
+    c.do("r1_notify_units_to_report", "psdg1", {"units_report_letter_no": "สธ 0901.02/ว 170",
+                                                 "reporting_deadline": "2020-04-10"})
+    c.do("r1_notify_owners_to_score", "psdg2", {"owners_score_letter_no": "สธ 0901.02/ว 171",
+                                                 "scoring_deadline": "2020-04-24"}, outsider="kpi_owner_units1")
+
+
+def _round_two_prep(c) -> None:
+    """Catalog steps 46-48."""
+    c.do("r2_brief_owners_social", "psdg1",
+         {"r2_guidelines_ref": "แนวทาง-รอบ2-2563", "r2_owners_posted_on": "2020-04-01",
+          "r2_social_channel": "LINE เครือข่าย กพร."}, outsider="psdg_network1")
+    c.do("r2_notify_units_to_report", "psdg2",
+         {"r2_units_posted_on": "2020-04-01", "reporting_deadline": "2020-10-09"})
+    c.do("r2_notify_owners_to_score", "psdg1",
+         {"r2_owners_notified_on": "2020-04-02", "scoring_deadline": "2020-10-23"})
+
+
+def _round(c, n: int, appeal: bool) -> None:
+    """One call of the sub-process kpi-round-evaluation (round 1: catalog 32-45, round 2: 49-62)."""
+    c.do("units_report_doc40", f"doh_units{n}", {"units_reported": 53, "doc40_report_ref": f"DOC4-2563-R{n}",
+                                                "evidence_files_count": 212}, outsider="audited_units1")
+    c.do("owners_score", "kpi_owner_units1", {"scoring_completed_on": f"2020-0{3 + n}-20", "indicators_scored": 8},
+         outsider="evaluation_committee1")
+    c.do("monitor_scoring", "psdg1", {"owners_not_scored": 0}, outsider="doh_units1")
+    c.do("process_scores", "psdg2", {"score_ranking_file": f"ranking-r{n}.xlsx", "units_ranked": 53})
+    c.do("scores_to_personnel", "psdg1", {"personnel_letter_no": f"สธ 0901.02/{200 + n}"})
+    c.do("dg_signs_score_notice", "director_general1", {"score_notice_no": f"สธ 0901.02/ว {300 + n}",
+                                                         "objection_deadline": f"2020-0{4 + n}-15"},
+         outsider="psdg1")
+    if not appeal:
+        c.do("units_review_and_appeal", "doh_units2", {"appeal_lodged": "no"}, outsider="psdg2")
+        assert c.open() == ["lessons_learned"]
+    else:
+        c.do("units_review_and_appeal", "doh_units1", {"appeal_lodged": "yes", "appeal_letter_nos": "สธ 0915/12"},
+             outsider="kpi_owner_units1")
+        c.do("collect_appeals", "psdg1", {"appeals_received": 2, "appeal_summary_letter_no": f"สธ 0901.02/{400 + n}"},
+             outsider="doh_units1")
+        c.do("negotiation_space", "psdg2", {"negotiation_date": f"2020-0{4 + n}-22",
+                                             "negotiation_minutes_ref": f"เจรจา-R{n}"})
+        c.do("owner_appeal_decision", "kpi_owner_units2", {"appeal_outcome": "partly_adjusted",
+                                                            "owner_decision_letter_no": f"สธ 0920/{n}"},
+             outsider="psdg1")
+        c.do("reprocess_scores", "psdg1", {"post_appeal_ranking_file": f"ranking-r{n}-post-appeal.xlsx"})
+        c.do("post_appeal_scores_to_personnel", "psdg1", {"post_appeal_personnel_letter_no": f"สธ 0901.02/{500 + n}"})
+        c.do("dg_notifies_appellants", "director_general1", {"appellant_notice_no": f"สธ 0901.02/{600 + n}"},
+             outsider="doh_units2")
+    c.do("lessons_learned", "psdg1", {"lessons_meeting_date": f"2020-0{5 + n}-05",
+                                       "lessons_summary": f"รอบ {n}: ควรแนบหลักฐานให้ครบ"}, outsider="kpi_owner_units2")
+
+
+def run(case, heads=HEADS, appeals=(False, False), returns=()):
+    c = case(PID, "psdg1")
+    _prepare(c, returns)
+    _templates(c, returns)
+    _signing(c, heads)
+    _details(c, returns)
+    _manual(c)
+    assert c.open() == ["units_report_doc40"]
+    _round(c, 1, appeals[0])
+    assert c.open() == ["r2_brief_owners_social"]
+    _round_two_prep(c)
+    assert c.open() == ["units_report_doc40"]
+    _round(c, 2, appeals[1])
+    assert c.done == expected(heads, appeals, returns)
+    assert c.status == "completed"
+    return c
+
+
+def test_happy_path_no_appeal(case):
+    """Everything approved first time; two unit heads sign; no appeal in either round."""
+    c = run(case)
+    assert c.done.count("units_review_and_appeal") == 2 and "collect_appeals" not in c.done
+    assert c.data["appeal_lodged"] == "no" and c.data["signing_date"] == "2019-10-25"
+    assert c.data["agreement_signatures"] == ["2019-10-25", "2019-10-25"]
+    assert c.data["lessons_summary"] == "รอบ 2: ควรแนบหลักฐานให้ครบ"
+
+
+def test_appeal_in_round_one_only(case):
+    """Units appeal their round-1 scores (negotiation, owner decision, re-processing); no appeal in round 2."""
+    c = run(case, appeals=(True, False))
+    assert c.done.count("collect_appeals") == 1 and c.done.count("lessons_learned") == 2
+    assert c.data["appeal_lodged"] == "no" and c.data["appellant_notice_no"] == "สธ 0901.02/601"
+
+
+def test_appeal_in_round_two_only(case):
+    """No appeal in round 1; units appeal their round-2 scores."""
+    c = run(case, appeals=(False, True))
+    assert c.done.count("dg_notifies_appellants") == 1
+    assert c.data["appeal_lodged"] == "yes" and c.data["appeal_outcome"] == "partly_adjusted"
+    assert c.data["post_appeal_ranking_file"] == "ranking-r2-post-appeal.xlsx"
+
+
+def test_appeal_in_both_rounds(case):
+    """Units appeal in round 1 and again in round 2: the appeal path of the one sub-process runs twice."""
+    c = run(case, appeals=(True, True))
+    assert c.done.count("owner_appeal_decision") == 2
+    assert c.data["appellant_notice_no"] == "สธ 0901.02/602"
+
+
+def test_executives_return_the_draft_indicators(case):
+    """Top executives return the draft indicators once (inferred loop to step 5); then all approved; no appeal."""
+    c = run(case, returns=("r1_present_to_executives",))
+    assert c.done.count("r1_draft_indicators") == 2 and c.data["draft_indicator_count"] == 13
+    assert c.data["executives_decision"] == "approve"
+
+
+def test_dg_returns_before_setting_the_signing_date(case):
+    """The DG returns the draft indicators once instead of setting the signing date (inferred loop to step 5)."""
+    c = run(case, returns=("r1_dg_sets_signing_date",))
+    assert c.done.count("r1_present_to_executives") == 2 and c.done.count("r1_dg_sets_signing_date") == 2
+    assert c.data["signing_date_decision"] == "approve" and c.data["dg_order_note"] == "ทบทวนเป้าหมาย"
+
+
+def test_dg_returns_the_indicator_list(case):
+    """The DG returns the units' indicator selection once (inferred loop to step 14); the units re-select."""
+    c = run(case, returns=("r1_dg_approves_indicator_list",))
+    assert c.done.count("r1_units_select_indicators") == 2 and c.data["selected_indicator_count"] == 9
+
+
+def test_deputy_dg_and_dg_return_the_kpi_details(case):
+    """The Deputy DG, then the DG, each return the KPI details once (inferred loops to step 22)."""
+    c = run(case, returns=("r1_deputy_dg_endorses_details", "r1_dg_approves_details"))
+    assert c.done.count("r1_check_kpi_details") == 3 and c.done.count("r1_deputy_dg_endorses_details") == 3
+    assert c.data["details_decision"] == "approve" and c.data["kpi_details_corrections"] == "เพิ่มค่าเป้าหมาย"
+
+
+def test_every_return_loop_at_once(case):
+    """Every approval of the main process returns once before approving; appeals in both rounds."""
+    c = run(case, appeals=(True, True), returns=("r1_present_to_executives", "r1_dg_sets_signing_date",
+                                                  "r1_dg_approves_indicator_list", "r1_deputy_dg_endorses_details",
+                                                  "r1_dg_approves_details"))
+    assert c.done.count("r1_draft_indicators") == 3 and c.data["indicator_list_decision"] == "approve"
+
+
+def test_signing_ceremony_with_one_unit_head(case):
+    """A single unit head signs the agreement; no appeal."""
+    c = run(case, heads=["unit_heads2"])
+    assert c.done.count("r1_signing_ceremony") == 1 and c.data["agreement_signatures"] == ["2019-10-25"]
+    assert c.data["signing_unit_heads"] == ["unit_heads2"]
+
+
+def test_signers_must_be_unit_heads(case):
+    """Bad input: only members of unit_heads can be chosen to sign the agreement."""
+    c = case(PID, "psdg1")
+    _prepare(c, ())
+    _templates(c, ())
+    with pytest.raises(InvalidInput, match="not member.* of group unit_heads: doh_units1"):
+        c.do("r1_prepare_signing_documents", "psdg1", {"signing_form_ref": "แบบลงนาม-2563",
+                                                        "ceremony_date": "2019-10-25",
+                                                        "signing_unit_heads": ["unit_heads1", "doh_units1"]})
+    assert c.open() == ["r1_prepare_signing_documents"] and c.status == "running"

@@ -1,0 +1,105 @@
+"""meeting-setup: every path, as the users of the right lanes."""
+from __future__ import annotations
+
+ASSIGNMENT = {"meeting_subject": "ประชุมคณะทำงานพัฒนาระบบสารสนเทศ", "meeting_objective": "ติดตามความก้าวหน้า",
+              "target_group": "ผู้แทนกลุ่มงานในสังกัด", "expected_participants": 25,
+              "matter_owner_contact": "งานพัฒนาระบบ"}
+BOOKED = {"meeting_date": "2026-12-10", "meeting_start": "2026-12-10T09:30:00+07:00", "room_available": "yes",
+          "meeting_room": "ห้องประชุม 1 ชั้น 3", "booking_reference": "RB-2026-0456", "booking_approved": True}
+NOT_FREE = {"meeting_date": "2026-12-03", "meeting_start": "2026-12-03T09:30:00+07:00", "room_available": "no"}
+DRAFTS = {"approval_request_file": "files/approval.pdf", "invitation_file": "files/invitation.pdf",
+          "draft_agenda_file": "files/agenda.pdf"}
+SIGN = {"documents_decision": "approve"}
+INVITE = {"invitation_letter_number": "สธ 0710/ว 15", "invitations_sent_on": "2026-12-01", "invited_units": 12}
+PREPARE = {"caterer_name": "ร้านครัวคุณแม่", "meals_ordered": 25, "catering_ordered_on": "2026-12-09"}
+MEETING = {"attendees_signed_in": 24, "recording_file": "files/meeting.m4a", "caterer_papers_received": True}
+DISBURSE = {"minutes_file": "files/minutes.pdf", "claim_amount": "3750.00", "attendance_not_below_approved": "yes"}
+APPROVE = {"disbursement_decision": "approve"}
+FINANCE = {"smart_transaction_number": "SM-69-001234", "sent_to_finance_on": "2026-12-17"}
+FILED = {"disbursement_file_location": "แฟ้มเบิกจ่ายค่าประชุม ปีงบประมาณ 2570"}
+AFTER_SIGNATURE = ["send_invitations", "prepare_day_before", "meeting_day", "prepare_disbursement_documents",
+                   "director_approves_disbursement", "send_to_finance", "file_disbursement_documents"]
+
+
+def after_signature(c, disbursement_returns: int = 0) -> None:
+    """Invitations, preparation, the meeting, the claim (returned `disbursement_returns` times), Smart, filing."""
+    c.do("send_invitations", "clerk1", INVITE, outsider="invitees1")
+    c.do("prepare_day_before", "clerk1", PREPARE, outsider="caterer1")
+    c.do("meeting_day", "clerk2", MEETING)
+    c.do("prepare_disbursement_documents", "clerk2", DISBURSE)
+    for _ in range(disbursement_returns):
+        c.do("director_approves_disbursement", "it_group_director1",
+             {"disbursement_decision": "return", "disbursement_comment": "แนบใบเสร็จร้านอาหาร"}, outsider="clerk2")
+        assert c.open() == ["prepare_disbursement_documents"]
+        c.do("prepare_disbursement_documents", "clerk2", DISBURSE)
+    c.do("director_approves_disbursement", "it_group_director1", APPROVE, outsider="finance_group1")
+    c.do("send_to_finance", "clerk2", FINANCE, outsider="budget_keeper1")
+    c.do("file_disbursement_documents", "clerk2", FILED)
+
+
+def test_happy_path(case):
+    """Room free at the first check; the director signs and approves at once."""
+    c = case("meeting-setup", "supervisor1")
+    c.do("receive_assignment", "clerk1", ASSIGNMENT, outsider="supervisor1")
+    c.do("fix_date_and_book_room", "clerk1", BOOKED, outsider="building_staff1")
+    c.do("draft_meeting_documents", "clerk1", DRAFTS, outsider="matter_owner1")
+    c.do("director_signs_meeting_documents", "it_group_director2", SIGN, outsider="clerk1")
+    after_signature(c)
+    assert c.done == ["receive_assignment", "fix_date_and_book_room", "draft_meeting_documents",
+                      "director_signs_meeting_documents", *AFTER_SIGNATURE]
+    assert c.status == "completed"
+    assert c.data["meeting_date"] == "2026-12-10" and c.data["smart_transaction_number"] == "SM-69-001234"
+    assert c.data["claim_amount"] == 3750
+
+
+def test_room_not_available_then_booked(case):
+    """The wanted room is taken; the matter owner agrees another date; the room is then booked."""
+    c = case("meeting-setup", "supervisor1")
+    c.do("receive_assignment", "clerk1", ASSIGNMENT)
+    c.do("fix_date_and_book_room", "clerk1", NOT_FREE)
+    assert c.open() == ["agree_new_date"]
+    c.do("agree_new_date", "matter_owner2", {"alternative_date_room": "เลื่อนเป็น 10 ธ.ค. ห้องประชุม 1"},
+         outsider="clerk1")
+    c.do("fix_date_and_book_room", "clerk1", BOOKED)
+    c.do("draft_meeting_documents", "clerk1", DRAFTS)
+    c.do("director_signs_meeting_documents", "it_group_director1", SIGN)
+    after_signature(c)
+    assert c.done == ["receive_assignment", "fix_date_and_book_room", "agree_new_date", "fix_date_and_book_room",
+                      "draft_meeting_documents", "director_signs_meeting_documents", *AFTER_SIGNATURE]
+    assert c.status == "completed"
+    assert c.data["room_available"] == "yes" and c.data["booking_reference"] == "RB-2026-0456"
+
+
+def test_meeting_documents_returned_for_revision(case):
+    """The director returns the meeting documents once; the clerk redrafts and the director signs."""
+    c = case("meeting-setup", "supervisor2")
+    c.do("receive_assignment", "clerk2", ASSIGNMENT)
+    c.do("fix_date_and_book_room", "clerk2", BOOKED)
+    c.do("draft_meeting_documents", "clerk2", DRAFTS)
+    c.do("director_signs_meeting_documents", "it_group_director1",
+         {"documents_decision": "return", "documents_comment": "แก้ไขวาระที่ 3"}, outsider="matter_owner1")
+    assert c.open() == ["draft_meeting_documents"]
+    c.do("draft_meeting_documents", "clerk2", {**DRAFTS, "draft_agenda_file": "files/agenda-v2.pdf"})
+    c.do("director_signs_meeting_documents", "it_group_director1", SIGN)
+    after_signature(c)
+    assert c.done == ["receive_assignment", "fix_date_and_book_room", "draft_meeting_documents",
+                      "director_signs_meeting_documents", "draft_meeting_documents",
+                      "director_signs_meeting_documents", *AFTER_SIGNATURE]
+    assert c.status == "completed"
+    assert c.data["documents_decision"] == "approve" and c.data["draft_agenda_file"] == "files/agenda-v2.pdf"
+
+
+def test_disbursement_returned_for_revision(case):
+    """The director returns the reimbursement package twice before approving it."""
+    c = case("meeting-setup", "supervisor1")
+    c.do("receive_assignment", "clerk1", ASSIGNMENT)
+    c.do("fix_date_and_book_room", "clerk1", BOOKED)
+    c.do("draft_meeting_documents", "clerk1", DRAFTS)
+    c.do("director_signs_meeting_documents", "it_group_director2", SIGN)
+    after_signature(c, disbursement_returns=2)
+    assert c.done == ["receive_assignment", "fix_date_and_book_room", "draft_meeting_documents",
+                      "director_signs_meeting_documents", "send_invitations", "prepare_day_before", "meeting_day",
+                      *["prepare_disbursement_documents", "director_approves_disbursement"] * 3,
+                      "send_to_finance", "file_disbursement_documents"]
+    assert c.status == "completed"
+    assert c.data["disbursement_decision"] == "approve" and c.data["disbursement_file_location"].startswith("แฟ้ม")

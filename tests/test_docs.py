@@ -1,0 +1,22 @@
+"""Generated documentation stays in step with the models and the tests."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from engine.settings import PROJECT_ROOT
+
+
+def test_process_table_is_up_to_date():
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "processes" / "tools" / "process_table.py"), "--check"],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_catalog_sop_has_a_process_and_path_tests():
+    catalog = PROJECT_ROOT.parent / "shared" / "sops"
+    ids = sorted(p.stem for p in catalog.glob("*.yaml"))
+    assert len(ids) == 27
+    for sop_id in ids:
+        assert (PROJECT_ROOT / "processes" / "bpmn" / f"{sop_id}.bpmn").exists(), sop_id
+        assert (PROJECT_ROOT / "tests" / "sops" / f"test_{sop_id.replace('-', '_')}.py").exists(), sop_id
