@@ -7,7 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from . import deploy, history, instances, org, schema, tasks
+from datetime import date
+
+from . import deploy, history, holiday_admin, instances, org, schema, tasks
+from .calendar import WorkCalendar
 from .context import Context
 from .definitions import ProcessModel
 from .forms import FormDefinition
@@ -116,6 +119,19 @@ class Krabuan:
     def complete(self, task_id: int, username: str, data: Mapping[str, Any] | None = None,
                  confirmed: list[str] | tuple[str, ...] = ()) -> None:
         instances.complete(self.ctx, task_id, username, data, confirmed)
+
+    # -- calendar --
+    def calendar(self) -> WorkCalendar:
+        with self.ctx.db.unit_of_work(write=False) as session:
+            return holiday_admin.load_calendar(session)
+
+    def add_holiday(self, day: date, name: str, ref: str, actor: str = "admin") -> None:
+        with self.ctx.db.unit_of_work() as session:
+            holiday_admin.change_holiday(session, day, "add", name, ref, actor)
+
+    def remove_holiday(self, day: date, ref: str, actor: str = "admin") -> None:
+        with self.ctx.db.unit_of_work() as session:
+            holiday_admin.change_holiday(session, day, "remove", "", ref, actor)
 
     # -- audit --
     def verify_history(self, instance_id: int | None = None) -> Iterator[history.ChainReport]:
