@@ -7,7 +7,7 @@ Inside a task's ``bpmn:extensionElements`` (namespace ``urn:krabuan:bpmn:1``)::
                   inferred="why this step is not in the source">
       <krabuan:deadline>{"type": "relative", "amount": 2, "unit": "working_days", "anchor": "..."}</krabuan:deadline>
       <krabuan:control id="sign_every_page" th="..." en="..."/>
-      <krabuan:risk th="..." en="..." factor="..." likelihood="3" impact="4" score="12" level="สูง" levelEn="high"/>
+      <krabuan:risk th="..." en="..." factor="..." factorEn="..." likelihood="3" impact="4" score="12" level="สูง" levelEn="high"/>
       <krabuan:document direction="in" th="..." en="..."/>
     </krabuan:step>
 
@@ -48,6 +48,7 @@ class Risk:
     th: str
     en: str
     factor: str = ""
+    factor_en: str = ""
     likelihood: int | None = None
     impact: int | None = None
     score: int | None = None
@@ -182,8 +183,9 @@ def read_step_metadata(el: etree._Element, source: str) -> StepMetadata:
                 raise fail("krabuan:control takes id, th and en")
             controls.append(ControlPoint(cid, *_text_pair(child, f"control point {cid}", fail)))
         elif tag == "risk":
-            if set(child.attrib) - {"th", "en", "factor", "likelihood", "impact", "score", "level", "levelEn"}:
-                raise fail("krabuan:risk takes th, en, factor, likelihood, impact, score, level, levelEn")
+            if set(child.attrib) - {"th", "en", "factor", "factorEn", "likelihood", "impact", "score", "level",
+                                    "levelEn"}:
+                raise fail("krabuan:risk takes th, en, factor, factorEn, likelihood, impact, score, level, levelEn")
             th, en = _text_pair(child, "a risk", fail)
             likelihood = _int(child.get("likelihood"), "risk likelihood", fail)
             impact = _int(child.get("impact"), "risk impact", fail)
@@ -191,8 +193,8 @@ def read_step_metadata(el: etree._Element, source: str) -> StepMetadata:
             for value, what in ((likelihood, "likelihood"), (impact, "impact")):
                 if value is not None and not 1 <= value <= 5:
                     raise fail(f"risk {what} must be from 1 to 5")
-            risks.append(Risk(th, en, child.get("factor", ""), likelihood, impact, score, child.get("level", ""),
-                              child.get("levelEn", "")))
+            risks.append(Risk(th, en, child.get("factor", ""), child.get("factorEn", ""), likelihood, impact, score,
+                              child.get("level", ""), child.get("levelEn", "")))
         elif tag == "document":
             direction = child.get("direction")
             if direction not in ("in", "out") or set(child.attrib) - {"direction", "th", "en"}:

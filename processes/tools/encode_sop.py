@@ -120,7 +120,9 @@ def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, A
     for i, cp in enumerate(step.get("control_points") or node.get("control_points") or [], 1):
         parts.append(f"<krabuan:control id={a(cp.get('id', f'cp{i}'))} th={a(cp['th'])} en={a(cp['en'])}/>")
     for risk in step.get("risks") or []:
-        ra = {"th": risk["th"], "en": risk["en"], "factor": risk.get("risk_factor") or "",
+        factor = risk.get("risk_factor") or ""
+        factor_th, factor_en = (factor.get("th", ""), factor.get("en", "")) if isinstance(factor, dict) else (factor, "")
+        ra = {"th": risk["th"], "en": risk["en"], "factor": factor_th, "factorEn": factor_en,
               "likelihood": risk.get("likelihood"), "impact": risk.get("impact"), "score": risk.get("score"),
               "level": risk.get("level") or "", "levelEn": risk.get("level_en") or ""}
         parts.append("<krabuan:risk " + " ".join(f"{k}={a(v)}" for k, v in ra.items() if v not in (None, ""))

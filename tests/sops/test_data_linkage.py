@@ -8,6 +8,8 @@ from engine.errors import Forbidden
 DESIGN = {"linkage_design_document": "linkage-design.pdf"}
 MANUAL = {"linkage_manual_file": "linkage-manual.pdf"}
 USE = {"usage_start_date": "2026-03-01"}
+REVISION = {"request_revision_note": "ลดชุดข้อมูลให้เหลือเฉพาะที่จำเป็น",
+            "datasets_requested": "ทะเบียนสถานพยาบาล (เฉพาะรหัสและชื่อ)"}
 BUILD = ["design_linkage", "develop_linkage", "test_linkage"]
 END = ["write_manual", "use_linkage"]
 
@@ -55,16 +57,58 @@ def test_happy_path_two_members_approve(case):
     assert c.data["governance_votes"] == ["approve", "approve"] and c.data["linkage_test_result"] == "pass"
 
 
-def test_split_vote_is_not_approved(case):
-    """Two members split (one approves, one rejects): not more than half approve, so the request ends."""
+def _revise(c, user: str, outsider: str) -> None:
+    """The requester revises the returned request; the committee then sits again."""
+    assert c.open() == ["revise_linkage_request"]
+    c.do("revise_linkage_request", user, REVISION, outsider=outsider)
+
+
+def test_one_member_returns_then_approves(case):
+    """A one-member committee returns the request; the requester revises it and the member then approves."""
     c = case("data-linkage", "it_officer1")
-    votes = {"data_governance_committee1": "approve", "data_governance_committee2": "reject"}
-    c.do("study_linkage_needs", "it_officer1", needs(list(votes)))
-    _committee(c, votes, outsider="user_units1")
-    assert c.done == ["study_linkage_needs", "data_governance_approval", "data_governance_approval"]
+    member = ["data_governance_committee1"]
+    c.do("study_linkage_needs", "it_officer1", needs(member), outsider="data_requesters1")
+    _committee(c, {"data_governance_committee1": "return"}, outsider="it_officer1")
+    assert c.data["governance_votes"] == ["return"]
+    _revise(c, "data_requesters1", outsider="it_officer1")
+    _committee(c, {"data_governance_committee1": "approve"}, outsider="data_requesters1")
+    _build(c)
+    assert c.done == (["study_linkage_needs", "data_governance_approval", "revise_linkage_request",
+                       "data_governance_approval"] + BUILD + END)
+    assert c.status == "completed"
+    assert c.data["governance_votes"] == ["approve"] and "governance_member" not in c.data
+    assert c.data["request_revision_note"] == REVISION["request_revision_note"]
+    assert c.data["datasets_requested"] == REVISION["datasets_requested"]
+
+
+def test_two_members_one_returns_then_both_approve(case):
+    """Two members, one approves and one returns: no majority, so the request is revised and both then approve."""
+    c = case("data-linkage", "it_officer1")
+    members = ["data_governance_committee1", "data_governance_committee2"]
+    c.do("study_linkage_needs", "it_officer2", needs(members), outsider="user_units1")
+    _committee(c, dict(zip(members, ["approve", "return"])), outsider="data_requesters2")
+    _revise(c, "data_requesters2", outsider="data_governance_committee1")
+    _committee(c, dict(zip(members, ["approve", "approve"])), outsider="it_officer2")
+    _build(c)
+    assert c.done == (["study_linkage_needs"] + ["data_governance_approval"] * 2 + ["revise_linkage_request"]
+                      + ["data_governance_approval"] * 2 + BUILD + END)
+    assert c.status == "completed"
+    assert c.data["governance_votes"] == ["approve", "approve"]  # this round's votes only
+
+
+def test_split_vote_returned_then_rejected(case):
+    """Two members split (approve / reject): no majority, so the request is revised; both then reject it."""
+    c = case("data-linkage", "it_officer1")
+    members = ["data_governance_committee1", "data_governance_committee2"]
+    c.do("study_linkage_needs", "it_officer1", needs(members))
+    _committee(c, dict(zip(members, ["approve", "reject"])), outsider="user_units1")
+    _revise(c, "data_requesters1", outsider="user_units2")
+    _committee(c, dict(zip(members, ["reject", "reject"])), outsider="data_requesters1")
+    assert c.done == (["study_linkage_needs"] + ["data_governance_approval"] * 2 + ["revise_linkage_request"]
+                      + ["data_governance_approval"] * 2)
     assert c.open() == []
     assert c.status == "completed"
-    assert c.data["governance_votes"] == ["approve", "reject"]
+    assert c.data["governance_votes"] == ["reject", "reject"] and "linkage_design_document" not in c.data
 
 
 def test_one_member_rejects(case):

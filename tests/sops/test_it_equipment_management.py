@@ -20,21 +20,36 @@ INSTALLED = {"installed_units": "กองแบบแผน, กองสุข
 BACK = ["procurement", "allocation_plan", "install_equipment", "test_equipment", "manual_and_training"]
 
 
-def _request(c, members, opinions=None):
-    """Steps 1-3; each committee member gives an opinion on a personal task nobody else can complete."""
-    c.do("submit_procurement_request", "requesting_unit1", REQUEST, outsider="it_group1")
+def _sit(c, members, opinions=None, meeting_date="2026-10-20"):
+    """Steps 2-3: the secretariat pre-screens and chooses the members; each member gives an opinion on a
+    personal task nobody else can complete."""
     c.do("secretariat_prescreen", "committee_secretariat1",
-         {"preliminary_requirements": "ต้องการคอมพิวเตอร์ทดแทนเครื่องเก่า", "meeting_date": "2026-10-20",
+         {"preliminary_requirements": "ต้องการคอมพิวเตอร์ทดแทนเครื่องเก่า", "meeting_date": meeting_date,
           "dept_committee_members": members}, outsider="requesting_unit1")
     tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "dept_committee_meeting"]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     with pytest.raises(Forbidden):
         c.k.complete(tasks[0].id, "committee_secretariat1", {"dept_committee_opinion": "approve"})
-    for i, (member, opinion) in enumerate(zip(members, opinions or ["approve"] * len(members))):
+    opinions = opinions or ["approve"] * len(members)
+    for i, (member, opinion) in enumerate(zip(members, opinions)):
         if i:
             assert c.open() == ["dept_committee_meeting"]  # the step waits for every member
         c.do("dept_committee_meeting", member, {"dept_committee_opinion": opinion})
-    return ["submit_procurement_request", "secretariat_prescreen"] + ["dept_committee_meeting"] * len(members)
+    assert c.data["dept_committee_opinions"] == opinions  # this round's opinions only
+    assert "member" not in c.data
+    return ["secretariat_prescreen"] + ["dept_committee_meeting"] * len(members)
+
+
+def _request(c, members, opinions=None):
+    """Steps 1-3."""
+    c.do("submit_procurement_request", "requesting_unit1", REQUEST, outsider="it_group1")
+    return ["submit_procurement_request"] + _sit(c, members, opinions)
+
+
+def _revise(c, user, note, outsider=None):
+    assert c.open() == ["revise_project"]
+    c.do("revise_project", user, {"revision_note": note}, outsider=outsider)
+    return ["revise_project"]
 
 
 def _ict_ok(c, user="committee_secretariat2"):
@@ -83,19 +98,43 @@ def test_several_committee_members_all_endorse(case):
 
 
 def test_committee_corrections_loop(case):
-    """One committee member asks for corrections: the unit revises, then the ICT/Ministry approvals."""
+    """One of two committee members asks for corrections: the unit revises and the committee sits again (one member)."""
     c = case(P, "requesting_unit1")
     front = _request(c, ["dept_computer_committee1", "dept_computer_committee2"], ["approve", "revise"])
     assert c.open() == ["revise_project"]
     c.do("revise_project", "requesting_unit2", {"revision_note": "ปรับสเปกตามข้อเสนอแนะ", "revised_budget": "320000"},
          outsider="committee_secretariat1")
+    assert c.open() == ["secretariat_prescreen"]
+    again = _sit(c, ["dept_computer_committee2"], meeting_date="2026-11-03")
     _ict_ok(c)
     _approve(c)
     _deliver(c)
-    assert c.done == front + ["revise_project", "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.done == front + ["revise_project"] + again + [
+        "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
     assert c.status == "completed"
-    assert sorted(c.data["dept_committee_opinions"]) == ["approve", "revise"]
+    assert c.data["dept_committee_opinions"] == ["approve"] and c.data["meeting_date"] == "2026-11-03"
     assert c.data["revision_note"] == "ปรับสเปกตามข้อเสนอแนะ"
+
+
+def test_committee_asks_twice_then_ict_returns(case):
+    """Committee corrections twice (one, then two members); later an ICT return goes back to ICT, not the committee."""
+    c = case(P, "requesting_unit1")
+    done = _request(c, ["dept_computer_committee1"], ["revise"])
+    done += _revise(c, "requesting_unit1", "แก้ครั้งที่ 1", outsider="dept_computer_committee1")
+    done += _sit(c, ["dept_computer_committee1", "dept_computer_committee2"], ["revise", "revise"])
+    done += _revise(c, "requesting_unit2", "แก้ครั้งที่ 2", outsider="it_group2")
+    done += _sit(c, ["dept_computer_committee1", "dept_computer_committee2"])
+    c.do("ict_and_ministry_cio_approval", "committee_secretariat2", {"ict_ministry_result": "returned_by_ict"},
+         outsider="dept_computer_committee2")
+    done += ["ict_and_ministry_cio_approval"] + _revise(c, "requesting_unit1", "แก้ตามมติ ICT")
+    assert c.open() == ["ict_and_ministry_cio_approval"]
+    _ict_ok(c)
+    _approve(c)
+    _deliver(c)
+    assert c.done == done + ["ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.status == "completed"
+    assert c.data["dept_committee_opinions"] == ["approve", "approve"]
+    assert c.data["revision_note"] == "แก้ตามมติ ICT" and c.data["ict_ministry_result"] == "approved"
 
 
 def test_returned_by_ict_then_by_ministry(case):

@@ -1,12 +1,13 @@
 """salary-step-promotion: every path, as the users of the right lanes.
 
 Step 6 (verify the promotion order) is a four-eyes check: every verifier named when the order
-is received gets a personal task, and the step ends only when all have checked it."""
+is received (at least two) gets a personal task, and the step ends only when all have checked it.
+When a verifier finds errors, the corrected order goes through step 6 again, as a new round."""
 from __future__ import annotations
 
 import pytest
 
-from engine.errors import Conflict, Forbidden
+from engine.errors import Conflict, Forbidden, InvalidInput
 
 VERIFIERS = ["verifiers1", "verifiers2"]
 HEADCOUNT = {"civil_servant_count": 42, "ineligible_count": 3, "salary_base_total": "1250000.00",
@@ -111,37 +112,73 @@ def test_supervisor_returns_committee_order(case):
     assert c.data["committee_order_approval"] == "approve"
 
 
-def test_verifier_finds_error_corrected_order_obtained(case):
-    """One verifier finds an error in the promotion order; the unit obtains a corrected order, checked again by two."""
+def correct_order(c, user: str, round_no: int, verifiers: list[str], outsider: str | None = None) -> None:
+    """The unit records the corrected order and names who checks it again (step 6 sits again)."""
+    assert c.open() == ["obtain_corrected_order"]
+    c.do("obtain_corrected_order", user,
+         {"corrected_order_number": f"กรม 512/2568 (แก้ไขครั้งที่ {round_no})",
+          "corrected_order_received_on": f"2025-10-1{6 + round_no}", "correction_summary": "แก้อัตราเงินเดือน",
+          "order_verifiers": verifiers}, outsider=outsider)
+
+
+def test_verifier_finds_error_corrected_order_verified_again(case):
+    """One verifier finds an error; the unit obtains a corrected order, which both verifiers check again."""
     c = case("salary-step-promotion", "gen_admin_unit1")
     prepare(c)
     committee(c)
     c.do("receive_promotion_order", "gen_admin_unit1", ORDER, outsider="supervisor1")
     verify_all(c, {"verifiers1": "correct", "verifiers2": "errors_found"})
-    assert c.open() == ["obtain_corrected_order"]
-    c.do("obtain_corrected_order", "gen_admin_unit2",
-         {"corrected_order_number": "กรม 512/2568 (แก้ไข)", "corrected_order_received_on": "2025-10-17",
-          "corrected_order_checked_by": VERIFIERS, "correction_summary": "แก้อัตราเงินเดือนผู้ช่วยราชการ"},
-         outsider="verifiers1")
-    c.do("notify_results_and_announce", "gen_admin_unit1", NOTIFY)
-    assert c.done == PREPARE + COMMITTEE + VERIFY + ["obtain_corrected_order", "notify_results_and_announce"]
-    assert c.status == "completed"
     assert c.data["verification_results"] == ["correct", "errors_found"]
-    assert c.data["corrected_order_number"] == "กรม 512/2568 (แก้ไข)"
+    correct_order(c, "gen_admin_unit2", 1, VERIFIERS, outsider="verifiers1")
+    verify_all(c, {"verifiers1": "correct", "verifiers2": "correct"})
+    c.do("notify_results_and_announce", "gen_admin_unit1", NOTIFY)
+    assert c.done == PREPARE + COMMITTEE + VERIFY + ["obtain_corrected_order"] + VERIFY[1:] + [
+        "notify_results_and_announce"]
+    assert c.status == "completed"
+    assert c.data["verification_results"] == ["correct", "correct"]  # the last round's results only
+    assert c.data["corrected_order_number"] == "กรม 512/2568 (แก้ไขครั้งที่ 1)" and "verifier" not in c.data
 
 
-def test_both_verifiers_find_errors(case):
-    """Both verifiers find errors in the promotion order; a corrected order is obtained before anyone is told."""
+def test_errors_found_twice_before_the_order_is_correct(case):
+    """Both verifiers find errors, then one does again; the third check of the corrected order passes."""
     c = case("salary-step-promotion", "gen_admin_unit2")
     prepare(c)
     committee(c)
     c.do("receive_promotion_order", "gen_admin_unit2", ORDER)
     verify_all(c, {"verifiers2": "errors_found", "verifiers1": "errors_found"})
-    c.do("obtain_corrected_order", "gen_admin_unit1",
-         {"corrected_order_number": "กรม 513/2568", "corrected_order_received_on": "2025-10-20",
-          "corrected_order_checked_by": ["verifiers2", "verifiers1"], "correction_summary": "แก้รายชื่อ"},
-         outsider="hr_group1")
+    correct_order(c, "gen_admin_unit1", 1, ["verifiers2", "verifiers1"], outsider="hr_group1")
+    verify_all(c, {"verifiers1": "correct", "verifiers2": "errors_found"})
+    correct_order(c, "gen_admin_unit2", 2, VERIFIERS, outsider="civil_servants1")
+    verify_all(c, {"verifiers2": "correct", "verifiers1": "correct"})
     c.do("notify_results_and_announce", "gen_admin_unit1", NOTIFY, outsider="supervisor2")
-    assert c.done == PREPARE + COMMITTEE + VERIFY + ["obtain_corrected_order", "notify_results_and_announce"]
+    assert c.done == PREPARE + COMMITTEE + VERIFY + (["obtain_corrected_order"] + VERIFY[1:]) * 2 + [
+        "notify_results_and_announce"]
     assert c.status == "completed"
-    assert c.data["verification_results"] == ["errors_found", "errors_found"]
+    assert c.data["verification_results"] == ["correct", "correct"]
+    assert c.data["corrected_order_number"] == "กรม 512/2568 (แก้ไขครั้งที่ 2)"
+
+
+def test_a_single_verifier_is_refused(case):
+    """Four eyes: naming only one verifier for the order (or the corrected order) is refused."""
+    c = case("salary-step-promotion", "gen_admin_unit1")
+    prepare(c)
+    committee(c)
+    task = next(t for t in c.k.open_tasks(c.id) if t.element_id == "receive_promotion_order")
+    c.k.claim(task.id, "gen_admin_unit1")
+    with pytest.raises(InvalidInput, match="at least 2"):
+        c.k.complete(task.id, "gen_admin_unit1", {**ORDER, "order_verifiers": ["verifiers1"]})
+    c.do("receive_promotion_order", "gen_admin_unit1", ORDER)
+    verify_all(c, {"verifiers1": "errors_found", "verifiers2": "correct"})
+    task = next(t for t in c.k.open_tasks(c.id) if t.element_id == "obtain_corrected_order")
+    c.k.claim(task.id, "gen_admin_unit2")
+    with pytest.raises(InvalidInput, match="at least 2"):
+        c.k.complete(task.id, "gen_admin_unit2",
+                     {"corrected_order_number": "กรม 514/2568", "corrected_order_received_on": "2025-10-18",
+                      "correction_summary": "แก้ชื่อ", "order_verifiers": ["verifiers2"]})
+    correct_order(c, "gen_admin_unit2", 1, VERIFIERS)
+    verify_all(c, {"verifiers1": "correct", "verifiers2": "correct"})
+    c.do("notify_results_and_announce", "gen_admin_unit2", NOTIFY, outsider="verifiers2")
+    assert c.done == PREPARE + COMMITTEE + VERIFY + ["obtain_corrected_order"] + VERIFY[1:] + [
+        "notify_results_and_announce"]
+    assert c.status == "completed"
+    assert c.data["order_verifiers"] == VERIFIERS

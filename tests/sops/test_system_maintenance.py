@@ -50,9 +50,9 @@ def committee(c, element: str, members: list[str], data: dict, outsiders: tuple[
             assert c.open().count(element) == len(members) - 1 - i
 
 
-def contract(c, bidders=("bid_committee1",), returns: int = 0) -> None:
+def contract(c, bidders=("bid_committee1",), returns: int = 0, inspectors=("inspection_committee1",)) -> None:
     """Steps 1-5: survey, hiring project (returned `returns` times), bid opening, contract, plan."""
-    bidders, inspectors = list(bidders), ["inspection_committee1", "inspection_committee2"]
+    bidders, inspectors = list(bidders), list(inspectors)
     c.do("survey_needs_and_inventory", "it_officer1", SURVEY, outsider="requesting_unit1")
     c.do("prepare_hiring_project", "it_officer1", project(bidders, inspectors), outsider="executives1")
     for _ in range(returns):
@@ -72,20 +72,38 @@ def maintain(c, month: str) -> None:
          outsider="it_officer1")
 
 
+def inspect(c, month: str, results: dict[str, str]) -> None:
+    """The inspection committee sits: every member checks the report in a personal task nobody else can take."""
+    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "inspection_committee_check"]
+    assert c.open() == ["inspection_committee_check"] * len(results)
+    assert sorted(t.reserved_for for t in tasks) == sorted(results)
+    controls = [cp.id for cp in c.model.steps["inspection_committee_check"].meta.controls]
+    for outsider in ("contractor1", "procurement_officer1"):
+        with pytest.raises((Forbidden, Conflict)):
+            c.k.claim(tasks[0].id, outsider)
+        with pytest.raises(Forbidden):
+            c.k.complete(tasks[0].id, outsider, {"inspection_meeting_date": f"{month}-28",
+                                                 "inspection_result": "accept"}, controls)
+    for member, result in results.items():
+        note = {"inspection_note": "ขาดบันทึกการซ่อม"} if result == "return" else {}
+        c.do("inspection_committee_check", member,
+             {"inspection_meeting_date": f"{month}-28", "inspection_result": result, **note})
+    assert c.data["inspection_results"] == list(results.values())  # this round's results only
+    assert "inspector" not in c.data
+
+
 def close_period(c, month: str, status: str = "ended", returns: int = 0,
                  inspectors=("inspection_committee1",)) -> None:
-    """Step 10, the committee's monthly check (returning the report `returns` times), payment, step 11."""
+    """Step 10, the committee's monthly check (the last member returns the report `returns` times), payment,
+    step 11."""
     report = {"report_month": month, "monthly_report_file": f"report-{month}.pdf", "repairs_count": 1}
-    check = {"inspection_meeting_date": f"{month}-28", "inspectors_present": list(inspectors)}
     c.do("monthly_report_and_payment", "contractor2", report, outsider="inspection_committee1")
     for i in range(returns):
-        c.do("inspection_committee_check", "inspection_committee2",
-             {**check, "inspection_result": "return", "inspection_note": "ขาดบันทึกการซ่อม"}, outsider="contractor1")
+        inspect(c, month, {m: "return" if m == inspectors[-1] else "accept" for m in inspectors})
         assert c.open() == ["monthly_report_and_payment"]
         c.do("monthly_report_and_payment", "contractor2",
              {**report, "monthly_report_file": f"report-{month}-v{i + 2}.pdf"})
-    c.do("inspection_committee_check", "inspection_committee1", {**check, "inspection_result": "accept"},
-         outsider="procurement_officer1")
+    inspect(c, month, {m: "accept" for m in inspectors})
     c.do("request_payment", "procurement_officer2", PAYMENT, outsider="contractor1")
     c.do("periodic_summary_report", "contractor1",
          {"report_period": "monthly", "summary_report_file": f"summary-{month}.pdf", "contract_status": status},
@@ -97,10 +115,12 @@ def finish(c) -> None:
 
 
 CLOSE = ["monthly_report_and_payment", "inspection_committee_check", "request_payment", "periodic_summary_report"]
+TWO = ("inspection_committee1", "inspection_committee2")
+CLOSE2 = CLOSE[:2] + ["inspection_committee_check"] + CLOSE[2:]  # a two-member inspection committee
 
 
 def test_happy_path_one_member_committee(case):
-    """Hiring approved; a one-member bid committee; one period without repair requests; the contract then ends."""
+    """Hiring approved; one-member bid and inspection committees; one period without repair requests; contract ends."""
     c = case("system-maintenance", "it_officer1")
     contract(c)
     assert sorted(c.open()) == ["log_repair_request", "preventive_maintenance"]
@@ -111,23 +131,23 @@ def test_happy_path_one_member_committee(case):
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["preventive_maintenance", "log_repair_request"]
                       + CLOSE + ["propose_improvements_to_cio"])
     assert c.status == "completed"
-    assert c.data["inspection_result"] == "accept" and c.data["bid_recommendations"] == ["บริษัท ดูแลระบบ จำกัด"]
+    assert c.data["inspection_results"] == ["accept"] and c.data["bid_recommendations"] == ["บริษัท ดูแลระบบ จำกัด"]
     assert c.data["contract_status"] == "ended" and c.data["repair_request"] == "none"
 
 
 def test_committee_with_several_members(case):
-    """A two-member bid committee: every member records the bid result before the contract is made."""
+    """Two-member bid and inspection committees: every member records the bid result, and checks the report."""
     c = case("system-maintenance", "it_officer1")
-    contract(c, bidders=("bid_committee1", "bid_committee2"))
+    contract(c, bidders=("bid_committee1", "bid_committee2"), inspectors=TWO)
     c.do("log_repair_request", "it_officer2", NO_MORE, outsider="requesting_unit1")
     maintain(c, "2025-10")
-    close_period(c, "2025-10", inspectors=("inspection_committee1", "inspection_committee2"))
+    close_period(c, "2025-10", inspectors=TWO)
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] * 2 + CONTRACTED + ["log_repair_request", "preventive_maintenance"]
-                      + CLOSE + ["propose_improvements_to_cio"])
+                      + CLOSE2 + ["propose_improvements_to_cio"])
     assert c.status == "completed"
     assert c.data["bid_recommendations"] == ["บริษัท ดูแลระบบ จำกัด"] * 2
-    assert c.data["inspectors_present"] == ["inspection_committee1", "inspection_committee2"]
+    assert c.data["inspection_results"] == ["accept", "accept"]
 
 
 def test_hiring_returned_for_revision(case):
@@ -204,27 +224,44 @@ def test_hardware_problem_outside_contract(case):
 
 
 def test_inspection_committee_returns_report(case):
-    """The inspection committee returns the monthly report twice (inferred); the contractor corrects it."""
+    """One member of a two-member inspection committee returns the report twice (inferred); it is checked again."""
     c = case("system-maintenance", "it_officer1")
-    contract(c)
+    contract(c, inspectors=TWO)
     maintain(c, "2025-10")
     c.do("log_repair_request", "it_officer1", NO_MORE, outsider="contractor2")
-    close_period(c, "2025-10", returns=2)
+    close_period(c, "2025-10", returns=2, inspectors=TWO)
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["preventive_maintenance", "log_repair_request"]
-                      + ["monthly_report_and_payment", "inspection_committee_check"] * 2 + CLOSE
+                      + ["monthly_report_and_payment"] + ["inspection_committee_check"] * 2
+                      + ["monthly_report_and_payment"] + ["inspection_committee_check"] * 2 + CLOSE2
                       + ["propose_improvements_to_cio"])
     assert c.status == "completed"
-    assert c.data["inspection_result"] == "accept" and c.data["monthly_report_file"] == "report-2025-10-v3.pdf"
+    assert c.data["inspection_results"] == ["accept", "accept"]
+    assert c.data["monthly_report_file"] == "report-2025-10-v3.pdf"
+
+
+def test_one_member_committee_returns_report(case):
+    """A one-member inspection committee returns the monthly report once; the contractor corrects it."""
+    c = case("system-maintenance", "it_officer1")
+    contract(c)
+    c.do("log_repair_request", "it_officer2", NO_MORE, outsider="contractor1")
+    maintain(c, "2025-10")
+    close_period(c, "2025-10", returns=1)
+    finish(c)
+    assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["log_repair_request", "preventive_maintenance"]
+                      + ["monthly_report_and_payment", "inspection_committee_check"] + CLOSE
+                      + ["propose_improvements_to_cio"])
+    assert c.status == "completed"
+    assert c.data["inspection_results"] == ["accept"] and c.data["monthly_report_file"] == "report-2025-10-v2.pdf"
 
 
 def test_contract_continues_for_another_period(case):
-    """Two maintenance periods (inferred monthly loop); the second has two repair requests before it closes."""
+    """Two periods (inferred monthly loop), the committee sits each month; month 2 has two repairs and a return."""
     c = case("system-maintenance", "it_officer1")
-    contract(c)
+    contract(c, inspectors=TWO)
     maintain(c, "2025-10")
     c.do("log_repair_request", "it_officer1", NO_MORE, outsider="contractor2")
-    close_period(c, "2025-10", status="continues")
+    close_period(c, "2025-10", status="continues", inspectors=TWO)
     assert sorted(c.open()) == ["log_repair_request", "preventive_maintenance"]
     c.do("log_repair_request", "it_officer1", request("covered"))
     c.do("contractor_repair", "contractor1", {"repair_log": "เปลี่ยนสาย LAN", "repaired_on": "2025-11-03"})
@@ -234,12 +271,13 @@ def test_contract_continues_for_another_period(case):
     c.do("unit_arranges_repair", "requesting_unit1", {"unit_repair_action": "repaired"}, outsider="it_officer2")
     c.do("log_repair_request", "it_officer1", NO_MORE)
     maintain(c, "2025-11")
-    close_period(c, "2025-11")
+    close_period(c, "2025-11", returns=1, inspectors=TWO)
     finish(c)
-    assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["preventive_maintenance", "log_repair_request"] + CLOSE
+    assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["preventive_maintenance", "log_repair_request"] + CLOSE2
                       + ["log_repair_request", "contractor_repair", "log_repair_request", "diagnose_problem",
                          "software_first_fix", "unit_arranges_repair", "log_repair_request",
-                         "preventive_maintenance"] + CLOSE + ["propose_improvements_to_cio"])
+                         "preventive_maintenance", "monthly_report_and_payment"] + ["inspection_committee_check"] * 2
+                      + CLOSE2 + ["propose_improvements_to_cio"])
     assert c.status == "completed"
     assert c.data["report_month"] == "2025-11" and c.data["maintenance_period"] == "2025-11"
     assert c.data["contract_status"] == "ended" and c.data["repair_log"] == "เปลี่ยนสาย LAN"
