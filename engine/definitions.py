@@ -16,6 +16,7 @@ from lxml import etree
 from .errors import DeployError, ExpressionError
 from .expressions import compile_expression
 from .metadata import StepMetadata, read_step_metadata
+from .xmlguard import local_name as _local, namespace_of as _ns
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KRABUAN_NS = "urn:krabuan:bpmn:1"
@@ -80,12 +81,6 @@ class ProcessModel:
                    start_form=raw.get("start_form"))
 
 
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def _ns(tag: Any) -> str:
-    return etree.QName(tag).namespace or "" if isinstance(tag, str) else ""
 
 
 def lint_document(root: etree._Element, source: str) -> None:

@@ -15,6 +15,7 @@ from lxml import etree
 from .definitions import BPMN_NS, FLOW_NODE_TAGS, HUMAN_TASK_TAGS, NS, ProcessModel
 from .expressions import BASE_FUNCTIONS
 from .forms import FormRegistry
+from .xmlguard import local_name as _local
 
 _TASK_TAGS = HUMAN_TASK_TAGS + ("callActivity", "subProcess", "serviceTask", "sendTask", "receiveTask",
                                 "businessRuleTask")
@@ -29,9 +30,6 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.file}: element {self.element}: {self.message}"
 
-
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
 def check_process(process: etree._Element, model: ProcessModel, forms: FormRegistry, source: str,

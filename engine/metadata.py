@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from .errors import DeployError
+from .xmlguard import local_name as _local, namespace_of as _ns
 
 KRABUAN_NS = "urn:krabuan:bpmn:1"
 STEP_KINDS = ("user", "approval", "signature", "archive", "notification", "external_system")
@@ -86,12 +87,6 @@ class StepMetadata:
                       "documents": tuple(Document(**d) for d in raw.get("documents", ()))})
 
 
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def _ns(tag: Any) -> str:
-    return (etree.QName(tag).namespace or "") if isinstance(tag, str) else ""
 
 
 def _int(value: str | None, what: str, fail: Any) -> int | None:

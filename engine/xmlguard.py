@@ -44,3 +44,12 @@ def parse_model_bytes(data: bytes, source: str, max_bytes: int) -> etree._Elemen
         raise DeployError(f"file has {count:,} XML elements, more than the {_MAX_ELEMENTS:,} allowed",
                           file=source)
     return root
+
+
+def local_name(tag: object) -> str:
+    """The local part of an element or attribute name ('' for comments and processing instructions)."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def namespace_of(tag: object) -> str:
+    return (etree.QName(tag).namespace or "") if isinstance(tag, str) else ""

@@ -2,7 +2,6 @@
 organisation), deployed once per test module on SQLite, and a path driver."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
