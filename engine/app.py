@@ -9,15 +9,17 @@ from typing import Any, Iterator, Mapping
 
 from datetime import date
 
-from . import deploy, history, holiday_admin, instances, org, schema, tasks
+from . import (deadline_admin, deploy, firing, history, holiday_admin, instances, mail, notifications, org, schema,
+               tasks, triggers)
 from .calendar import WorkCalendar
 from .context import Context
 from .definitions import ProcessModel
 from .forms import FormDefinition
 from .metadata import ControlPoint
-from .errors import NotFound
+from .errors import EngineError, NotFound
 from .settings import Settings
-from .views import DeployResult, InstanceView, ProcessVersionView, TaskView, UserView
+from .views import (DeadlineChange, FireResult, TriggerStart, TriggerView, DeployResult, InstanceView, NotificationView, ProcessVersionView, TaskView,
+                    TimerView, UserView)
 
 
 class Krabuan:
@@ -125,13 +127,40 @@ class Krabuan:
         with self.ctx.db.unit_of_work(write=False) as session:
             return holiday_admin.load_calendar(session)
 
-    def add_holiday(self, day: date, name: str, ref: str, actor: str = "admin") -> None:
-        with self.ctx.db.unit_of_work() as session:
-            holiday_admin.change_holiday(session, day, "add", name, ref, actor)
+    def add_holiday(self, day: date, name: str, ref: str, actor: str = "admin") -> list[DeadlineChange]:
+        """Add a holiday; every open deadline it moves is recomputed (returned, and in each case's history)."""
+        return deadline_admin.change_holiday(self.ctx, day, "add", name, ref, actor)
 
-    def remove_holiday(self, day: date, ref: str, actor: str = "admin") -> None:
-        with self.ctx.db.unit_of_work() as session:
-            holiday_admin.change_holiday(session, day, "remove", "", ref, actor)
+    def remove_holiday(self, day: date, ref: str, actor: str = "admin") -> list[DeadlineChange]:
+        return deadline_admin.change_holiday(self.ctx, day, "remove", "", ref, actor)
+
+    # -- time: timers, triggers, notifications (the scheduler's operations) --
+    def claim_timers(self, owner: str, batch: int, lease_seconds: int) -> list[int]:
+        return firing.claim(self.ctx, owner, batch, lease_seconds)
+
+    def fire_timer(self, timer_id: int, owner: str) -> FireResult:
+        return firing.fire(self.ctx, timer_id, owner)
+
+    def record_timer_failure(self, timer_id: int, owner: str, error: EngineError) -> None:
+        firing.record_failure(self.ctx, timer_id, owner, error)
+
+    def timers(self, instance_id: int | None = None, state: str | None = "pending") -> list[TimerView]:
+        return notifications.list_timers(self.ctx, instance_id, state)
+
+    def run_triggers(self) -> list[TriggerStart]:
+        return triggers.run_due(self.ctx)
+
+    def triggers(self) -> list[TriggerView]:
+        return triggers.list_triggers(self.ctx)
+
+    def notifications(self, username: str, unread_only: bool = False) -> list[NotificationView]:
+        return notifications.list_for(self.ctx, username, unread_only)
+
+    def mark_notification_read(self, notification_id: int, username: str) -> None:
+        notifications.mark_read(self.ctx, notification_id, username)
+
+    def send_pending_mail(self) -> int:
+        return mail.send_pending(self.ctx)
 
     # -- audit --
     def verify_history(self, instance_id: int | None = None) -> Iterator[history.ChainReport]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Mapping
 
@@ -26,6 +26,10 @@ import holidays as holiday_data
 from .errors import InvalidInput
 
 BE_OFFSET = 543
+# Thailand has kept UTC+7 without daylight saving since 1920: a fixed offset needs no tz database.
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+OFFICE_OPENS = time(8, 30)
+OFFICE_CLOSES = time(16, 30)  # a deadline "by day D" means by the end of office hours on D
 LABOUR_DAY_NAMES = ("วันแรงงานแห่งชาติ", "ชดเชยวันแรงงานแห่งชาติ")
 _MAX_SPAN = 3660  # days: a deadline more than ten years out is a mistake
 
@@ -149,3 +153,30 @@ def parse_date(text: str) -> date:
         return date(year, month, day)
     except ValueError as exc:
         raise InvalidInput(f"{text!r} is not a date: {exc}") from None
+
+
+def local_date(moment: datetime) -> date:
+    """The date in Bangkok of a UTC (or any aware) moment."""
+    return moment.astimezone(BANGKOK).date()
+
+
+def at_local(day: date, clock: time = OFFICE_CLOSES) -> datetime:
+    """A Bangkok wall-clock time on `day`, as a UTC-aware datetime."""
+    return datetime.combine(day, clock, BANGKOK).astimezone(timezone.utc)
+
+
+def add_months(day: date, n: int) -> date:
+    """The same day n months later (the month's last day when it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 + n
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, _month_length(year, month)))
+
+
+def _month_length(year: int, month: int) -> int:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - timedelta(days=1)).day
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, _month_length(year, month))

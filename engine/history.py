@@ -19,6 +19,7 @@ from typing import Any, Iterator
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from . import clock
 from .models import HistoryEvent, Instance
 
 GENESIS = "0" * 64
@@ -36,7 +37,8 @@ def event_hash(instance_id: int, seq: int, event_type: str, actor: str | None, o
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    """The operation's time (the database clock, see engine.clock)."""
+    return clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 class Recorder:

@@ -34,3 +34,4 @@ def change_holiday(session: Session, day: date, action: str, name: str, ref: str
         raise Conflict(f"{day.isoformat()} is not a holiday")
     session.add(HolidayChange(day=day, action=action, name=name.strip() or "-", ref=ref.strip(), actor=actor,
                               created_at=datetime.now(timezone.utc)))
+    session.flush()

@@ -9,20 +9,20 @@ fails; SQLite writers are serialized by BEGIN IMMEDIATE.)
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import org
+from . import clock, deadlines, org, timers
 from .context import Context, LoadedDefinition
 from .deploy import latest_definition_id
 from .definitions import StepModel
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
 from .forms import FormDefinition, Label
 from .history import GENESIS, Recorder
-from .models import HistoryEvent, HumanTask, Instance, TaskCandidate
+from .models import HistoryEvent, HumanTask, Instance, TaskCandidate, Timer
 from .spiff import Workflow
 from .tasks import LOAD_TASK, task_views
 from .views import HistoryEventView, InstanceView
@@ -44,10 +44,6 @@ _CANCEL_TASK = (update(_T).where(_T.c.id == bindparam("task_id"), _T.c.version =
                 .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _form(ctx: Context, key: str | None) -> FormDefinition:
     if key is None:
         return FormDefinition(key="(no form)", title=Label("ไม่มีแบบฟอร์ม", "no form"))
@@ -60,42 +56,59 @@ def _form(ctx: Context, key: str | None) -> FormDefinition:
 def start(ctx: Context, process_id: str, username: str, data: Mapping[str, Any] | None = None,
           version: int | None = None) -> int:
     """Start the latest (or the given) version of a process; returns the instance id."""
-    with ctx.db.unit_of_work() as session:
+    with ctx.db.unit_of_work() as session, ctx.operation(session) as now:
         org.user_groups(session, username)
-        definition_id = latest_definition_id(session, process_id, version)
-        if definition_id is None:
-            which = f"version {version} of " if version is not None else ""
-            raise NotFound(f"{which}process {process_id!r} is not deployed")
-        definition = ctx.definition(session, definition_id)
+        definition = _definition_to_start(ctx, session, process_id, version)
         start_form = definition.model.start_form
         if start_form is None and data:
             raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
         clean = (_form(ctx, start_form).validate(data or {}, members_of=lambda g: org.group_members(session, g))
                  if start_form else {})
-        workflow = ctx.runtime.start(definition.id, definition.spec_json, clean)
-        now = _now()
-        instance_id = session.execute(
-            insert(_I).returning(_I.c.id),
-            [dict(definition_id=definition.id, process_id=definition.process_id, version=1, history_seq=0,
-                  history_head=GENESIS, started_by=username, created_at=now, **_state_values(workflow, now))]
-        ).scalar_one()
-        recorder = Recorder(session, instance_id, 0, GENESIS)
-        recorder.record("instance_started", username, process_id=definition.process_id,
-                        version=definition.version, definition_id=definition.id, data=clean)
-        _sync_tasks(session, instance_id, definition, workflow, recorder, now)
-        if workflow.completed:
-            recorder.record("instance_completed", username)
-        seq, head = recorder.flush()
-        session.execute(update(_I).where(_I.c.id == instance_id)
-                        .values(history_seq=seq, history_head=head))
-        return instance_id
+        return start_in_session(ctx, session, definition, username, clean, now)
+
+
+def _definition_to_start(ctx: Context, session: Session, process_id: str, version: int | None) -> LoadedDefinition:
+    definition_id = latest_definition_id(session, process_id, version)
+    if definition_id is None:
+        which = f"version {version} of " if version is not None else ""
+        raise NotFound(f"{which}process {process_id!r} is not deployed")
+    return ctx.definition(session, definition_id)
+
+
+def start_in_session(ctx: Context, session: Session, definition: LoadedDefinition, actor: str,
+                     data: Mapping[str, Any], now: datetime, **started: Any) -> int:
+    """Start an instance inside the caller's unit of work (data already validated or trusted)."""
+    workflow = ctx.runtime.start(definition.id, definition.spec_json, dict(data))
+    instance_id = session.execute(
+        insert(_I).returning(_I.c.id),
+        [dict(definition_id=definition.id, process_id=definition.process_id, version=1, history_seq=0,
+              history_head=GENESIS, started_by=actor, created_at=now, **_state_values(workflow, now))]
+    ).scalar_one()
+    recorder = Recorder(session, instance_id, 0, GENESIS)
+    recorder.record("instance_started", actor, process_id=definition.process_id,
+                    version=definition.version, definition_id=definition.id, data=dict(data), **started)
+    after_run(ctx, session, instance_id, definition, workflow, recorder, now, actor)
+    seq, head = recorder.flush()
+    session.execute(update(_I).where(_I.c.id == instance_id).values(history_seq=seq, history_head=head))
+    return instance_id
+
+
+def after_run(ctx: Context, session: Session, instance_id: int, definition: LoadedDefinition, workflow: Workflow,
+              recorder: Recorder, now: datetime, actor: str | None) -> None:
+    """After the workflow ran: task rows, deadlines and timer rows follow it, and the history says so."""
+    _sync_tasks(ctx, session, instance_id, definition, workflow, recorder, now)
+    for change in timers.sync_bpmn_timers(session, instance_id, workflow, now):
+        kind = change.pop("change")
+        recorder.record(f"timer_{kind}", None, **change)
+    if workflow.completed:
+        recorder.record("instance_completed", actor)
 
 
 def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] | None = None,
              confirmed: list[str] | tuple[str, ...] = ()) -> None:
     """Complete a claimed task with its form data and the control points the user confirms,
     and run the case to its next wait state."""
-    with ctx.db.unit_of_work() as session:
+    with ctx.db.unit_of_work() as session, ctx.operation(session) as now:
         org.user_groups(session, username)
         task = session.execute(LOAD_TASK, {"task_id": task_id}).first()
         if task is None:
@@ -114,16 +127,14 @@ def complete(ctx: Context, task_id: int, username: str, data: Mapping[str, Any] 
         controls = _check_controls(step, confirmed)
         workflow = ctx.runtime.restore(definition.id, definition.spec_json, inst.state_json)
         workflow.complete(task.spiff_task_id, clean)
-        now = _now()
         done = session.execute(_COMPLETE_TASK, {"task_id": task.id, "v": task.version, "user": username, "now": now})
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} was changed by someone else; reload it")
         recorder = Recorder(session, task.instance_id, inst.history_seq, inst.history_head)
+        timers.cancel_task_timers(session, [task.id])
         recorder.record("task_completed", username, task_id=task.id, element_id=task.element_id, data=clean,
-                        confirmed_controls=controls)
-        _sync_tasks(session, task.instance_id, definition, workflow, recorder, now)
-        if workflow.completed:
-            recorder.record("instance_completed", username)
+                        confirmed_controls=controls, **_timing(task, now))
+        after_run(ctx, session, task.instance_id, definition, workflow, recorder, now, username)
         seq, head = recorder.flush()
         _write_state(session, task.instance_id, inst.version, workflow, now, history_seq=seq, history_head=head)
 
@@ -168,18 +179,28 @@ def _write_state(session: Session, instance_id: int, version: int, workflow: Wor
         raise Conflict(f"instance {instance_id} was changed by someone else at the same time; reload and retry")
 
 
-def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition, workflow: Workflow,
+def _timing(task: Any, now: datetime) -> dict[str, Any]:
+    """How the step went against its deadline, for the auditor's replay."""
+    if task.due_at is None:
+        return {}
+    return {"due_at": task.due_at.isoformat(), "late": now > task.due_at}
+
+
+def _sync_tasks(ctx: Context, session: Session, instance_id: int, definition: LoadedDefinition, workflow: Workflow,
                 recorder: Recorder, now: datetime) -> None:
-    """Make the open task rows match the workflow's ready human tasks."""
+    """Make the open task rows match the workflow's ready human tasks; new ones get their deadline."""
     open_rows = {r.spiff_task_id: r for r in session.execute(_OPEN_ROWS, {"instance_id": instance_id})}
     ready = workflow.ready_tasks()
     ready_ids = {t.spiff_id for t in ready}
+    cancelled = []
     for spiff_id, row in open_rows.items():
         if spiff_id not in ready_ids:
             result = session.execute(_CANCEL_TASK, {"task_id": row.id, "v": row.version, "now": now})
             if result.rowcount != 1:
                 raise Conflict(f"task {row.id} was changed by someone else; reload and retry")
+            cancelled.append(row.id)
             recorder.record("task_cancelled", None, task_id=row.id)
+    timers.cancel_task_timers(session, cancelled)
     new_rows = []
     for ready_task in ready:
         if ready_task.spiff_id in open_rows:
@@ -187,11 +208,15 @@ def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition
         step = definition.model.steps.get(ready_task.element_id)
         groups = step.candidate_groups if step else ()
         person = _personal_assignee(step, ready_task.data) if step else None
+        basis = (deadlines.basis_for(step.meta.deadline, now, ready_task.data, step.meta.duration_minutes,
+                                     step.meta.duration_working_days) if step else None)
+        due = deadlines.due_at(basis, clock.calendar()) if basis else None
         new_rows.append(dict(instance_id=instance_id, process_id=definition.process_id,
                              spiff_task_id=ready_task.spiff_id, element_id=ready_task.element_id,
                              name=step.name if step else ready_task.name, lane=step.lane if step else None,
                              form_key=step.form_key if step else None, candidate_groups=" ".join(groups),
-                             assignee=person, reserved_for=person, state="open", version=1, created_at=now))
+                             assignee=person, reserved_for=person, state="open", version=1, created_at=now,
+                             due_at=due, deadline_json=basis.to_json() if basis else None))
     if not new_rows:
         return
     ids = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True),
@@ -200,9 +225,16 @@ def _sync_tasks(session: Session, instance_id: int, definition: LoadedDefinition
                   for task_id, row in zip(ids, new_rows) for g in row["candidate_groups"].split()]
     if candidates:
         session.execute(insert(_C), candidates)
+    reminders = ctx.schedules.reminders(definition.process_id)
+    timer_rows = [r for task_id, row in zip(ids, new_rows) if row["due_at"] is not None
+                  for r in timers.deadline_rows(instance_id, task_id, row["element_id"], row["due_at"], reminders,
+                                                clock.calendar(), now)]
+    if timer_rows:
+        session.execute(insert(Timer.__table__), timer_rows)
     for task_id, row in zip(ids, new_rows):
         recorder.record("task_created", None, task_id=task_id, element_id=row["element_id"], name=row["name"],
-                        candidate_groups=row["candidate_groups"].split(), reserved_for=row["reserved_for"])
+                        candidate_groups=row["candidate_groups"].split(), reserved_for=row["reserved_for"],
+                        due_at=row["due_at"].isoformat() if row["due_at"] else None)
 
 
 def _personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:
@@ -226,8 +258,8 @@ def show(ctx: Context, instance_id: int) -> InstanceView:
         if inst is None:
             raise NotFound(f"instance {instance_id} does not exist")
         definition = ctx.definition(session, inst.definition_id)
-        open_tasks = task_views(session, select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                                                 HumanTask.state == "open").order_by(HumanTask.id))
+        open_tasks = task_views(session, select(_T).where(_T.c.instance_id == instance_id, _T.c.state == "open")
+                                .order_by(_T.c.id), ctx.now(session))
         history = tuple(HistoryEventView(e.seq, e.event_type, e.actor, e.occurred_at, json.loads(e.payload), e.hash)
                         for e in session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
                                                  .order_by(HistoryEvent.seq)))

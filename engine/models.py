@@ -45,6 +45,8 @@ class Group(Base):
     name_th: Mapped[str] = mapped_column(String(300), default="")
     name_en: Mapped[str] = mapped_column(String(300), default="")
     organisation: Mapped[str] = mapped_column(String(100), default="")
+    # The group told when this lane's steps are overdue (e.g. the unit's director).
+    supervisor: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class User(Base):
@@ -107,6 +109,7 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_task_spiff_id"),
         Index("ix_tasks_state_assignee", "state", "assignee"),
+        Index("ix_tasks_state_due", "state", "due_at"),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
@@ -127,6 +130,10 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     due_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # What due_at was computed from (engine.deadlines.DeadlineBasis), to recompute it.
+    deadline_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Set when the scheduler found the task past its deadline and escalated it.
+    overdue_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class TaskCandidate(Base):
@@ -164,3 +171,59 @@ class HolidayChange(Base):
     ref: Mapped[str] = mapped_column(String(300))
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column()
+
+
+class Timer(Base):
+    """Something due at a time: a BPMN timer event ("bpmn"), a step's deadline ("overdue") or a
+    reminder before it ("reminder"). The source of truth for the scheduler, which claims due rows
+    with a lease (lease_owner until lease_expires_at) and fires each in one engine operation."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_state_due", "state", "due_at"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    instance_id: Mapped[int] = mapped_column(IdType, index=True)
+    task_id: Mapped[int | None] = mapped_column(IdType, nullable=True, index=True)
+    spiff_task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    element_id: Mapped[str] = mapped_column(String(200), default="")
+    due_at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20))  # pending | fired | cancelled
+    lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column()
+    fired_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    fired_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class Notification(Base):
+    """A message for one user (read by the web app; e-mailed when SMTP is configured)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_email", "email_status"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # overdue | reminder
+    instance_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    task_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    title_th: Mapped[str] = mapped_column(String(500))
+    title_en: Mapped[str] = mapped_column(String(500))
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column()
+    read_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    email_status: Mapped[str] = mapped_column(String(20))  # off | pending | sent | failed
+    email_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class TriggerRun(Base):
+    """A calendar trigger started an instance for one period (at most once: the unique key)."""
+
+    __tablename__ = "trigger_runs"
+    __table_args__ = (UniqueConstraint("process_id", "trigger_id", "period", name="uq_trigger_period"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    trigger_id: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(40))
+    instance_id: Mapped[int] = mapped_column(IdType)
+    started_at: Mapped[datetime] = mapped_column()

@@ -31,6 +31,22 @@ class Settings:
     organisation_file: Path = field(default=PROJECT_ROOT / "processes" / "organisation.yaml")
     max_bpmn_bytes: int = 2 * 1024 * 1024
     spec_cache_size: int = 256
+    # Reminders and calendar triggers per process (see engine.schedules).
+    schedules_file: Path = field(default=PROJECT_ROOT / "processes" / "schedules.yaml")
+    # The scheduler: how often it looks for due timers, how many it claims at once, and how long
+    # a claim lasts before another scheduler may take the timer over.
+    scheduler_interval_ms: int = 200
+    scheduler_batch: int = 50
+    scheduler_lease_seconds: int = 30
+    # E-mail for notifications: off unless a host is set.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "krabuan@localhost"
+    smtp_starttls: str = "false"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    # Address of a user for e-mail: the template's {username} is replaced.
+    smtp_address_template: str = "{username}@localhost"
 
     @property
     def bpmn_dir(self) -> Path:
@@ -90,6 +106,9 @@ def _coerce(settings: Settings) -> Settings:
     if sync not in SQLITE_SYNCHRONOUS:
         raise ConfigurationError(
             f"setting {PREFIX}SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {sync!r}")
+    for name in ("scheduler_interval_ms", "scheduler_batch", "scheduler_lease_seconds"):
+        if getattr(settings, name) < 1:
+            raise ConfigurationError(f"setting {PREFIX}{name.upper()} must be at least 1")
     url = settings.database_url
     if url and not (url.startswith("sqlite") or url.startswith("postgresql")):
         raise ConfigurationError(f"setting {PREFIX}DATABASE_URL: only sqlite and postgresql URLs are supported")

@@ -6,6 +6,7 @@ so of two people claiming at once exactly one wins and the other gets ``Conflict
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, or_, select, update
@@ -14,7 +15,10 @@ from sqlalchemy.orm import Session
 from . import org
 from .context import Context
 from .errors import Conflict, Forbidden, NotFound
+from . import clock, deadlines
+from .calendar import WorkCalendar
 from .history import Recorder
+from .holiday_admin import load_calendar
 from .models import HumanTask, Instance, TaskCandidate
 from .views import TaskView
 
@@ -30,16 +34,21 @@ _ASSIGN = (update(_T)
            .values(assignee=bindparam("assignee"), version=bindparam("v") + 1))
 
 
-def to_view(r: Any) -> TaskView:
+def to_view(r: Any, now: datetime | None = None, calendar: WorkCalendar | None = None) -> TaskView:
+    status = (deadlines.status(r.due_at, now, calendar)
+              if now is not None and calendar is not None and r.state == "open" else None)
     return TaskView(id=r.id, instance_id=r.instance_id, process_id=r.process_id, element_id=r.element_id,
                     name=r.name, lane=r.lane, candidate_groups=tuple(sorted(r.candidate_groups.split())),
                     assignee=r.assignee, state=r.state, form_key=r.form_key, created_at=r.created_at,
                     completed_at=r.completed_at, completed_by=r.completed_by, due_at=r.due_at,
-                    reserved_for=r.reserved_for)
+                    reserved_for=r.reserved_for, due_status=status, overdue_at=r.overdue_at)
 
 
-def task_views(session: Session, query: Select[Any]) -> list[TaskView]:
-    return [to_view(r) for r in session.scalars(query)]
+def task_views(session: Session, query: Select[Any], now: datetime | None = None) -> list[TaskView]:
+    """Task views with their deadline status as of `now` (the database clock when not given)."""
+    moment = now or clock.db_now(session)
+    calendar = load_calendar(session)
+    return [to_view(r, moment, calendar) for r in session.execute(query)]
 
 
 def worklist(ctx: Context, username: str) -> list[TaskView]:
@@ -47,26 +56,25 @@ def worklist(ctx: Context, username: str) -> list[TaskView]:
     with ctx.db.unit_of_work(write=False) as session:
         groups = org.user_groups(session, username)
         mine = exists().where(TaskCandidate.task_id == HumanTask.id, TaskCandidate.group_id.in_(groups))
-        query = (select(HumanTask).where(
+        query = (select(_T).where(
             HumanTask.state == "open",
             or_(HumanTask.assignee == username,
                 (HumanTask.assignee.is_(None) & (HumanTask.reserved_for == username)),
                 (HumanTask.assignee.is_(None) & HumanTask.reserved_for.is_(None)
                  & (mine | (HumanTask.candidate_groups == "")))))
             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id))
-        return task_views(session, query)
+        return task_views(session, query, ctx.now(session))
 
 
 def open_tasks(ctx: Context, instance_id: int) -> list[TaskView]:
     with ctx.db.unit_of_work(write=False) as session:
-        rows = session.execute(select(_T).where(_T.c.instance_id == instance_id, _T.c.state == "open")
-                               .order_by(_T.c.id))
-        return [to_view(r) for r in rows]
+        return task_views(session, select(_T).where(_T.c.instance_id == instance_id, _T.c.state == "open")
+                          .order_by(_T.c.id), ctx.now(session))
 
 
 def get_task(ctx: Context, task_id: int) -> TaskView:
     with ctx.db.unit_of_work(write=False) as session:
-        views = task_views(session, select(HumanTask).where(HumanTask.id == task_id))
+        views = task_views(session, select(_T).where(_T.c.id == task_id), ctx.now(session))
         if not views:
             raise NotFound(f"task {task_id} does not exist")
         return views[0]

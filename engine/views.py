@@ -56,10 +56,13 @@ class TaskView:
     completed_by: str | None = None
     due_at: datetime | None = None
     reserved_for: str | None = None
+    # on_time | due_soon | overdue (None without a deadline), as of when the task was read.
+    due_status: str | None = None
+    overdue_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``krabuan tasks --json`` (extra keys may be added, never removed)."""
-        return {"id": self.id, "instance_id": self.instance_id, "element_id": self.element_id, "name": self.name,
+        return {"due_status": self.due_status, "overdue_at": _iso(self.overdue_at),"id": self.id, "instance_id": self.instance_id, "element_id": self.element_id, "name": self.name,
                 "candidate_groups": list(self.candidate_groups), "assignee": self.assignee,
                 "form_key": self.form_key, "process_id": self.process_id, "state": self.state,
                 "created_at": _iso(self.created_at), "due_at": _iso(self.due_at),
@@ -98,3 +101,87 @@ class InstanceView:
                 "data": self.data, "open_tasks": [t.to_json() for t in self.open_tasks],
                 "history": [h.to_json() for h in self.history], "started_by": self.started_by,
                 "created_at": _iso(self.created_at), "completed_at": _iso(self.completed_at)}
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    """An open task whose deadline a holiday change moved."""
+
+    task_id: int
+    instance_id: int
+    element_id: str
+    old_due: datetime | None
+    new_due: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "instance_id": self.instance_id, "element_id": self.element_id,
+                "old_due": _iso(self.old_due), "new_due": _iso(self.new_due)}
+
+
+@dataclass(frozen=True)
+class TimerView:
+    id: int
+    kind: str
+    instance_id: int
+    task_id: int | None
+    element_id: str
+    due_at: datetime
+    state: str
+    fired_at: datetime | None
+    fired_by: str | None
+    attempts: int
+    last_error: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(due_at=_iso(self.due_at), fired_at=_iso(self.fired_at))
+        return data
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    username: str
+    kind: str
+    instance_id: int | None
+    task_id: int | None
+    title_th: str
+    title_en: str
+    due_at: datetime | None
+    created_at: datetime
+    read_at: datetime | None
+    email_status: str
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(due_at=_iso(self.due_at), created_at=_iso(self.created_at), read_at=_iso(self.read_at))
+        return data
+
+
+@dataclass(frozen=True)
+class FireResult:
+    timer_id: int
+    kind: str
+    fired: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TriggerView:
+    process_id: str
+    trigger_id: str
+    every: str
+    when: str
+    catch_up_days: int
+    data: dict[str, object]
+    next_occurrence: str | None
+    last_period: str | None
+    last_instance_id: int | None
+
+
+@dataclass(frozen=True)
+class TriggerStart:
+    process_id: str
+    trigger_id: str
+    period: str
+    instance_id: int

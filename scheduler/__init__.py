@@ -1,4 +1,101 @@
-"""The scheduler process (``krabuan scheduler``): an APScheduler ticker that claims due timer
-rows from the database and fires them through the engine. It arrives with the time issue
-(#4); until then no process fires timers, and BPMN timers wait for it.
+"""The scheduler process (``krabuan scheduler``).
+
+APScheduler is only the ticker here (an in-memory job store, one job, ``max_instances=1``,
+coalescing): every tick claims due timer rows from the database with a lease and fires each
+through the engine (engine.firing), checks the calendar triggers, and sends pending e-mail.
+Timer rows are the source of truth; nothing is kept in APScheduler, so any number of schedulers
+may run against one database, be killed or restarted, and every timer still fires exactly once.
+This package never commits: every write is an engine operation.
 """
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.app import Krabuan
+from engine.errors import Conflict, EngineError
+
+log = logging.getLogger("krabuan.scheduler")
+TRIGGER_CHECK_SECONDS = 30.0
+MAX_TICK_SECONDS = 10.0
+
+
+@dataclass
+class TickReport:
+    fired: int = 0
+    lost: int = 0  # lease lost to another scheduler, or the timer was cancelled meanwhile
+    failed: int = 0
+    started: list[Any] = field(default_factory=list)
+    mailed: int = 0
+
+
+def default_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Scheduler:
+    def __init__(self, engine: Krabuan, owner: str | None = None) -> None:
+        self.engine = engine
+        self.owner = owner or default_owner()
+        settings = engine.settings
+        self.batch = settings.scheduler_batch
+        self.lease_seconds = settings.scheduler_lease_seconds
+        self.interval = settings.scheduler_interval_ms / 1000
+        self._next_trigger_check = 0.0
+
+    def tick(self) -> TickReport:
+        report = TickReport()
+        stop_at = time.monotonic() + MAX_TICK_SECONDS
+        while time.monotonic() < stop_at:
+            ids = self.engine.claim_timers(self.owner, self.batch, self.lease_seconds)
+            if not ids:
+                break
+            for timer_id in ids:
+                try:
+                    self.engine.fire_timer(timer_id, self.owner)
+                    report.fired += 1
+                except Conflict:
+                    report.lost += 1
+                except EngineError as exc:
+                    report.failed += 1
+                    log.warning("timer %s failed: %s", timer_id, exc.message)
+                    self.engine.record_timer_failure(timer_id, self.owner, exc)
+        if time.monotonic() >= self._next_trigger_check:
+            report.started = self.engine.run_triggers()
+            self._next_trigger_check = time.monotonic() + TRIGGER_CHECK_SECONDS
+        report.mailed = self.engine.send_pending_mail()
+        if report.fired or report.failed or report.started:
+            log.info("fired %d, lost %d, failed %d, started %d", report.fired, report.lost, report.failed,
+                     len(report.started))
+        return report
+
+    def _safe_tick(self) -> None:
+        try:
+            self.tick()
+        except EngineError as exc:  # e.g. the database is briefly unreachable: next tick retries
+            log.error("tick failed: %s", exc.message)
+
+    def run(self) -> None:
+        """Tick until SIGTERM/SIGINT."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        ticker = BlockingScheduler(jobstores={"default": MemoryJobStore()},
+                                   executors={"default": ThreadPoolExecutor(1)},
+                                   job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        ticker.add_job(self._safe_tick, "interval", seconds=self.interval, id="tick")
+
+        def stop(_signum: int, _frame: Any) -> None:
+            ticker.shutdown(wait=False)
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        log.info("scheduler %s ticking every %.3f s", self.owner, self.interval)
+        self._safe_tick()
+        ticker.start()

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from engine.app import Krabuan
 from engine.settings import PROJECT_ROOT, Settings
 
-from helpers import DATA, SOP_BENCH, check_roundtrips, make_settings  # noqa: F401
+from helpers import DATA, SOP_BENCH, check_roundtrips, make_settings, reset_pg  # noqa: F401
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -63,20 +63,12 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def _reset_pg(url: str) -> None:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if backend == "sqlite":
         return ""
     url = request.getfixturevalue("pg_server_url")
-    _reset_pg(url)
+    reset_pg(url)
     return url
 
 

@@ -96,3 +96,13 @@ def check_roundtrips(engine: Krabuan) -> Krabuan:
 
     engine.start, engine.complete = checked_start, checked_complete  # type: ignore[method-assign]
     return engine
+
+
+def reset_pg(url: str) -> None:
+    """Empty a PostgreSQL test database (drop and recreate its public schema)."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()

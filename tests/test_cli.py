@@ -196,3 +196,23 @@ def test_unreachable_database_is_one_line(tmp_path):
                                                      "KRABUAN_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 9
     assert result.stderr.startswith("error: database: ") and result.stderr.count("\n") == 1
+
+
+def test_time_commands_tasks_due_timers_triggers_scheduler_notifications(cli):
+    import re
+    instance_id = cli.json("start", "receive-letter", "--as", "clerk1")["instance_id"]
+    line = next(x for x in cli("tasks", "--as", "clerk1").stdout.splitlines() if f"#{instance_id} " in x)
+    assert re.search(r"due \d{4}-\d{2}-\d{2} 16:30 \((on time|due soon|OVERDUE)\)$", line), line
+    task = next(t for t in cli.json("tasks", "--as", "clerk1") if t["instance_id"] == instance_id)
+    assert task["due_at"] and task["due_status"] in ("on_time", "due_soon", "overdue")
+    timers = cli.json("timers", "--instance", instance_id)
+    assert [(t["kind"], t["task_id"]) for t in timers] == [("overdue", task["id"])]
+    assert "overdue" in cli("timers", "--instance", instance_id).stdout
+    listed = cli("triggers").stdout.splitlines()
+    assert any(x.startswith("asset-audit/yearly: every year on 09-01 at 08:30") for x in listed), listed
+    assert len(cli.json("triggers")) == 4
+    assert cli("scheduler", "--once").stdout.startswith("fired ")
+    assert cli("notifications", "--as", "clerk1").stdout.strip() in ("no notifications",) or \
+        "Overdue" in cli("notifications", "--as", "clerk1").stdout
+    out = cli("calendar", "add-holiday", "2099-01-05", "--name", "ทดสอบ", "--ref", "มติ ครม. ทดสอบ").stdout
+    assert "0 open deadline(s) moved" in out

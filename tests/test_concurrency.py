@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from datetime import datetime, timezone
 import random
 import threading
 from collections import Counter
@@ -131,7 +132,7 @@ def _stale_writer(settings, instance_id, loaded, go, result):  # runs in a secon
         go.wait(30)
         try:
             with k2.ctx.db.unit_of_work() as s:
-                instances._write_state(s, instance_id, version, workflow, instances._now())
+                instances._write_state(s, instance_id, version, workflow, datetime.now(timezone.utc))
             result.put("written")
         except Conflict:
             result.put("conflict")

@@ -14,3 +14,13 @@ def test_health_processes_and_error_mapping(k):
     instance_id = k.start("sop_bench", "clerk1")
     body = client.get(f"/api/instances/{instance_id}").get_json()
     assert body["status"] == "running" and body["open_tasks"][0]["element_id"] == "register_application"
+
+
+def test_worklist_and_notifications_endpoints(k):
+    client = create_app(engine=k).test_client()
+    instance_id = k.start("sop_bench", "clerk1")
+    tasks = client.get("/api/users/clerk1/tasks").get_json()
+    assert [t["instance_id"] for t in tasks] == [instance_id]
+    assert "due_status" in tasks[0]
+    assert client.get("/api/users/clerk1/notifications").get_json() == []
+    assert client.get("/api/users/nobody/tasks").status_code == 404

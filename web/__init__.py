@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 
 from engine.app import Krabuan
 from engine.errors import EngineError
@@ -34,5 +34,16 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     @app.get("/api/instances/<int:instance_id>")
     def instance(instance_id: int) -> Any:
         return jsonify(krabuan.instance(instance_id).to_json())
+
+    # Read-only until the web issue brings sign-in: a user's worklist (with deadline status)
+    # and notifications (overdue steps, reminders).
+    @app.get("/api/users/<username>/tasks")
+    def user_tasks(username: str) -> Any:
+        return jsonify([t.to_json() for t in krabuan.tasks(username)])
+
+    @app.get("/api/users/<username>/notifications")
+    def user_notifications(username: str) -> Any:
+        unread = request.args.get("unread", "") in ("1", "true")
+        return jsonify([n.to_json() for n in krabuan.notifications(username, unread)])
 
     return app

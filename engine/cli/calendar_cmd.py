@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..app import Krabuan
-from ..calendar import fiscal_year, parse_date
+from ..calendar import BANGKOK, fiscal_year, parse_date
+from ..views import DeadlineChange
 from . import emit_json, engine_command, main
 
 
@@ -68,8 +69,9 @@ def list_holidays(k: Krabuan, year: int, as_json: bool) -> None:
 def add_holiday(k: Krabuan, day: str, name: str, ref: str, username: str) -> None:
     """Declare a special holiday."""
     d = parse_date(day)
-    k.add_holiday(d, name, ref, username)
+    moved = k.add_holiday(d, name, ref, username)
     click.echo(f"{d.isoformat()} is now a holiday: {name}")
+    _report_moved(moved)
 
 
 @calendar_group.command(name="remove-holiday")
@@ -80,8 +82,17 @@ def add_holiday(k: Krabuan, day: str, name: str, ref: str, username: str) -> Non
 def remove_holiday(k: Krabuan, day: str, ref: str, username: str) -> None:
     """Make a holiday a working day again."""
     d = parse_date(day)
-    k.remove_holiday(d, ref, username)
+    moved = k.remove_holiday(d, ref, username)
     click.echo(f"{d.isoformat()} is no longer a holiday")
+    _report_moved(moved)
+
+
+def _report_moved(moved: list[DeadlineChange]) -> None:
+    click.echo(f"{len(moved)} open deadline(s) moved")
+    for change in moved:
+        old = change.old_due.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") if change.old_due else "-"
+        new = change.new_due.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") if change.new_due else "-"
+        click.echo(f"  task {change.task_id} (case {change.instance_id}, {change.element_id}): {old} -> {new}")
 
 
 @calendar_group.command(name="fiscal-year")

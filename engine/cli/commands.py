@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..app import Krabuan
+from ..calendar import BANGKOK
 from ..views import TaskView
 from . import emit_json, engine_command, main, parse_json_object
 
@@ -14,9 +15,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 as_option = click.option("--as", "username", required=True, metavar="USER", help="Act as this user.")
 
 
+_STATUS = {"on_time": "on time", "due_soon": "due soon", "overdue": "OVERDUE"}
+
+
 def _task_line(t: TaskView) -> str:
     who = t.assignee or "(unclaimed: " + (", ".join(t.candidate_groups) or "anyone") + ")"
-    return f"{t.id:>6}  {t.process_id}#{t.instance_id}  {t.element_id}  {t.name}  {who}"
+    due = (f"  due {t.due_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} ({_STATUS.get(t.due_status or '', 'open')})"
+           if t.due_at else "  no deadline")
+    return f"{t.id:>6}  {t.process_id}#{t.instance_id}  {t.element_id}  {t.name}  {who}{due}"
 
 
 @main.command()

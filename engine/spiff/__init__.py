@@ -2,6 +2,6 @@
 
 Everything here is internal to engine/: callers of the engine get Krabuan dataclasses.
 """
-from .runtime import ReadyTask, Runtime, Workflow
+from .runtime import ReadyTask, Runtime, WaitingTimer, Workflow
 
-__all__ = ["ReadyTask", "Runtime", "Workflow"]
+__all__ = ["WaitingTimer", "ReadyTask", "Runtime", "Workflow"]

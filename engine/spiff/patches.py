@@ -5,12 +5,22 @@ return for revision, a new round). SpiffWorkflow refuses the second entry: the p
 round's result list is not empty, and the member variable of the last round is still in the
 data. Krabuan starts every round fresh: the member variable is dropped and the result list
 restarts empty (the previous round's results stay in the history events).
+
+Timers read the time of the current engine operation (the database's clock, engine.clock)
+instead of the node's clock, and a timer value without an offset is Bangkok time, not the
+node's local zone. So a timer fires when the scheduler's operation finds it due, on any node.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from datetime import datetime, tzinfo
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+
+from .. import clock
+from ..calendar import BANGKOK
 
 _original_update_hook = MultiInstanceTask._update_hook
 _original_init_output = MultiInstanceTask.init_data_output_with_input_data
@@ -31,9 +41,20 @@ def _init_output(self: Any, my_task: Any, input_data: Any) -> Any:
     return _original_init_output(self, my_task, input_data)
 
 
+class _OperationClock(datetime):
+    """``datetime`` whose ``now()`` is the current operation's (database) time."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> "datetime":  # type: ignore[override]
+        moment = clock.now()
+        return moment.astimezone(tz) if tz is not None else moment.astimezone(BANGKOK).replace(tzinfo=None)
+
+
 def apply() -> None:
     if getattr(MultiInstanceTask, "_krabuan_patched", False):
         return
+    spiff_timer.datetime = _OperationClock  # type: ignore[misc]
+    spiff_timer.LOCALTZ = BANGKOK
     MultiInstanceTask._update_hook = _update_hook
     MultiInstanceTask.init_data_output_with_input_data = _init_output
     MultiInstanceTask._krabuan_patched = True

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from threading import Lock
 from typing import Any
 from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition, TimeDateEventDefinition,
+                                                                TimerEventDefinition)
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -35,6 +38,15 @@ class ReadyTask:
     element_id: str
     name: str
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A BPMN timer event the workflow waits on, and when it is due."""
+
+    spiff_id: str
+    element_id: str
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,51 @@ class Workflow:
             task.run()
         self.run()
 
+    def waiting_timers(self) -> list[WaitingTimer]:
+        """Timer events waiting to fire, with the due time Spiff computed on the operation's clock."""
+        found = []
+        for task in list(self._wf.event_manager.tasks.values()):
+            definition = task.task_spec.event_definition
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task._get_internal_data("event_value")
+            if value is None:
+                continue
+            try:
+                if isinstance(definition, CycleTimerEventDefinition):
+                    if not isinstance(value, dict) or value.get("cycles") == 0:
+                        continue
+                    due = datetime.fromisoformat(value["next"])
+                else:
+                    due = TimerEventDefinition.parse_time_or_duration(value) if isinstance(value, str) else None
+            except (ValueError, TypeError, KeyError):
+                due = None
+            if not isinstance(due, datetime):
+                raise ProcessError(f"timer {task.task_spec.bpmn_id} has no valid time: {value!r}",
+                                   element=task.task_spec.bpmn_id)
+            found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
+                                      due.astimezone(timezone.utc)))
+        return found
+
+    def reevaluate_date_timers(self) -> bool:
+        """Evaluate the expressions of waiting date timers again (the calendar changed); returns
+        whether any was waiting. Duration and cycle timers keep their times (they count from
+        when they started)."""
+        found = False
+        for task in list(self._wf.event_manager.tasks.values()):
+            if isinstance(task.task_spec.event_definition, TimeDateEventDefinition):
+                task.internal_data.pop("event_value", None)
+                found = True
+        if found:
+            self.fire_due_timers()
+        return found
+
+    def fire_due_timers(self) -> None:
+        """Let every timer that is due on the operation's clock fire, and run on."""
+        with _process_errors():
+            self._wf.refresh_timers()
+            self._wf.do_engine_steps()
+
     @property
     def completed(self) -> bool:
         return self._wf.is_completed()
@@ -197,5 +254,16 @@ class _process_errors:
             detail = inner.message if isinstance(inner, ExpressionError) else str(exc.args[0] if exc.args else exc)
             raise ProcessError(f"the process failed at {element or 'an element'}: {detail}",
                                element=element) from exc
+        if type(exc) in (Exception, ValueError, TypeError) and _from_timer(tb):
+            raise ProcessError(f"a timer has an invalid value: {exc}") from exc
         return False
+
+
+def _from_timer(tb: Any) -> bool:
+    """Whether a traceback passes through Spiff's timer definitions (bad ISO 8601 values)."""
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith("event_definitions/timer.py"):
+            return True
+        tb = tb.tb_next
+    return False
 

@@ -1,0 +1,124 @@
+"""The scheduler as separate processes on the real database clock: a timer that came due while
+every scheduler was down fires once after restart; two schedulers, one killed with SIGKILL midway,
+fire 1,000 timers exactly once between them."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from concurrent.futures import ThreadPoolExecutor
+import pytest
+from sqlalchemy import func, select
+
+from engine.app import Krabuan
+from engine.clock import db_now
+from engine.models import HistoryEvent, Instance, Timer
+
+from helpers import DATA, make_settings, reset_pg
+
+SCHEDULER = [sys.executable, "-c", "from engine.cli import main; main()", "scheduler"]
+
+
+def scheduler_env(k: Krabuan, **extra: str) -> dict[str, str]:
+    s = k.settings
+    env = dict(os.environ, KRABUAN_DATA_DIR=str(s.data_dir), KRABUAN_DATABASE_URL=s.database_url,
+               KRABUAN_FORMS_DIR=str(s.forms_dir), KRABUAN_PROCESSES_DIR=str(s.processes_dir),
+               KRABUAN_ORGANISATION_FILE=str(s.organisation_file), KRABUAN_SCHEDULES_FILE=str(s.schedules_file))
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def wk(tmp_path: Path, database_url: str):
+    engine = Krabuan(make_settings(tmp_path, database_url, schedules_file=tmp_path / "none.yaml"))
+    engine.init()
+    engine.deploy([DATA / "timed_wait.bpmn"])
+    yield engine
+    engine.close()
+
+
+def start_waits(k: Krabuan, n: int, seconds: float) -> list[int]:
+    """n cases waiting on one timer, all due together about `seconds` after they are started
+    (plus a margin for starting them, so that none is due before it waits)."""
+    with k.ctx.db.unit_of_work(write=False) as session:
+        wake = (db_now(session) + timedelta(seconds=seconds + n * 0.012)).isoformat()
+    with ThreadPoolExecutor(4) as pool:
+        ids = list(pool.map(lambda _: k.start("timed_wait", "clerk1", {"wake_at": wake}), range(n)))
+    pending = counts(k)[1]
+    assert pending == n, f"only {pending} of {n} timers were still waiting after the start: starting was too slow"
+    return ids
+
+
+def counts(k: Krabuan) -> tuple[int, int, int, int]:
+    """(fired timers, pending timers, completed instances, timer_fired events)."""
+    with k.ctx.db.unit_of_work(write=False) as session:
+        def count(query):
+            return session.scalar(select(func.count()).select_from(query.subquery()))
+        return (count(select(Timer.id).where(Timer.state == "fired")),
+                count(select(Timer.id).where(Timer.state == "pending")),
+                count(select(Instance.id).where(Instance.status == "completed")),
+                count(select(HistoryEvent.id).where(HistoryEvent.event_type == "timer_fired")))
+
+
+def fired_per_instance(k: Krabuan) -> set[int]:
+    with k.ctx.db.unit_of_work(write=False) as session:
+        rows = session.execute(select(HistoryEvent.instance_id, func.count())
+                               .where(HistoryEvent.event_type == "timer_fired").group_by(HistoryEvent.instance_id))
+        return {n for _, n in rows}
+
+
+def test_a_timer_due_while_every_scheduler_was_down_fires_once_after_restart(wk):
+    ids = start_waits(wk, 5, 1.0)
+    assert counts(wk) == (0, 5, 0, 0)
+    time.sleep(1.3)  # due now, and no scheduler is running
+    env = scheduler_env(wk)
+    runs = [subprocess.Popen(SCHEDULER + ["--once", "--owner", f"s{i}"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for i in range(2)]
+    outputs = [r.communicate(timeout=120) for r in runs]
+    assert all(r.returncode == 0 for r in runs), outputs
+    assert counts(wk) == (5, 0, 5, 5)
+    assert fired_per_instance(wk) == {1}
+    assert all(wk.instance(i).status == "completed" for i in ids)
+    again = subprocess.run(SCHEDULER + ["--once"], env=env, capture_output=True, text=True, timeout=120)
+    assert again.stdout.startswith("fired 0,")
+    assert counts(wk) == (5, 0, 5, 5)
+
+
+@pytest.mark.postgres
+def test_two_schedulers_one_killed_midway_fire_1000_timers_exactly_once(tmp_path: Path, pg_server_url: str):
+    reset_pg(pg_server_url)
+    k = Krabuan(make_settings(tmp_path, pg_server_url, schedules_file=tmp_path / "none.yaml"))
+    k.init()
+    k.deploy([DATA / "timed_wait.bpmn"])
+    n = 1000
+    start_waits(k, n, 3.0)
+    env = scheduler_env(k, KRABUAN_SCHEDULER_LEASE_SECONDS="3", KRABUAN_SCHEDULER_INTERVAL_MS="100",
+                        KRABUAN_SCHEDULER_BATCH="25")
+    procs = {name: subprocess.Popen(SCHEDULER + ["--owner", name], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) for name in ("victim", "survivor")}
+    try:
+        deadline = time.monotonic() + 180
+        while counts(k)[0] < n // 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        procs["victim"].send_signal(signal.SIGKILL)
+        procs["victim"].wait(timeout=30)
+        while counts(k)[1] > 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(timeout=30)
+    fired, pending, completed, events = counts(k)
+    assert (fired, pending, completed, events) == (n, 0, n, n)
+    assert fired_per_instance(k) == {1}
+    with k.ctx.db.unit_of_work(write=False) as session:
+        owners = dict(session.execute(select(Timer.fired_by, func.count()).group_by(Timer.fired_by)).all())
+    assert set(owners) == {"victim", "survivor"}, owners  # both fired some; the survivor took over the rest
+    assert all(r.ok for r in k.verify_history())
+    k.close()

@@ -1,0 +1,295 @@
+"""Deadlines on tasks, BPMN timers on the database clock, leases, escalation, holiday changes.
+
+The clock is fixed (``ctx.fixed_now``) where a test needs a date; the scheduler-process tests
+further down use the real database clock."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from engine.app import Krabuan
+from engine.calendar import BANGKOK
+from engine.errors import Conflict, ProcessError
+
+from helpers import DATA, make_settings
+
+SCHEDULES = """
+processes:
+  timed_steps:
+    reminders:
+      - {working_days_before: 1}
+"""
+
+
+def bkk(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+
+
+def local(moment: datetime | None) -> str | None:
+    return moment.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
+@pytest.fixture
+def tk(tmp_path: Path, database_url: str):
+    schedules = tmp_path / "schedules.yaml"
+    schedules.write_text(SCHEDULES, encoding="utf-8")
+    engine = Krabuan(make_settings(tmp_path, database_url, schedules_file=schedules))
+    engine.init()
+    engine.deploy([DATA / "timers.bpmn", DATA / "timed_wait.bpmn"])
+    engine.ctx.fixed_now = bkk("2026-11-20 09:00")  # a Friday
+    yield engine
+    engine.close()
+
+
+def at(k: Krabuan, when: str) -> None:
+    k.ctx.fixed_now = bkk(when)
+
+
+def fire_due(k: Krabuan, owner: str = "s1") -> list[str]:
+    fired = []
+    for timer_id in k.claim_timers(owner, 100, 30):
+        fired.append(k.fire_timer(timer_id, owner).kind)
+    return fired
+
+
+def start(k: Krabuan) -> int:
+    return k.start("timed_steps", "clerk1", {"request_date": "2026-11-20", "meeting_date": "2026-12-04"})
+
+
+def test_a_new_task_is_due_by_its_rule_and_the_case_data(tk):
+    instance_id = start(tk)
+    (task,) = tk.open_tasks(instance_id)
+    # 3 working days from the request date (Friday): Mon, Tue, Wed 25 November at 16:30.
+    assert local(task.due_at) == "2026-11-25 16:30"
+    assert task.due_status == "on_time"
+    at(tk, "2026-11-24 10:00")
+    assert tk.tasks("clerk1")[0].due_status == "due_soon"
+    at(tk, "2026-11-25 16:31")
+    assert tk.task(task.id).due_status == "overdue"
+    created = [e for e in tk.instance(instance_id).history if e.event_type == "task_created"]
+    assert created[0].payload["due_at"] == task.due_at.isoformat()
+
+
+def test_worklist_puts_the_earliest_deadline_first(tk):
+    first = start(tk)
+    second = tk.start("timed_steps", "clerk1", {"request_date": "2026-11-18", "meeting_date": "2026-12-04"})
+    assert [t.instance_id for t in tk.tasks("clerk1")] == [second, first]
+
+
+def test_timers_fire_only_when_due_on_the_engine_clock(tk):
+    instance_id = start(tk)
+    pending = {t.element_id: t for t in tk.timers(instance_id) if t.kind == "bpmn"}
+    assert local(pending["remind_prepare"].due_at) == "2026-11-20 10:00"  # PT1H from the start
+    assert fire_due(tk) == []
+    at(tk, "2026-11-20 10:00:01")
+    assert fire_due(tk) == ["bpmn"]
+    # Non-interrupting: the task is still open; the nudge is recorded.
+    assert [t.element_id for t in tk.open_tasks(instance_id)] == ["prepare"]
+    events = [e.event_type for e in tk.instance(instance_id).history]
+    assert events.count("timer_fired") == 1
+    task = tk.open_tasks(instance_id)[0]
+    tk.claim(task.id, "clerk1")
+    tk.complete(task.id, "clerk1", {})
+    # The intermediate timer: add_working_days(request_date, 5) = Fri 27 Nov, 00:00 Bangkok.
+    (wait,) = [t for t in tk.timers(instance_id) if t.element_id == "wait_until"]
+    assert local(wait.due_at) == "2026-11-27 00:00"
+    assert tk.open_tasks(instance_id) == []
+    at(tk, "2026-11-26 23:59")
+    assert fire_due(tk) == []
+    at(tk, "2026-11-27 00:00:01")
+    assert fire_due(tk) == ["bpmn"]
+    (meet,) = tk.open_tasks(instance_id)
+    assert meet.element_id == "meet"
+    assert local(meet.due_at) == "2026-12-03 16:30"  # a day before the meeting
+    # Interrupting boundary timer: the meeting day passed without the step done.
+    (passed,) = [t for t in tk.timers(instance_id) if t.element_id == "meeting_passed"]
+    assert local(passed.due_at) == "2026-12-05 08:30"
+    at(tk, "2026-12-05 08:31")
+    # Scheduler down since before the reminder: the late reminder is dropped, the overdue notice goes.
+    assert sorted(fire_due(tk)) == ["bpmn", "overdue", "reminder"]
+    assert {n.kind for n in _all_notifications(tk)} == {"overdue"}
+    (late,) = tk.open_tasks(instance_id)
+    assert late.element_id == "late_report"
+    assert local(late.due_at) == "2026-12-09 16:30"  # 2 working days; 7 Dec is a holiday in lieu
+    assert tk.task(meet.id).state == "cancelled"
+    assert [t for t in tk.timers(instance_id) if t.task_id == meet.id] == []  # its escalation was cancelled
+
+
+def test_a_stale_lease_holder_is_refused_and_the_timer_fires_once(tk):
+    instance_id = start(tk)
+    at(tk, "2026-11-20 10:00:01")
+    (timer_id,) = tk.claim_timers("slow", 10, 5)
+    assert tk.claim_timers("other", 10, 5) == []  # leased
+    at(tk, "2026-11-20 10:00:07")  # the lease ran out while "slow" stalled
+    assert tk.claim_timers("other", 10, 5) == [timer_id]
+    with pytest.raises(Conflict):
+        tk.fire_timer(timer_id, "slow")
+    tk.fire_timer(timer_id, "other")
+    with pytest.raises(Conflict):
+        tk.fire_timer(timer_id, "other")
+    fired = [e for e in tk.instance(instance_id).history if e.event_type == "timer_fired"]
+    assert len(fired) == 1
+    (row,) = tk.timers(instance_id, "fired")
+    assert row.fired_by == "other" and row.attempts == 2
+
+
+def test_reminder_then_overdue_escalation_to_lane_and_supervisor(tk):
+    instance_id = start(tk)
+    (task,) = tk.open_tasks(instance_id)
+    reminder = [t for t in tk.timers(instance_id) if t.kind == "reminder"]
+    assert [local(t.due_at) for t in reminder] == ["2026-11-24 08:30"]  # 1 working day before
+    at(tk, "2026-11-24 08:31")
+    assert "reminder" in fire_due(tk)
+    # Unclaimed: the whole lane is reminded; the supervisor is not (yet).
+    assert {n.username for n in _all_notifications(tk)} == {"clerk1", "clerk2"}
+    tk.claim(task.id, "clerk2")
+    at(tk, "2026-11-25 16:31")
+    assert fire_due(tk) == ["overdue"]
+    overdue = [n for n in _all_notifications(tk) if n.kind == "overdue"]
+    assert {n.username for n in overdue} == {"clerk2", "director1", "director2", "director3"}
+    assert overdue[0].title_th.startswith("เกินกำหนด") and "2569" in overdue[0].title_th  # Buddhist era
+    assert overdue[0].email_status == "off"
+    assert tk.task(task.id).overdue_at is not None
+    history = [e for e in tk.instance(instance_id).history if e.event_type == "task_overdue"]
+    assert history[0].payload["notified"] == ["clerk2", "director1", "director2", "director3"]
+    # Completing late is recorded as late.
+    tk.complete(task.id, "clerk2", {})
+    done = [e for e in tk.instance(instance_id).history if e.event_type == "task_completed"][0]
+    assert done.payload["late"] is True
+    tk.mark_notification_read(overdue[0].id, overdue[0].username)
+    assert tk.notifications(overdue[0].username, unread_only=True) == [] or \
+        all(n.id != overdue[0].id for n in tk.notifications(overdue[0].username, unread_only=True))
+
+
+def _all_notifications(k: Krabuan):
+    return [n for user in ("clerk1", "clerk2", "director1", "director2", "director3") for n in k.notifications(user)]
+
+
+def test_a_holiday_moves_the_deadlines_it_touches_and_no_others(tk):
+    touched = start(tk)  # due Wed 25 Nov (Mon, Tue, Wed)
+    untouched = tk.start("timed_steps", "clerk1", {"request_date": "2026-11-12", "meeting_date": "2026-12-04"})
+    before = {t.instance_id: t for t in tk.tasks("clerk1")}
+    assert local(before[untouched].due_at) == "2026-11-17 16:30"
+    moved = tk.add_holiday(date(2026, 11, 24), "วันหยุดพิเศษ", "มติ ครม. 17 พ.ย. 2569")
+    assert [(m.instance_id, local(m.old_due), local(m.new_due)) for m in moved] == \
+        [(touched, "2026-11-25 16:30", "2026-11-26 16:30")]
+    after = {t.instance_id: t for t in tk.tasks("clerk1")}
+    assert local(after[touched].due_at) == "2026-11-26 16:30"
+    assert after[untouched].due_at == before[untouched].due_at
+    # The escalation timers moved with it.
+    timers = {t.kind: t for t in tk.timers(touched) if t.task_id is not None}
+    assert local(timers["overdue"].due_at) == "2026-11-26 16:30"
+    assert local(timers["reminder"].due_at) == "2026-11-25 08:30"
+    changed = [e for e in tk.instance(touched).history if e.event_type == "deadline_changed"]
+    assert changed[0].payload["holiday"]["ref"] == "มติ ครม. 17 พ.ย. 2569"
+    assert [e.event_type for e in tk.instance(untouched).history].count("deadline_changed") == 0
+    back = tk.remove_holiday(date(2026, 11, 24), "ยกเลิก มติ ครม.")
+    assert [local(m.new_due) for m in back] == ["2026-11-25 16:30"]
+    assert all(r.ok for r in tk.verify_history())
+
+
+def test_a_holiday_re_evaluates_waiting_date_timers(tk):
+    instance_id = start(tk)
+    (task,) = tk.open_tasks(instance_id)
+    tk.claim(task.id, "clerk1")
+    tk.complete(task.id, "clerk1", {})
+    (wait,) = [t for t in tk.timers(instance_id) if t.element_id == "wait_until"]
+    assert local(wait.due_at) == "2026-11-27 00:00"
+    tk.add_holiday(date(2026, 11, 26), "วันหยุดพิเศษ", "มติ ครม. ที่ 1")
+    (wait,) = [t for t in tk.timers(instance_id) if t.element_id == "wait_until"]
+    assert local(wait.due_at) == "2026-11-30 00:00"  # five working days now end on Monday
+    assert "timer_moved" in [e.event_type for e in tk.instance(instance_id).history]
+
+
+def test_a_timer_value_that_is_not_a_time_is_a_clear_error_and_nothing_is_stored(tk):
+    with pytest.raises(ProcessError, match="timer"):
+        tk.start("timed_wait", "clerk1", {"wake_at": "next tuesday"})
+    assert tk.timers(None, None) == []
+
+
+class _FakeSmtp:
+    """A minimal SMTP server on a local port that keeps what it receives."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+        self.messages: list[str] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rwb") as f:
+                def say(line: str) -> None:
+                    f.write(line.encode() + b"\r\n")
+                    f.flush()
+                say("220 fake")
+                while True:
+                    line = f.readline().decode(errors="replace").strip()
+                    if not line:
+                        return
+                    verb = line.split()[0].upper()
+                    if verb in ("EHLO", "HELO"):
+                        say("250 fake")
+                    elif verb == "DATA":
+                        say("354 go")
+                        body = []
+                        while (data := f.readline().decode(errors="replace")) not in (".\r\n", ""):
+                            body.append(data)
+                        self.messages.append("".join(body))
+                        say("250 queued")
+                    elif verb == "QUIT":
+                        say("221 bye")
+                        return
+                    else:
+                        say("250 ok")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_overdue_notifications_are_emailed_when_smtp_is_configured(tmp_path, database_url):
+    smtp = _FakeSmtp()
+    k = Krabuan(make_settings(tmp_path, database_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
+                              smtp_address_template="{username}@example.go.th"))
+    try:
+        k.init()
+        k.deploy([DATA / "timers.bpmn"])
+        at(k, "2026-11-20 09:00")
+        start(k)
+        at(k, "2026-11-25 16:31")
+        assert "overdue" in fire_due(k)
+        # Unclaimed: the lane (clerk1, clerk2) and the supervisor group (three directors).
+        assert k.send_pending_mail() == 5
+        assert k.send_pending_mail() == 0  # sent once
+        assert len(smtp.messages) == 5
+        assert any("To: director1@example.go.th" in m for m in smtp.messages)
+        assert {n.email_status for n in k.notifications("clerk1")} == {"sent"}
+    finally:
+        smtp.close()
+        k.close()
+
+
+def test_an_unreachable_mail_server_marks_mail_failed_and_keeps_the_notification(tmp_path, database_url):
+    k = Krabuan(make_settings(tmp_path, database_url, smtp_host="127.0.0.1", smtp_port=1))
+    try:
+        k.init()
+        k.deploy([DATA / "timers.bpmn"])
+        at(k, "2026-11-20 09:00")
+        start(k)
+        at(k, "2026-11-25 16:31")
+        fire_due(k)
+        assert k.send_pending_mail() == 0
+        (note,) = k.notifications("clerk1")
+        assert note.email_status == "failed" and note.kind == "overdue"
+    finally:
+        k.close()
