@@ -1,6 +1,6 @@
 """Krabuan engine benchmark: one command, results printed as Markdown for docs/benchmarks.md.
 
-    .venv/bin/python bench/run.py [--instances N] [--pg URL | --no-pg]
+    .venv/bin/python bench/run.py [--instances N] [--pg URL | --no-pg] [--timers N]
 
 The same SOP-shaped process (tests/data/sop_bench.bpmn: 6 sequential user tasks in two
 lanes, an approve/reject gateway that loops back, a 3-member multi-instance committee, a
@@ -13,7 +13,7 @@ non-interrupting boundary timer) is run to completion N times by:
 (d) Krabuan on PostgreSQL.
 
 Also: per-step cost as a user task loops 10, 50 and 200 times (Krabuan vs (b)), and bytes
-stored per completed instance. This file imports SpiffWorkflow for (a) and (b) only: it is
+stored per completed instance; then the timer benchmark of bench/timers.py (PostgreSQL). This file imports SpiffWorkflow for (a) and (b) only: it is
 a measuring tool, not product code.
 """
 from __future__ import annotations
@@ -251,6 +251,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pg", help="admin URL of a PostgreSQL server (default: 127.0.0.1:5432/test)")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--timers", type=int, default=10_000, help="timers due at once (PostgreSQL part)")
+    parser.add_argument("--steady", type=int, default=2_000, help="timers due evenly over --steady-seconds")
+    parser.add_argument("--steady-seconds", type=float, default=60.0)
     args = parser.parse_args()
     n, repeats = args.instances, args.repeats
     folder = Path(tempfile.mkdtemp(prefix="krabuan-bench-"))
@@ -315,6 +318,10 @@ def main() -> None:
     print(f"\nStored per completed SOP instance: {sop_bytes / 1024:.1f} KB of row data "
           f"(instance state and case data, task rows, candidate rows, history events); "
           f"{disk_per_instance / 1024:.1f} KB of SQLite file per instance including indexes.")
+    if not args.no_pg:
+        import timers as timer_bench
+        out = timer_bench.run(args.pg, args.timers, args.steady, args.steady_seconds)
+        print("\n" + (out or "PostgreSQL is not reachable: no timer benchmark"))
 
 
 if __name__ == "__main__":

@@ -35,13 +35,16 @@ class _Operation:
 _current: ContextVar[_Operation | None] = ContextVar("krabuan_operation", default=None)
 
 
+_PG_NOW = text("SELECT clock_timestamp()")
+
+
 def db_now(session: Session) -> datetime:
-    """The database server's current time, UTC-aware."""
+    """The database's current time, UTC-aware. PostgreSQL: the server's clock (one round trip),
+    shared by every node. SQLite is a file on this host, and its clock ("now") is this host's
+    clock: read directly, without a query."""
     if session.get_bind().dialect.name == "postgresql":
-        value = session.execute(text("SELECT clock_timestamp()")).scalar_one()
-        return value.astimezone(timezone.utc)
-    raw = session.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
-    return datetime.fromisoformat(raw).replace(tzinfo=timezone.utc)
+        return session.execute(_PG_NOW).scalar_one().astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
 
 
 @contextmanager

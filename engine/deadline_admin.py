@@ -33,7 +33,7 @@ def _recompute(ctx: Context, session: Any, calendar: Any, now: Any, reason: dict
                actor: str) -> list[DeadlineChange]:
     moved: dict[int, list[tuple[Any, Any]]] = {}
     rows = session.execute(select(_T.c.id, _T.c.instance_id, _T.c.element_id, _T.c.due_at, _T.c.deadline_json,
-                                  _T.c.process_id, _T.c.version)
+                                  _T.c.process_id, _T.c.version, _T.c.overdue_at)
                            .where(_T.c.state == "open", _T.c.deadline_json.is_not(None))).all()
     for row in rows:
         new_due = deadlines.due_at(deadlines.DeadlineBasis.from_json(row.deadline_json), calendar)
@@ -46,10 +46,12 @@ def _recompute(ctx: Context, session: Any, calendar: Any, now: Any, reason: dict
         inst = session.execute(_LOCK_INSTANCE, {"instance_id": instance_id}).one()
         recorder = Recorder(session, instance_id, inst.history_seq, inst.history_head)
         for row, new_due in moved.get(instance_id, []):
-            session.execute(update(_T).where(_T.c.id == row.id).values(due_at=new_due, overdue_at=None,
-                                                                        version=_T.c.version + 1))
+            # Already escalated and still past due: it stays overdue and is not escalated twice.
+            still_overdue = row.overdue_at is not None and new_due is not None and new_due <= now
+            session.execute(update(_T).where(_T.c.id == row.id).values(
+                due_at=new_due, overdue_at=row.overdue_at if still_overdue else None, version=_T.c.version + 1))
             session.execute(delete(_TM).where(_TM.c.task_id == row.id, _TM.c.state == "pending"))
-            if new_due is not None:
+            if new_due is not None and not still_overdue:
                 session.execute(_TM.insert(), timers.deadline_rows(
                     instance_id, row.id, row.element_id, new_due, ctx.schedules.reminders(row.process_id), calendar,
                     now))

@@ -81,7 +81,7 @@ def get_task(ctx: Context, task_id: int) -> TaskView:
 
 
 def _reassign(ctx: Context, task_id: int, username: str, claiming: bool) -> TaskView:
-    with ctx.db.unit_of_work() as session:
+    with ctx.db.unit_of_work() as session, ctx.operation(session):
         groups = org.user_groups(session, username)
         task = session.execute(LOAD_TASK, {"task_id": task_id}).first()
         if task is None:

@@ -130,3 +130,23 @@ def test_status_on_time_due_soon_overdue():
     assert status(due_moment, created("2026-11-25", "16:00"), CAL) == "due_soon"
     assert status(due_moment, created("2026-11-25", "16:31"), CAL) == "overdue"
     assert status(None, created("2026-11-25"), CAL) is None
+
+
+def test_every_step_of_every_sop_gets_a_deadline(tmp_path):
+    """All the catalog's rule shapes are understood: with no case data yet, each step still has a
+    due time (its rule, else its standard duration), and never raises."""
+    from engine.app import Krabuan
+    from engine.settings import PROJECT_ROOT, Settings
+    k = Krabuan(Settings().with_overrides(data_dir=tmp_path, processes_dir=PROJECT_ROOT / "processes"))
+    k.init()
+    seen_rules = set()
+    for version in k.processes():
+        _, model = k.process_model(version.process_id)
+        for step in model.steps.values():
+            rule = step.meta.deadline
+            seen_rules.add((rule or {}).get("type"))
+            basis = basis_for(rule, created("2026-11-20"), {}, step.meta.duration_minutes,
+                              step.meta.duration_working_days)
+            assert basis is not None and due_at(basis, CAL) is not None, (version.process_id, step.element_id)
+    k.close()
+    assert {"relative", "before_event", "annual_date", "fiscal_year_end_offset", "all_of"} <= seen_rules

@@ -257,17 +257,22 @@ class _FakeSmtp:
         self.sock.close()
 
 
+def _overdue_case(k: Krabuan) -> list[str]:
+    """Set up, start one case and let its first step pass its deadline; returns what fired."""
+    k.init()
+    k.deploy([DATA / "timers.bpmn"])
+    at(k, "2026-11-20 09:00")
+    start(k)
+    at(k, "2026-11-25 16:31")
+    return fire_due(k)
+
+
 def test_overdue_notifications_are_emailed_when_smtp_is_configured(tmp_path, database_url):
     smtp = _FakeSmtp()
     k = Krabuan(make_settings(tmp_path, database_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
                               smtp_address_template="{username}@example.go.th"))
     try:
-        k.init()
-        k.deploy([DATA / "timers.bpmn"])
-        at(k, "2026-11-20 09:00")
-        start(k)
-        at(k, "2026-11-25 16:31")
-        assert "overdue" in fire_due(k)
+        assert "overdue" in _overdue_case(k)
         # Unclaimed: the lane (clerk1, clerk2) and the supervisor group (three directors).
         assert k.send_pending_mail() == 5
         assert k.send_pending_mail() == 0  # sent once
@@ -282,14 +287,44 @@ def test_overdue_notifications_are_emailed_when_smtp_is_configured(tmp_path, dat
 def test_an_unreachable_mail_server_marks_mail_failed_and_keeps_the_notification(tmp_path, database_url):
     k = Krabuan(make_settings(tmp_path, database_url, smtp_host="127.0.0.1", smtp_port=1))
     try:
-        k.init()
-        k.deploy([DATA / "timers.bpmn"])
-        at(k, "2026-11-20 09:00")
-        start(k)
-        at(k, "2026-11-25 16:31")
-        fire_due(k)
+        _overdue_case(k)
         assert k.send_pending_mail() == 0
         (note,) = k.notifications("clerk1")
         assert note.email_status == "failed" and note.kind == "overdue"
     finally:
         k.close()
+
+
+CYCLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:krabuan="urn:krabuan:bpmn:1"
+                  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D" targetNamespace="urn:krabuan:tests">
+  <bpmn:process id="cycle_nudge" isExecutable="true">
+    <bpmn:laneSet id="L"><bpmn:lane id="clerk"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>work</bpmn:flowNodeRef><bpmn:flowNodeRef>nudge</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>nudged</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="s"/>
+    <bpmn:userTask id="work"><bpmn:extensionElements><krabuan:step form="timers.step" workingDays="1"/>
+      </bpmn:extensionElements></bpmn:userTask>
+    <bpmn:boundaryEvent id="nudge" attachedToRef="work" cancelActivity="false">
+      <bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R2/PT1H"</bpmn:timeCycle>
+      </bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:endEvent id="nudged"/><bpmn:endEvent id="e"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="work"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="e"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="nudge" targetRef="nudged"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_cycle_timer_fires_each_repetition_once_then_stops(tk):
+    tk.deploy_bytes(CYCLE, "cycle.bpmn")
+    instance_id = tk.start("cycle_nudge", "clerk1")
+    assert [local(t.due_at) for t in tk.timers(instance_id) if t.kind == "bpmn"] == ["2026-11-20 10:00"]
+    at(tk, "2026-11-20 10:00:01")
+    assert fire_due(tk) == ["bpmn"]
+    assert [local(t.due_at) for t in tk.timers(instance_id) if t.kind == "bpmn"] == ["2026-11-20 11:00"]
+    at(tk, "2026-11-20 11:00:01")
+    assert fire_due(tk) == ["bpmn"]
+    assert [t for t in tk.timers(instance_id) if t.kind == "bpmn"] == []
+    assert [e.event_type for e in tk.instance(instance_id).history].count("timer_fired") == 2
+    assert [t.element_id for t in tk.open_tasks(instance_id)] == ["work"]
