@@ -8,12 +8,9 @@ whole transaction (instance included) rolls back. So a period is never started t
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from . import calendar as cal
 from .context import Context
 from .deploy import latest_definition_id
 from .errors import Conflict
@@ -85,7 +82,3 @@ def _run_one(ctx: Context, trigger: Trigger) -> TriggerStart | None:
 def _already(session: Session, trigger: Trigger, period: str) -> bool:
     return session.execute(select(_R.c.id).where(_R.c.process_id == trigger.process_id,
                                                  _R.c.trigger_id == trigger.id, _R.c.period == period)).first() is not None
-
-
-def local_today(now: datetime) -> str:
-    return cal.local_date(now).isoformat()

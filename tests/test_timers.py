@@ -4,7 +4,7 @@ The clock is fixed (``ctx.fixed_now``) where a test needs a date; the scheduler-
 further down use the real database clock."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
