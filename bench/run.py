@@ -39,8 +39,8 @@ from SpiffWorkflow.util.task import TaskState
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.app import Krabuan  # noqa: E402
-from engine.models import HistoryEvent, HumanTask, Instance, TaskCandidate  # noqa: E402
+from engine import Krabuan  # noqa: E402
+from engine.store.tables import HistoryEvent, HumanTask, Instance, TaskCandidate  # noqa: E402
 from engine.settings import Settings  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -141,18 +141,18 @@ def make_krabuan(folder: Path, database_url: str = "") -> Krabuan:
                                          organisation_file=DATA / "organisation.yaml")
     k = Krabuan(settings)
     k.init()
-    k.deploy([SOP, LOOP])
+    k.repository.deploy([SOP, LOOP])
     return k
 
 
 def krabuan_case(k: Krabuan) -> int:
     """One SOP case as users do it: look at the case's open tasks, claim, complete."""
-    instance_id = k.start("sop_bench", "clerk1")
-    while tasks := k.open_tasks(instance_id):
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
+    while tasks := k.tasks.of_case(instance_id):
         task = tasks[0]
         user = USER[task.candidate_groups[0]]
-        k.claim(task.id, user)
-        k.complete(task.id, user, FORMS[task.element_id])
+        k.tasks.claim(task.id, user)
+        k.cases.complete(task.id, user, FORMS[task.element_id])
     return instance_id
 
 
@@ -184,13 +184,13 @@ def stored_bytes(k: Krabuan, instance_id: int) -> int:
 
 def loop_case_cost(k: Krabuan, rounds: int, sample: int = 5) -> float:
     """Median ms of one claim+complete at the given loop round (Krabuan)."""
-    instance_id = k.start("review_loop", "clerk1")
+    instance_id = k.cases.start("review_loop", "clerk1").instance_id
     costs = []
     for r in range(1, rounds + sample + 1):
-        task = k.open_tasks(instance_id)[0]
+        task = k.tasks.of_case(instance_id)[0]
         t0 = time.perf_counter()
-        k.claim(task.id, "clerk1")
-        k.complete(task.id, "clerk1", {"done": False, "note": f"round {r}"})
+        k.tasks.claim(task.id, "clerk1")
+        k.cases.complete(task.id, "clerk1", {"done": False, "note": f"round {r}"})
         if r > rounds:
             costs.append((time.perf_counter() - t0) * 1000)
     return statistics.median(costs)

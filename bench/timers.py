@@ -27,13 +27,13 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.app import Krabuan  # noqa: E402
-from engine.clock import db_now  # noqa: E402
-from engine.models import HistoryEvent, Timer  # noqa: E402
+from engine import Krabuan  # noqa: E402
+from engine.store.db import db_now  # noqa: E402
+from engine.store.tables import HistoryEvent, Timer  # noqa: E402
 from engine.settings import Settings  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-SCHEDULER = [sys.executable, "-c", "from engine.cli import main; main()", "scheduler"]
+SCHEDULER = [sys.executable, "-c", "from cli import main; main()", "scheduler"]
 
 
 def _engine(folder: Path, url: str) -> Krabuan:
@@ -43,7 +43,7 @@ def _engine(folder: Path, url: str) -> Krabuan:
                                          schedules_file=folder / "none.yaml")
     k = Krabuan(settings)
     k.init()
-    k.deploy([DATA / "timed_wait.bpmn"])
+    k.repository.deploy([DATA / "timed_wait.bpmn"])
     return k
 
 
@@ -55,7 +55,7 @@ def _now(k: Krabuan) -> datetime:
 def _start_all(k: Krabuan, wakes: list[str]) -> float:
     began = time.monotonic()
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda w: k.start("timed_wait", "clerk1", {"wake_at": w}), wakes))
+        list(pool.map(lambda w: k.cases.start("timed_wait", "clerk1", {"wake_at": w}).instance_id, wakes))
     return time.monotonic() - began
 
 

@@ -1,29 +1,28 @@
-"""The engine's shared, process-wide parts, built once from the settings and passed in."""
+"""The engine's process-wide parts, built once from the settings and passed to every service:
+the database, the SpiffWorkflow runtime, the forms, the expression evaluator, the schedules, and
+a cache of deployed versions (immutable, so cached by id)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from contextlib import contextmanager
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from threading import Lock
-from typing import Iterator
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, holiday_admin, time_functions
-from .db import Database
-from .definitions import ProcessModel
 from .errors import NotFound
-from .expressions import ExpressionEvaluator
-from .forms import FormRegistry
-from .schedules import Schedules
-from .models import ProcessDefinition
+from .model.definitions import ProcessModel
+from .model.expressions import ExpressionEvaluator
+from .model.forms import FormRegistry
 from .settings import Settings
 from .spiff import Runtime
+from .store import definitions
+from .store.db import Database, db_now
+from .time import time_functions
+from .time.schedules import Schedules
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedDefinition:
     id: int
     process_id: str
@@ -46,33 +45,23 @@ class Context:
     _lock: Lock = field(default_factory=Lock)
 
     @classmethod
-    def build(cls, settings: Settings) -> "Context":
+    def build(cls, settings: Settings) -> Context:
         evaluator = ExpressionEvaluator(time_functions.FUNCTIONS)
         return cls(settings=settings, db=Database(settings), runtime=Runtime(evaluator, settings.spec_cache_size),
                    forms=FormRegistry.load(settings.forms_dir), evaluator=evaluator,
                    schedules=Schedules.load(settings.schedules_file))
 
     def now(self, session: Session) -> datetime:
-        return self.fixed_now if self.fixed_now is not None else clock.db_now(session)
-
-    @contextmanager
-    def operation(self, session: Session) -> Iterator[datetime]:
-        """Make the database's current time (and its calendar, loaded on first use) the time of
-        this operation; yields it."""
-        moment = self.now(session)
-        with clock.operation_time(moment, lambda: holiday_admin.load_calendar(session)):
-            yield moment
+        """The database's clock (or the fixed time of a simulation)."""
+        return self.fixed_now if self.fixed_now is not None else db_now(session)
 
     def definition(self, session: Session, definition_id: int) -> LoadedDefinition:
-        """A deployed version (immutable, so cached by id)."""
+        """A deployed version, from the cache or the database."""
         with self._lock:
             hit = self._definitions.get(definition_id)
         if hit is not None:
             return hit
-        row = session.execute(
-            select(ProcessDefinition.id, ProcessDefinition.process_id, ProcessDefinition.version,
-                   ProcessDefinition.spec_json, ProcessDefinition.model_json)
-            .where(ProcessDefinition.id == definition_id)).first()
+        row = definitions.load(session, definition_id)
         if row is None:
             raise NotFound(f"process definition {definition_id} does not exist")
         loaded = LoadedDefinition(row.id, row.process_id, row.version, row.spec_json,

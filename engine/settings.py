@@ -42,7 +42,7 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "krabuan@localhost"
-    smtp_starttls: str = "false"
+    smtp_starttls: bool = False
     smtp_user: str = ""
     smtp_password: str = ""
     # Address of a user for e-mail: the template's {username} is replaced.
@@ -89,6 +89,15 @@ class Settings:
         return _coerce(cls(**values))
 
 
+def _boolean(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
 def _coerce(settings: Settings) -> Settings:
     """Convert strings to the declared types and check values; fail loudly."""
     changes: dict[str, Any] = {}
@@ -99,6 +108,8 @@ def _coerce(settings: Settings) -> Settings:
                 changes[f.name] = Path(value)
             elif f.type == "int" and not isinstance(value, int):
                 changes[f.name] = int(value)
+            elif f.type == "bool" and not isinstance(value, bool):
+                changes[f.name] = _boolean(value)
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(f"setting {PREFIX}{f.name.upper()}: {value!r} is not a {f.type}") from exc
     settings = replace(settings, **changes)

@@ -2,7 +2,7 @@
 
 APScheduler is only the ticker here (an in-memory job store, one job, ``max_instances=1``,
 coalescing): every tick claims due timer rows from the database with a lease and fires each
-through the engine (engine.firing), checks the calendar triggers, and sends pending e-mail.
+through the engine (``Krabuan.jobs``), checks the calendar triggers, and sends pending e-mail.
 Timer rows are the source of truth; nothing is kept in APScheduler, so any number of schedulers
 may run against one database, be killed or restarted, and every timer still fires exactly once.
 This package never commits: every write is an engine operation.
@@ -18,8 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.app import Krabuan
-from engine.errors import Conflict, EngineError
+from engine import Conflict, EngineError, Krabuan
 
 log = logging.getLogger("krabuan.scheduler")
 TRIGGER_CHECK_SECONDS = 30.0
@@ -53,23 +52,23 @@ class Scheduler:
         report = TickReport()
         stop_at = time.monotonic() + MAX_TICK_SECONDS
         while time.monotonic() < stop_at:
-            ids = self.engine.claim_timers(self.owner, self.batch, self.lease_seconds)
+            ids = self.engine.jobs.claim_timers(self.owner, self.batch, self.lease_seconds)
             if not ids:
                 break
             for timer_id in ids:
                 try:
-                    self.engine.fire_timer(timer_id, self.owner)
+                    self.engine.jobs.fire_timer(timer_id, self.owner)
                     report.fired += 1
                 except Conflict:
                     report.lost += 1
                 except EngineError as exc:
                     report.failed += 1
                     log.warning("timer %s failed: %s", timer_id, exc.message)
-                    self.engine.record_timer_failure(timer_id, self.owner, exc)
+                    self.engine.jobs.record_failure(timer_id, self.owner, exc)
         if time.monotonic() >= self._next_trigger_check:
-            report.started = self.engine.run_triggers()
+            report.started = self.engine.jobs.run_triggers()
             self._next_trigger_check = time.monotonic() + TRIGGER_CHECK_SECONDS
-        report.mailed = self.engine.send_pending_mail()
+        report.mailed = self.engine.inbox.send_pending_mail()
         if report.fired or report.failed or report.started:
             log.info("fired %d, lost %d, failed %d, started %d", report.fired, report.lost, report.failed,
                      len(report.started))

@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine.app import Krabuan
+from engine import Krabuan
 from engine.settings import PROJECT_ROOT, Settings
 
 from helpers import DATA, SOP_BENCH, check_roundtrips, make_settings, reset_pg  # noqa: F401
@@ -83,7 +83,7 @@ def k(settings: Settings) -> Iterator[Krabuan]:
     every instance is round-tripped through its stored state after every step."""
     engine = check_roundtrips(Krabuan(settings))
     engine.init()
-    engine.deploy([SOP_BENCH])
+    engine.repository.deploy([SOP_BENCH])
     yield engine
     engine.close()
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from pathlib import Path
 
-from engine.app import Krabuan
-from engine.models import Instance
+from engine import Krabuan
+from engine.store.tables import Instance
 from engine.settings import Settings
 
 TESTS = Path(__file__).resolve().parent
@@ -36,18 +36,18 @@ def assert_roundtrip(k: Krabuan, instance_id: int) -> None:
 
 
 def do_task(k: Krabuan, task_id: int, user: str, data: dict[str, Any] | None = None) -> None:
-    k.claim(task_id, user)
-    k.complete(task_id, user, data or {})
+    k.tasks.claim(task_id, user)
+    k.cases.complete(task_id, user, data or {})
 
 
 def open_tasks(k: Krabuan, instance_id: int) -> list[Any]:
-    return list(k.instance(instance_id).open_tasks)
+    return list(k.cases.show(instance_id).open_tasks)
 
 
 def drive_sop(k: Krabuan, rejections: int = 0, committee: tuple[str, ...] = ("a", "b", "c"),
               roundtrip: bool = True) -> tuple[int, list[str]]:
     """Run one SOP-shaped case to the end; returns (instance id, element ids in order done)."""
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     done: list[str] = []
     rejections_left = rejections
     while True:
@@ -83,18 +83,19 @@ def make_settings(tmp_path: Path, database_url: str = "", **overrides: object) -
 def check_roundtrips(engine: Krabuan) -> Krabuan:
     """After every successful start and complete, the stored state must restore and serialize
     back to the same state (SpiffWorkflow's own save_restore discipline)."""
-    start, complete = engine.start, engine.complete
+    start, complete = engine.cases.start, engine.cases.complete
 
     def checked_start(*args, **kwargs):  # type: ignore[no-untyped-def]
-        instance_id = start(*args, **kwargs)
-        assert_roundtrip(engine, instance_id)
-        return instance_id
+        started = start(*args, **kwargs)
+        assert_roundtrip(engine, started.instance_id)
+        return started
 
     def checked_complete(task_id, *args, **kwargs):  # type: ignore[no-untyped-def]
-        complete(task_id, *args, **kwargs)
-        assert_roundtrip(engine, engine.task(task_id).instance_id)
+        done = complete(task_id, *args, **kwargs)
+        assert_roundtrip(engine, done.instance_id)
+        return done
 
-    engine.start, engine.complete = checked_start, checked_complete  # type: ignore[method-assign]
+    engine.cases.start, engine.cases.complete = checked_start, checked_complete  # type: ignore[method-assign]
     return engine
 
 

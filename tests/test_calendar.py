@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from engine.calendar import WorkCalendar, fiscal_year, fiscal_year_end, fiscal_year_start, parse_date
-from engine.cli import main
+from engine.time.calendar import WorkCalendar, fiscal_year, fiscal_year_end, fiscal_year_start, parse_date
+from cli import main
 from engine.errors import Conflict, InvalidInput
 
 cal = WorkCalendar()
@@ -98,21 +98,21 @@ def test_working_day_counting_is_consistent(start, n):
 
 def test_administrators_add_and_remove_holidays(k):
     special, ploughing = date(2026, 11, 23), date(2026, 5, 13)
-    assert k.calendar().is_working_day(special)
-    k.add_holiday(special, "วันหยุดพิเศษ (เพิ่มเติม)", "มติ ครม. 17 พ.ย. 2569")
-    holiday = k.calendar().holiday(special)
+    assert k.calendar.calendar().is_working_day(special)
+    k.calendar.add_holiday(special, "วันหยุดพิเศษ (เพิ่มเติม)", "มติ ครม. 17 พ.ย. 2569")
+    holiday = k.calendar.calendar().holiday(special)
     assert holiday.source == "admin" and holiday.ref == "มติ ครม. 17 พ.ย. 2569"
-    assert k.calendar().add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 24)
+    assert k.calendar.calendar().add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 24)
     with pytest.raises(Conflict, match="already a holiday"):
-        k.add_holiday(special, "x", "y")
-    k.remove_holiday(ploughing, "ประกาศยกเลิก")
-    assert k.calendar().is_working_day(ploughing)
+        k.calendar.add_holiday(special, "x", "y")
+    k.calendar.remove_holiday(ploughing, "ประกาศยกเลิก")
+    assert k.calendar.calendar().is_working_day(ploughing)
     with pytest.raises(Conflict, match="is not a holiday"):
-        k.remove_holiday(ploughing, "again")
+        k.calendar.remove_holiday(ploughing, "again")
     with pytest.raises(InvalidInput, match="reference"):
-        k.add_holiday(date(2026, 11, 24), "x", " ")
-    k.remove_holiday(special, "ยกเลิกวันหยุดพิเศษ")
-    assert k.calendar().is_working_day(special)
+        k.calendar.add_holiday(date(2026, 11, 24), "x", " ")
+    k.calendar.remove_holiday(special, "ยกเลิกวันหยุดพิเศษ")
+    assert k.calendar.calendar().is_working_day(special)
 
 
 def test_calendar_cli(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from cli import main
 from engine.settings import PROJECT_ROOT
 
 _CHECKED: set[int] = set()
@@ -30,7 +30,7 @@ TASK_KEYS = {"id", "instance_id", "element_id", "name", "candidate_groups", "ass
 
 @pytest.fixture
 def cli(project_settings, monkeypatch):
-    from engine import cli as cli_module
+    import cli as cli_module
     real_get_engine = cli_module.get_engine
     monkeypatch.setattr(cli_module, "get_engine", lambda ctx: _checked(real_get_engine(ctx)))
     env = {"KRABUAN_DATA_DIR": str(project_settings.data_dir),

@@ -10,16 +10,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from engine.app import Krabuan
+from engine import Krabuan
 from engine.errors import Conflict
-from engine.models import HistoryEvent, HumanTask, Instance
+from engine.store.tables import HistoryEvent, HumanTask, Instance
 from helpers import FORM_DATA, do_task, open_tasks
 
 THREADS = 8
 
 
 def _start_many(k: Krabuan, n: int) -> list[int]:
-    return [open_tasks(k, k.start("sop_bench", "clerk1"))[0].id for _ in range(n)]
+    return [open_tasks(k, k.cases.start("sop_bench", "clerk1").instance_id)[0].id for _ in range(n)]
 
 
 def test_claim_race_exactly_one_winner_per_task(k):
@@ -34,7 +34,7 @@ def test_claim_race_exactly_one_winner_per_task(k):
         won, lost = [], 0
         for task_id, user in chunk:
             try:
-                k.claim(task_id, user)
+                k.tasks.claim(task_id, user)
                 won.append((task_id, user))
             except Conflict:
                 lost += 1
@@ -52,13 +52,13 @@ def test_claim_race_exactly_one_winner_per_task(k):
                           .where(HistoryEvent.event_type == "task_claimed"))
     assert assignees == dict(winners)
     assert claims == 100
-    assert all(r.ok for r in k.verify_history())
+    assert all(r.ok for r in k.audit.verify())
 
 
 def test_completion_race_each_task_completes_once(k):
     task_ids = _start_many(k, 40)
     for task_id in task_ids:
-        k.claim(task_id, "clerk1")
+        k.tasks.claim(task_id, "clerk1")
     attempts = [t for t in task_ids for _ in range(4)]
     random.Random(3).shuffle(attempts)
     barrier = threading.Barrier(THREADS)
@@ -68,7 +68,7 @@ def test_completion_race_each_task_completes_once(k):
         ok = 0
         for task_id in chunk:
             try:
-                k.complete(task_id, "clerk1", FORM_DATA["register_application"])
+                k.cases.complete(task_id, "clerk1", FORM_DATA["register_application"])
                 ok += 1
             except Conflict:
                 pass
@@ -82,11 +82,11 @@ def test_completion_race_each_task_completes_once(k):
         versions = set(s.scalars(select(Instance.version)))
     assert completed == 40
     assert versions == {2}  # every instance moved exactly one step
-    assert all(r.ok for r in k.verify_history())
+    assert all(r.ok for r in k.audit.verify())
 
 
 def _to_committee(k: Krabuan) -> int:
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     for element in ("register_application", "check_documents", "prepare_draft"):
         do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", FORM_DATA[element])
     do_task(k, open_tasks(k, instance_id)[0].id, "director1", {"decision": "approve", "committee": ["a", "b", "c"]})
@@ -97,14 +97,14 @@ def test_concurrent_committee_votes_lose_nothing(k):
     instance_id = _to_committee(k)
     votes = open_tasks(k, instance_id)
     for t in votes:
-        k.claim(t.id, "director1")
+        k.tasks.claim(t.id, "director1")
     barrier = threading.Barrier(len(votes))
 
     def vote(task_id):
         barrier.wait()
         for _ in range(50):
             try:
-                k.complete(task_id, "director1", {"vote": "yes"})
+                k.cases.complete(task_id, "director1", {"vote": "yes"})
                 return True
             except Conflict:
                 continue  # a lost race: reload and try again, as a user would
@@ -112,27 +112,31 @@ def test_concurrent_committee_votes_lose_nothing(k):
 
     with ThreadPoolExecutor(len(votes)) as pool:
         assert all(pool.map(vote, [t.id for t in votes]))
-    view = k.instance(instance_id)
+    view = k.cases.show(instance_id)
     assert view.data["votes"] == ["yes", "yes", "yes"]
     assert [t.element_id for t in view.open_tasks] == ["sign_decision"]
 
 
 def _stale_writer(settings, instance_id, loaded, go, result):  # runs in a second process
-    from engine import instances
-    from engine.app import Krabuan as K
-    from engine.models import Instance as I
+    from engine import Krabuan as K
+    from engine.store import instances
+    from engine.store.instances import LockedInstance, StateValues
+    from engine.store.tables import Instance as I
     k2 = K(settings)
     try:
         with k2.ctx.db.unit_of_work(write=False) as s:
             row = s.get(I, instance_id)
-            version, definition_id, state = row.version, row.definition_id, row.state_json
-            definition = k2.ctx.definition(s, definition_id)
-        workflow = k2.ctx.runtime.restore(definition.id, definition.spec_json, state)
+            locked = LockedInstance(row.id, row.version, row.definition_id, row.state_json, row.history_seq,
+                                    row.history_head)
+            definition = k2.ctx.definition(s, locked.definition_id)
+        workflow = k2.ctx.runtime.restore(definition.id, definition.spec_json, locked.state_json)
         loaded.set()
         go.wait(30)
         try:
             with k2.ctx.db.unit_of_work() as s:
-                instances._write_state(s, instance_id, version, workflow, datetime.now(timezone.utc))
+                now = datetime.now(timezone.utc)
+                instances.write(s, locked, (locked.history_seq, locked.history_head),
+                                StateValues(workflow.to_json(), "{}", "running", now, None))
             result.put("written")
         except Conflict:
             result.put("conflict")

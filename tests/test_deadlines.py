@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from engine.calendar import BANGKOK, AdminChange, WorkCalendar
-from engine.deadlines import DeadlineBasis, basis_for, due_at, status
+from engine.time.calendar import BANGKOK, AdminChange, WorkCalendar
+from engine.time.deadlines import DeadlineBasis, basis_for, due_at, status
 
 CAL = WorkCalendar()
 
@@ -135,13 +135,13 @@ def test_status_on_time_due_soon_overdue():
 def test_every_step_of_every_sop_gets_a_deadline(tmp_path):
     """All the catalog's rule shapes are understood: with no case data yet, each step still has a
     due time (its rule, else its standard duration), and never raises."""
-    from engine.app import Krabuan
+    from engine import Krabuan
     from engine.settings import PROJECT_ROOT, Settings
     k = Krabuan(Settings().with_overrides(data_dir=tmp_path, processes_dir=PROJECT_ROOT / "processes"))
     k.init()
     seen_rules = set()
-    for version in k.processes():
-        _, model = k.process_model(version.process_id)
+    for version in k.repository.versions():
+        _, model = k.repository.process_model(version.process_id)
         for step in model.steps.values():
             rule = step.meta.deadline
             seen_rules.add((rule or {}).get("type"))

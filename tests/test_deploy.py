@@ -22,13 +22,13 @@ MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _versions(k):
-    return [(v.process_id, v.version) for v in k.processes()]
+    return [(v.process_id, v.version) for v in k.repository.versions()]
 
 
 def _deploy_text(k, tmp_path, text, name="model.bpmn"):
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return k.deploy([path])
+    return k.repository.deploy([path])
 
 
 HOSTILE = {
@@ -92,12 +92,12 @@ def test_fifty_mebibyte_file_is_refused_before_parsing(k, tmp_path):
         fh.write(MINIMAL.encode()[:-20])
         fh.write(b"<!-- " + b"x" * (50 * 1024 * 1024) + b" -->")
     with pytest.raises(DeployError, match="larger than the 2,097,152-byte limit"):
-        k.deploy([path])
+        k.repository.deploy([path])
 
 
 def test_same_bytes_make_no_new_version_and_new_bytes_do(k, tmp_path):
     assert _versions(k) == [("sop_bench", 1)]
-    [again] = k.deploy([SOP_BENCH])
+    [again] = k.repository.deploy([SOP_BENCH])
     assert (again.version, again.created) == (1, False)
     [first] = _deploy_text(k, tmp_path, MINIMAL)
     assert (first.process_id, first.version, first.created) == ("tiny", 1, True)
@@ -113,13 +113,13 @@ def test_a_bad_file_stops_the_whole_deployment(k, tmp_path):
     bad = tmp_path / "bad.bpmn"
     bad.write_text(MINIMAL.replace('id="tiny"', 'id="tiny2"').replace('targetRef="EndEvent_1"', 'targetRef="x"'))
     with pytest.raises(DeployError, match="bad.bpmn"):
-        k.deploy([good, bad])
+        k.repository.deploy([good, bad])
     assert _versions(k) == [("sop_bench", 1)]
 
 
 def test_missing_path_is_a_clear_error(k, tmp_path):
     with pytest.raises(DeployError, match="no such file"):
-        k.deploy([tmp_path / "nope.bpmn"])
+        k.repository.deploy([tmp_path / "nope.bpmn"])
 
 
 def test_spiffworkflow_corpus_models_deploy_or_are_refused_clearly(k):
@@ -129,7 +129,7 @@ def test_spiffworkflow_corpus_models_deploy_or_are_refused_clearly(k):
     outcomes = {}
     for path in files:
         try:
-            k.deploy([path])
+            k.repository.deploy([path])
             outcomes[path.name] = "ok"
         except DeployError as exc:
             assert path.name in str(exc)

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from engine.errors import ExpressionError
-from engine.expressions import ExpressionEvaluator
+from engine.model.expressions import ExpressionEvaluator
 
 ev = ExpressionEvaluator()
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from engine.history import GENESIS, canonical_json, event_hash
+from engine.store.history import GENESIS, ChainLink, canonical_json, event_hash
 from helpers import drive_sop
 
 
@@ -25,13 +25,13 @@ def _disable_guard(conn, dialect):
 
 
 def _bad(k):
-    return [(r.instance_id, r.first_bad_seq) for r in k.verify_history() if not r.ok]
+    return [(r.instance_id, r.first_bad_seq) for r in k.audit.verify() if not r.ok]
 
 
 def test_untouched_history_verifies(k):
     first, _ = drive_sop(k, roundtrip=False)
     second, _ = drive_sop(k, rejections=1, roundtrip=False)
-    reports = list(k.verify_history())
+    reports = list(k.audit.verify())
     assert [r.instance_id for r in reports] == [first, second] and all(r.ok for r in reports)
     assert all(r.events > 20 for r in reports)
 
@@ -81,20 +81,20 @@ def test_inserted_event_is_found_even_with_a_valid_hash(k):
                                        "ORDER BY seq DESC LIMIT 1"), {"i": instance_id}).one()
         payload = {"note": "forged approval"}
         at = "2026-11-20T00:00:00.000000+00:00"
-        digest = event_hash(instance_id, last + 1, "task_completed", "mallory", at, payload, prev)
+        digest = event_hash(ChainLink(instance_id, last + 1, "task_completed", "mallory", at, payload, prev))
         conn.execute(text("INSERT INTO history_events (instance_id, seq, event_type, actor, occurred_at, payload, "
                           "prev_hash, hash) VALUES (:i, :s, 'task_completed', 'mallory', :at, :p, :prev, :h)"),
                      {"i": instance_id, "s": last + 1, "at": at, "p": canonical_json(payload), "prev": prev,
                       "h": digest})
     assert _bad(k) == [(instance_id, last + 1)]
-    assert [r.ok for r in k.verify_history(other)] == [True]
+    assert [r.ok for r in k.audit.verify(other)] == [True]
 
 
 def test_hash_covers_every_field():
     base = dict(instance_id=1, seq=1, event_type="task_completed", actor="a", occurred_at="t",
                 payload={"x": 1}, prev_hash=GENESIS)
-    digest = event_hash(**base)
+    digest = event_hash(ChainLink(**base))
     for key, value in [("instance_id", 2), ("seq", 2), ("event_type", "task_claimed"), ("actor", "b"),
                        ("occurred_at", "u"), ("payload", {"x": 2}), ("prev_hash", "1" * 64)]:
-        assert event_hash(**{**base, key: value}) != digest
+        assert event_hash(ChainLink(**{**base, key: value})) != digest
     assert json.loads(canonical_json({"b": 1, "a": "ก"})) == {"a": "ก", "b": 1}

@@ -14,7 +14,7 @@ HAPPY = ["register_application", "check_documents", "prepare_draft", "director_r
 def test_happy_path_runs_to_the_end_with_the_right_data(k):
     instance_id, done = drive_sop(k)
     assert done == HAPPY
-    view = k.instance(instance_id)
+    view = k.cases.show(instance_id)
     assert view.status == "completed"
     assert view.open_tasks == ()
     assert view.data["votes"] == ["yes", "yes", "yes"]
@@ -28,7 +28,7 @@ def test_happy_path_runs_to_the_end_with_the_right_data(k):
 def test_reject_loops_back_to_the_draft(k):
     instance_id, done = drive_sop(k, rejections=2)
     assert done == HAPPY[:4] + ["prepare_draft", "director_review"] * 2 + HAPPY[4:]
-    assert k.instance(instance_id).status == "completed"
+    assert k.cases.show(instance_id).status == "completed"
 
 
 def test_committee_of_one_member(k):
@@ -37,7 +37,7 @@ def test_committee_of_one_member(k):
 
 
 def test_committee_step_completes_only_when_all_members_acted(k):
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     for element in ("register_application", "check_documents", "prepare_draft"):
         task = open_tasks(k, instance_id)[0]
         do_task(k, task.id, "clerk1", FORM_DATA[element])
@@ -50,42 +50,42 @@ def test_committee_step_completes_only_when_all_members_acted(k):
     assert [t.element_id for t in open_tasks(k, instance_id)] == ["committee_vote"]
     do_task(k, votes[2].id, "director1", {"vote": "yes"})
     assert [t.element_id for t in open_tasks(k, instance_id)] == ["sign_decision"]
-    assert k.instance(instance_id).data["votes"] == ["yes", "no", "yes"]
+    assert k.cases.show(instance_id).data["votes"] == ["yes", "no", "yes"]
 
 
 def test_worklist_shows_my_groups_and_my_claims_only(k):
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
-    assert [t.id for t in k.tasks("clerk2")] == [task.id]
-    assert k.tasks("director1") == []
-    assert k.tasks("outsider") == []
-    k.claim(task.id, "clerk1")
-    assert [t.assignee for t in k.tasks("clerk1")] == ["clerk1"]
-    assert k.tasks("clerk2") == []
-    k.unclaim(task.id, "clerk1")
-    assert [t.assignee for t in k.tasks("clerk2")] == [None]
+    assert [t.id for t in k.tasks.worklist("clerk2")] == [task.id]
+    assert k.tasks.worklist("director1") == []
+    assert k.tasks.worklist("outsider") == []
+    k.tasks.claim(task.id, "clerk1")
+    assert [t.assignee for t in k.tasks.worklist("clerk1")] == ["clerk1"]
+    assert k.tasks.worklist("clerk2") == []
+    k.tasks.unclaim(task.id, "clerk1")
+    assert [t.assignee for t in k.tasks.worklist("clerk2")] == [None]
 
 
 def test_only_the_lane_may_claim_and_only_the_assignee_may_complete(k):
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
     with pytest.raises(Forbidden, match="not in the lane"):
-        k.claim(task.id, "director1")
+        k.tasks.claim(task.id, "director1")
     with pytest.raises(Forbidden, match="not claimed"):
-        k.complete(task.id, "clerk1", FORM_DATA["register_application"])
-    k.claim(task.id, "clerk1")
+        k.cases.complete(task.id, "clerk1", FORM_DATA["register_application"])
+    k.tasks.claim(task.id, "clerk1")
     with pytest.raises(Conflict, match="already claimed by clerk1"):
-        k.claim(task.id, "clerk2")
+        k.tasks.claim(task.id, "clerk2")
     with pytest.raises(Forbidden, match="claimed by clerk1"):
-        k.complete(task.id, "clerk2", FORM_DATA["register_application"])
+        k.cases.complete(task.id, "clerk2", FORM_DATA["register_application"])
     with pytest.raises(Forbidden, match="only they can hand it back"):
-        k.unclaim(task.id, "clerk2")
+        k.tasks.unclaim(task.id, "clerk2")
     with pytest.raises(NotFound, match="nobody"):
-        k.claim(task.id, "nobody")
+        k.tasks.claim(task.id, "nobody")
 
 
 def _snapshot(k, instance_id):
-    view = k.instance(instance_id)
+    view = k.cases.show(instance_id)
     return view.data, [(t.id, t.assignee, t.state) for t in view.open_tasks], len(view.history)
 
 
@@ -100,55 +100,55 @@ def _snapshot(k, instance_id):
     ({"applicant": "x", "subject": "y", "amount": "lots"}, "not an amount in baht"),
 ])
 def test_bad_form_data_is_refused_and_nothing_changes(k, data, message):
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
-    k.claim(task.id, "clerk1")
+    k.tasks.claim(task.id, "clerk1")
     before = _snapshot(k, instance_id)
     with pytest.raises(InvalidInput, match=message):
-        k.complete(task.id, "clerk1", data)
+        k.cases.complete(task.id, "clerk1", data)
     assert _snapshot(k, instance_id) == before
     assert_roundtrip(k, instance_id)
 
 
 def test_wrong_select_value_cannot_steer_a_gateway(k):
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     for element in ("register_application", "check_documents", "prepare_draft"):
         do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", FORM_DATA[element])
     review = open_tasks(k, instance_id)[0]
-    k.claim(review.id, "director1")
+    k.tasks.claim(review.id, "director1")
     with pytest.raises(InvalidInput, match="not one of approve, reject"):
-        k.complete(review.id, "director1", {"decision": "approve' or True or '"})
+        k.cases.complete(review.id, "director1", {"decision": "approve' or True or '"})
 
 
 def test_start_data_needs_a_start_form(k):
     with pytest.raises(InvalidInput, match="takes no start data"):
-        k.start("sop_bench", "clerk1", {"decision": "approve"})
+        k.cases.start("sop_bench", "clerk1", {"decision": "approve"}).instance_id
     with pytest.raises(NotFound, match="not deployed"):
-        k.start("no_such_process", "clerk1")
+        k.cases.start("no_such_process", "clerk1").instance_id
     with pytest.raises(NotFound, match="version 9"):
-        k.start("sop_bench", "clerk1", version=9)
+        k.cases.start("sop_bench", "clerk1", version=9).instance_id
 
 
 def test_completed_task_cannot_be_completed_again(k):
-    instance_id = k.start("sop_bench", "clerk1")
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
     do_task(k, task.id, "clerk1", FORM_DATA["register_application"])
     with pytest.raises(Conflict, match="already completed"):
-        k.complete(task.id, "clerk1", FORM_DATA["register_application"])
+        k.cases.complete(task.id, "clerk1", FORM_DATA["register_application"])
     with pytest.raises(Conflict, match="already completed"):
-        k.claim(task.id, "clerk2")
+        k.tasks.claim(task.id, "clerk2")
 
 
 def test_instances_stay_on_the_version_they_started_with(k, tmp_path):
-    old = k.start("sop_bench", "clerk1")
+    old = k.cases.start("sop_bench", "clerk1").instance_id
     changed = SOP_BENCH.read_text().replace('name="Notify the applicant"', 'name="Tell the applicant"')
     (tmp_path / "sop_bench.bpmn").write_text(changed)
-    [result] = k.deploy([tmp_path / "sop_bench.bpmn"])
+    [result] = k.repository.deploy([tmp_path / "sop_bench.bpmn"])
     assert (result.version, result.created) == (2, True)
-    new = k.start("sop_bench", "clerk1")
-    assert k.instance(old).version == 1 and k.instance(new).version == 2
-    pinned = k.start("sop_bench", "clerk1", version=1)
-    assert k.instance(pinned).version == 1
+    new = k.cases.start("sop_bench", "clerk1").instance_id
+    assert k.cases.show(old).version == 1 and k.cases.show(new).version == 2
+    pinned = k.cases.start("sop_bench", "clerk1", version=1).instance_id
+    assert k.cases.show(pinned).version == 1
     # the old case runs to the end on version 1's names
     while tasks := open_tasks(k, old):
         t = tasks[0]
@@ -158,4 +158,4 @@ def test_instances_stay_on_the_version_they_started_with(k, tmp_path):
         if t.element_id == "notify_applicant":
             assert t.name == "Notify the applicant"
         do_task(k, t.id, user, data)
-    assert k.instance(old).status == "completed"
+    assert k.cases.show(old).status == "completed"

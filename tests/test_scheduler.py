@@ -15,13 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from engine.app import Krabuan
-from engine.clock import db_now
-from engine.models import HistoryEvent, Instance, Timer
+from engine import Krabuan
+from engine.store.db import db_now
+from engine.store.tables import HistoryEvent, Instance, Timer
 
 from helpers import DATA, make_settings, reset_pg
 
-SCHEDULER = [sys.executable, "-c", "from engine.cli import main; main()", "scheduler"]
+SCHEDULER = [sys.executable, "-c", "from cli import main; main()", "scheduler"]
 
 
 def scheduler_env(k: Krabuan, **extra: str) -> dict[str, str]:
@@ -37,7 +37,7 @@ def scheduler_env(k: Krabuan, **extra: str) -> dict[str, str]:
 def wk(tmp_path: Path, database_url: str):
     engine = Krabuan(make_settings(tmp_path, database_url, schedules_file=tmp_path / "none.yaml"))
     engine.init()
-    engine.deploy([DATA / "timed_wait.bpmn"])
+    engine.repository.deploy([DATA / "timed_wait.bpmn"])
     yield engine
     engine.close()
 
@@ -48,7 +48,7 @@ def start_waits(k: Krabuan, n: int, seconds: float) -> list[int]:
     with k.ctx.db.unit_of_work(write=False) as session:
         wake = (db_now(session) + timedelta(seconds=seconds + n * 0.012)).isoformat()
     with ThreadPoolExecutor(4) as pool:
-        ids = list(pool.map(lambda _: k.start("timed_wait", "clerk1", {"wake_at": wake}), range(n)))
+        ids = list(pool.map(lambda _: k.cases.start("timed_wait", "clerk1", {"wake_at": wake}).instance_id, range(n)))
     pending = counts(k)[1]
     assert pending == n, f"only {pending} of {n} timers were still waiting after the start: starting was too slow"
     return ids
@@ -83,7 +83,7 @@ def test_a_timer_due_while_every_scheduler_was_down_fires_once_after_restart(wk)
     assert all(r.returncode == 0 for r in runs), outputs
     assert counts(wk) == (5, 0, 5, 5)
     assert fired_per_instance(wk) == {1}
-    assert all(wk.instance(i).status == "completed" for i in ids)
+    assert all(wk.cases.show(i).status == "completed" for i in ids)
     again = subprocess.run(SCHEDULER + ["--once"], env=env, capture_output=True, text=True, timeout=120)
     assert again.stdout.startswith("fired 0,")
     assert counts(wk) == (5, 0, 5, 5)
@@ -94,7 +94,7 @@ def test_two_schedulers_one_killed_midway_fire_1000_timers_exactly_once(tmp_path
     reset_pg(pg_server_url)
     k = Krabuan(make_settings(tmp_path, pg_server_url, schedules_file=tmp_path / "none.yaml"))
     k.init()
-    k.deploy([DATA / "timed_wait.bpmn"])
+    k.repository.deploy([DATA / "timed_wait.bpmn"])
     n = 1000
     start_waits(k, n, 3.0)
     env = scheduler_env(k, KRABUAN_SCHEDULER_LEASE_SECONDS="3", KRABUAN_SCHEDULER_INTERVAL_MS="100",
@@ -120,5 +120,5 @@ def test_two_schedulers_one_killed_midway_fire_1000_timers_exactly_once(tmp_path
     with k.ctx.db.unit_of_work(write=False) as session:
         owners = dict(session.execute(select(Timer.fired_by, func.count()).group_by(Timer.fired_by)).all())
     assert set(owners) == {"victim", "survivor"}, owners  # both fired some; the survivor took over the rest
-    assert all(r.ok for r in k.verify_history())
+    assert all(r.ok for r in k.audit.verify())
     k.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ConfigurationError, InvalidInput
-from engine.forms import FormRegistry
+from engine.model.forms import FormRegistry
 from engine.settings import Settings
 
 

@@ -5,11 +5,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from engine import clock
-from engine.calendar import AdminChange, WorkCalendar
+from engine.time import clock
+from engine.time.calendar import AdminChange, WorkCalendar
 from engine.errors import ExpressionError
-from engine.expressions import ExpressionEvaluator
-from engine.time_functions import FUNCTIONS
+from engine.model.expressions import ExpressionEvaluator
+from engine.time.time_functions import FUNCTIONS
 
 EVAL = ExpressionEvaluator(FUNCTIONS)
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)  # Friday 09:00 in Bangkok

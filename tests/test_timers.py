@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.app import Krabuan
-from engine.calendar import BANGKOK
+from engine import Krabuan
+from engine.time.calendar import BANGKOK
 from engine.errors import Conflict, ProcessError
 
 from helpers import DATA, make_settings
@@ -37,7 +37,7 @@ def tk(tmp_path: Path, database_url: str):
     schedules.write_text(SCHEDULES, encoding="utf-8")
     engine = Krabuan(make_settings(tmp_path, database_url, schedules_file=schedules))
     engine.init()
-    engine.deploy([DATA / "timers.bpmn", DATA / "timed_wait.bpmn"])
+    engine.repository.deploy([DATA / "timers.bpmn", DATA / "timed_wait.bpmn"])
     engine.ctx.fixed_now = bkk("2026-11-20 09:00")  # a Friday
     yield engine
     engine.close()
@@ -49,164 +49,164 @@ def at(k: Krabuan, when: str) -> None:
 
 def fire_due(k: Krabuan, owner: str = "s1") -> list[str]:
     fired = []
-    for timer_id in k.claim_timers(owner, 100, 30):
-        fired.append(k.fire_timer(timer_id, owner).kind)
+    for timer_id in k.jobs.claim_timers(owner, 100, 30):
+        fired.append(k.jobs.fire_timer(timer_id, owner).kind)
     return fired
 
 
 def start(k: Krabuan) -> int:
-    return k.start("timed_steps", "clerk1", {"request_date": "2026-11-20", "meeting_date": "2026-12-04"})
+    return k.cases.start("timed_steps", "clerk1", {"request_date": "2026-11-20", "meeting_date": "2026-12-04"}).instance_id
 
 
 def test_a_new_task_is_due_by_its_rule_and_the_case_data(tk):
     instance_id = start(tk)
-    (task,) = tk.open_tasks(instance_id)
+    (task,) = tk.tasks.of_case(instance_id)
     # 3 working days from the request date (Friday): Mon, Tue, Wed 25 November at 16:30.
     assert local(task.due_at) == "2026-11-25 16:30"
     assert task.due_status == "on_time"
     at(tk, "2026-11-24 10:00")
-    assert tk.tasks("clerk1")[0].due_status == "due_soon"
+    assert tk.tasks.worklist("clerk1")[0].due_status == "due_soon"
     at(tk, "2026-11-25 16:31")
-    assert tk.task(task.id).due_status == "overdue"
-    created = [e for e in tk.instance(instance_id).history if e.event_type == "task_created"]
+    assert tk.tasks.get(task.id).due_status == "overdue"
+    created = [e for e in tk.cases.show(instance_id).history if e.event_type == "task_created"]
     assert created[0].payload["due_at"] == task.due_at.isoformat()
 
 
 def test_worklist_puts_the_earliest_deadline_first(tk):
     first = start(tk)
-    second = tk.start("timed_steps", "clerk1", {"request_date": "2026-11-18", "meeting_date": "2026-12-04"})
-    assert [t.instance_id for t in tk.tasks("clerk1")] == [second, first]
+    second = tk.cases.start("timed_steps", "clerk1", {"request_date": "2026-11-18", "meeting_date": "2026-12-04"}).instance_id
+    assert [t.instance_id for t in tk.tasks.worklist("clerk1")] == [second, first]
 
 
 def test_timers_fire_only_when_due_on_the_engine_clock(tk):
     instance_id = start(tk)
-    pending = {t.element_id: t for t in tk.timers(instance_id) if t.kind == "bpmn"}
+    pending = {t.element_id: t for t in tk.jobs.timers(instance_id) if t.kind == "bpmn"}
     assert local(pending["remind_prepare"].due_at) == "2026-11-20 10:00"  # PT1H from the start
     assert fire_due(tk) == []
     at(tk, "2026-11-20 10:00:01")
     assert fire_due(tk) == ["bpmn"]
     # Non-interrupting: the task is still open; the nudge is recorded.
-    assert [t.element_id for t in tk.open_tasks(instance_id)] == ["prepare"]
-    events = [e.event_type for e in tk.instance(instance_id).history]
+    assert [t.element_id for t in tk.tasks.of_case(instance_id)] == ["prepare"]
+    events = [e.event_type for e in tk.cases.show(instance_id).history]
     assert events.count("timer_fired") == 1
-    task = tk.open_tasks(instance_id)[0]
-    tk.claim(task.id, "clerk1")
-    tk.complete(task.id, "clerk1", {})
+    task = tk.tasks.of_case(instance_id)[0]
+    tk.tasks.claim(task.id, "clerk1")
+    tk.cases.complete(task.id, "clerk1", {})
     # The intermediate timer: add_working_days(request_date, 5) = Fri 27 Nov, 00:00 Bangkok.
-    (wait,) = [t for t in tk.timers(instance_id) if t.element_id == "wait_until"]
+    (wait,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "wait_until"]
     assert local(wait.due_at) == "2026-11-27 00:00"
-    assert tk.open_tasks(instance_id) == []
+    assert tk.tasks.of_case(instance_id) == []
     at(tk, "2026-11-26 23:59")
     assert fire_due(tk) == []
     at(tk, "2026-11-27 00:00:01")
     assert fire_due(tk) == ["bpmn"]
-    (meet,) = tk.open_tasks(instance_id)
+    (meet,) = tk.tasks.of_case(instance_id)
     assert meet.element_id == "meet"
     assert local(meet.due_at) == "2026-12-03 16:30"  # a day before the meeting
     # Interrupting boundary timer: the meeting day passed without the step done.
-    (passed,) = [t for t in tk.timers(instance_id) if t.element_id == "meeting_passed"]
+    (passed,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "meeting_passed"]
     assert local(passed.due_at) == "2026-12-05 08:30"
     at(tk, "2026-12-05 08:31")
     # Scheduler down since before the reminder: the late reminder is dropped, the overdue notice goes.
     assert sorted(fire_due(tk)) == ["bpmn", "overdue", "reminder"]
     assert {n.kind for n in _all_notifications(tk)} == {"overdue"}
-    (late,) = tk.open_tasks(instance_id)
+    (late,) = tk.tasks.of_case(instance_id)
     assert late.element_id == "late_report"
     assert local(late.due_at) == "2026-12-09 16:30"  # 2 working days; 7 Dec is a holiday in lieu
-    assert tk.task(meet.id).state == "cancelled"
-    assert [t for t in tk.timers(instance_id) if t.task_id == meet.id] == []  # its escalation was cancelled
+    assert tk.tasks.get(meet.id).state == "cancelled"
+    assert [t for t in tk.jobs.timers(instance_id) if t.task_id == meet.id] == []  # its escalation was cancelled
 
 
 def test_a_stale_lease_holder_is_refused_and_the_timer_fires_once(tk):
     instance_id = start(tk)
     at(tk, "2026-11-20 10:00:01")
-    (timer_id,) = tk.claim_timers("slow", 10, 5)
-    assert tk.claim_timers("other", 10, 5) == []  # leased
+    (timer_id,) = tk.jobs.claim_timers("slow", 10, 5)
+    assert tk.jobs.claim_timers("other", 10, 5) == []  # leased
     at(tk, "2026-11-20 10:00:07")  # the lease ran out while "slow" stalled
-    assert tk.claim_timers("other", 10, 5) == [timer_id]
+    assert tk.jobs.claim_timers("other", 10, 5) == [timer_id]
     with pytest.raises(Conflict):
-        tk.fire_timer(timer_id, "slow")
-    tk.fire_timer(timer_id, "other")
+        tk.jobs.fire_timer(timer_id, "slow")
+    tk.jobs.fire_timer(timer_id, "other")
     with pytest.raises(Conflict):
-        tk.fire_timer(timer_id, "other")
-    fired = [e for e in tk.instance(instance_id).history if e.event_type == "timer_fired"]
+        tk.jobs.fire_timer(timer_id, "other")
+    fired = [e for e in tk.cases.show(instance_id).history if e.event_type == "timer_fired"]
     assert len(fired) == 1
-    (row,) = tk.timers(instance_id, "fired")
+    (row,) = tk.jobs.timers(instance_id, "fired")
     assert row.fired_by == "other" and row.attempts == 2
 
 
 def test_reminder_then_overdue_escalation_to_lane_and_supervisor(tk):
     instance_id = start(tk)
-    (task,) = tk.open_tasks(instance_id)
-    reminder = [t for t in tk.timers(instance_id) if t.kind == "reminder"]
+    (task,) = tk.tasks.of_case(instance_id)
+    reminder = [t for t in tk.jobs.timers(instance_id) if t.kind == "reminder"]
     assert [local(t.due_at) for t in reminder] == ["2026-11-24 08:30"]  # 1 working day before
     at(tk, "2026-11-24 08:31")
     assert "reminder" in fire_due(tk)
     # Unclaimed: the whole lane is reminded; the supervisor is not (yet).
     assert {n.username for n in _all_notifications(tk)} == {"clerk1", "clerk2"}
-    tk.claim(task.id, "clerk2")
+    tk.tasks.claim(task.id, "clerk2")
     at(tk, "2026-11-25 16:31")
     assert fire_due(tk) == ["overdue"]
     overdue = [n for n in _all_notifications(tk) if n.kind == "overdue"]
     assert {n.username for n in overdue} == {"clerk2", "director1", "director2", "director3"}
     assert overdue[0].title_th.startswith("เกินกำหนด") and "2569" in overdue[0].title_th  # Buddhist era
     assert overdue[0].email_status == "off"
-    assert tk.task(task.id).overdue_at is not None
-    history = [e for e in tk.instance(instance_id).history if e.event_type == "task_overdue"]
+    assert tk.tasks.get(task.id).overdue_at is not None
+    history = [e for e in tk.cases.show(instance_id).history if e.event_type == "task_overdue"]
     assert history[0].payload["notified"] == ["clerk2", "director1", "director2", "director3"]
     # Completing late is recorded as late.
-    tk.complete(task.id, "clerk2", {})
-    done = [e for e in tk.instance(instance_id).history if e.event_type == "task_completed"][0]
+    tk.cases.complete(task.id, "clerk2", {})
+    done = [e for e in tk.cases.show(instance_id).history if e.event_type == "task_completed"][0]
     assert done.payload["late"] is True
-    tk.mark_notification_read(overdue[0].id, overdue[0].username)
-    assert tk.notifications(overdue[0].username, unread_only=True) == [] or \
-        all(n.id != overdue[0].id for n in tk.notifications(overdue[0].username, unread_only=True))
+    tk.inbox.mark_read(overdue[0].id, overdue[0].username)
+    assert tk.inbox.notifications(overdue[0].username, unread_only=True) == [] or \
+        all(n.id != overdue[0].id for n in tk.inbox.notifications(overdue[0].username, unread_only=True))
 
 
 def _all_notifications(k: Krabuan):
-    return [n for user in ("clerk1", "clerk2", "director1", "director2", "director3") for n in k.notifications(user)]
+    return [n for user in ("clerk1", "clerk2", "director1", "director2", "director3") for n in k.inbox.notifications(user)]
 
 
 def test_a_holiday_moves_the_deadlines_it_touches_and_no_others(tk):
     touched = start(tk)  # due Wed 25 Nov (Mon, Tue, Wed)
-    untouched = tk.start("timed_steps", "clerk1", {"request_date": "2026-11-12", "meeting_date": "2026-12-04"})
-    before = {t.instance_id: t for t in tk.tasks("clerk1")}
+    untouched = tk.cases.start("timed_steps", "clerk1", {"request_date": "2026-11-12", "meeting_date": "2026-12-04"}).instance_id
+    before = {t.instance_id: t for t in tk.tasks.worklist("clerk1")}
     assert local(before[untouched].due_at) == "2026-11-17 16:30"
-    moved = tk.add_holiday(date(2026, 11, 24), "วันหยุดพิเศษ", "มติ ครม. 17 พ.ย. 2569")
+    moved = tk.calendar.add_holiday(date(2026, 11, 24), "วันหยุดพิเศษ", "มติ ครม. 17 พ.ย. 2569")
     assert [(m.instance_id, local(m.old_due), local(m.new_due)) for m in moved] == \
         [(touched, "2026-11-25 16:30", "2026-11-26 16:30")]
-    after = {t.instance_id: t for t in tk.tasks("clerk1")}
+    after = {t.instance_id: t for t in tk.tasks.worklist("clerk1")}
     assert local(after[touched].due_at) == "2026-11-26 16:30"
     assert after[untouched].due_at == before[untouched].due_at
     # The escalation timers moved with it.
-    timers = {t.kind: t for t in tk.timers(touched) if t.task_id is not None}
+    timers = {t.kind: t for t in tk.jobs.timers(touched) if t.task_id is not None}
     assert local(timers["overdue"].due_at) == "2026-11-26 16:30"
     assert local(timers["reminder"].due_at) == "2026-11-25 08:30"
-    changed = [e for e in tk.instance(touched).history if e.event_type == "deadline_changed"]
+    changed = [e for e in tk.cases.show(touched).history if e.event_type == "deadline_changed"]
     assert changed[0].payload["holiday"]["ref"] == "มติ ครม. 17 พ.ย. 2569"
-    assert [e.event_type for e in tk.instance(untouched).history].count("deadline_changed") == 0
-    back = tk.remove_holiday(date(2026, 11, 24), "ยกเลิก มติ ครม.")
+    assert [e.event_type for e in tk.cases.show(untouched).history].count("deadline_changed") == 0
+    back = tk.calendar.remove_holiday(date(2026, 11, 24), "ยกเลิก มติ ครม.")
     assert [local(m.new_due) for m in back] == ["2026-11-25 16:30"]
-    assert all(r.ok for r in tk.verify_history())
+    assert all(r.ok for r in tk.audit.verify())
 
 
 def test_a_holiday_re_evaluates_waiting_date_timers(tk):
     instance_id = start(tk)
-    (task,) = tk.open_tasks(instance_id)
-    tk.claim(task.id, "clerk1")
-    tk.complete(task.id, "clerk1", {})
-    (wait,) = [t for t in tk.timers(instance_id) if t.element_id == "wait_until"]
+    (task,) = tk.tasks.of_case(instance_id)
+    tk.tasks.claim(task.id, "clerk1")
+    tk.cases.complete(task.id, "clerk1", {})
+    (wait,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "wait_until"]
     assert local(wait.due_at) == "2026-11-27 00:00"
-    tk.add_holiday(date(2026, 11, 26), "วันหยุดพิเศษ", "มติ ครม. ที่ 1")
-    (wait,) = [t for t in tk.timers(instance_id) if t.element_id == "wait_until"]
+    tk.calendar.add_holiday(date(2026, 11, 26), "วันหยุดพิเศษ", "มติ ครม. ที่ 1")
+    (wait,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "wait_until"]
     assert local(wait.due_at) == "2026-11-30 00:00"  # five working days now end on Monday
-    assert "timer_moved" in [e.event_type for e in tk.instance(instance_id).history]
+    assert "timer_moved" in [e.event_type for e in tk.cases.show(instance_id).history]
 
 
 def test_a_timer_value_that_is_not_a_time_is_a_clear_error_and_nothing_is_stored(tk):
     with pytest.raises(ProcessError, match="timer"):
-        tk.start("timed_wait", "clerk1", {"wake_at": "next tuesday"})
-    assert tk.timers(None, None) == []
+        tk.cases.start("timed_wait", "clerk1", {"wake_at": "next tuesday"}).instance_id
+    assert tk.jobs.timers(None, None) == []
 
 
 class _FakeSmtp:
@@ -260,7 +260,7 @@ class _FakeSmtp:
 def _overdue_case(k: Krabuan) -> list[str]:
     """Set up, start one case and let its first step pass its deadline; returns what fired."""
     k.init()
-    k.deploy([DATA / "timers.bpmn"])
+    k.repository.deploy([DATA / "timers.bpmn"])
     at(k, "2026-11-20 09:00")
     start(k)
     at(k, "2026-11-25 16:31")
@@ -274,11 +274,11 @@ def test_overdue_notifications_are_emailed_when_smtp_is_configured(tmp_path, dat
     try:
         assert "overdue" in _overdue_case(k)
         # Unclaimed: the lane (clerk1, clerk2) and the supervisor group (three directors).
-        assert k.send_pending_mail() == 5
-        assert k.send_pending_mail() == 0  # sent once
+        assert k.inbox.send_pending_mail() == 5
+        assert k.inbox.send_pending_mail() == 0  # sent once
         assert len(smtp.messages) == 5
         assert any("To: director1@example.go.th" in m for m in smtp.messages)
-        assert {n.email_status for n in k.notifications("clerk1")} == {"sent"}
+        assert {n.email_status for n in k.inbox.notifications("clerk1")} == {"sent"}
     finally:
         smtp.close()
         k.close()
@@ -288,8 +288,8 @@ def test_an_unreachable_mail_server_marks_mail_failed_and_keeps_the_notification
     k = Krabuan(make_settings(tmp_path, database_url, smtp_host="127.0.0.1", smtp_port=1))
     try:
         _overdue_case(k)
-        assert k.send_pending_mail() == 0
-        (note,) = k.notifications("clerk1")
+        assert k.inbox.send_pending_mail() == 0
+        (note,) = k.inbox.notifications("clerk1")
         assert note.email_status == "failed" and note.kind == "overdue"
     finally:
         k.close()
@@ -317,14 +317,14 @@ CYCLE = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_cycle_timer_fires_each_repetition_once_then_stops(tk):
-    tk.deploy_bytes(CYCLE, "cycle.bpmn")
-    instance_id = tk.start("cycle_nudge", "clerk1")
-    assert [local(t.due_at) for t in tk.timers(instance_id) if t.kind == "bpmn"] == ["2026-11-20 10:00"]
+    tk.repository.deploy_bytes(CYCLE, "cycle.bpmn")
+    instance_id = tk.cases.start("cycle_nudge", "clerk1").instance_id
+    assert [local(t.due_at) for t in tk.jobs.timers(instance_id) if t.kind == "bpmn"] == ["2026-11-20 10:00"]
     at(tk, "2026-11-20 10:00:01")
     assert fire_due(tk) == ["bpmn"]
-    assert [local(t.due_at) for t in tk.timers(instance_id) if t.kind == "bpmn"] == ["2026-11-20 11:00"]
+    assert [local(t.due_at) for t in tk.jobs.timers(instance_id) if t.kind == "bpmn"] == ["2026-11-20 11:00"]
     at(tk, "2026-11-20 11:00:01")
     assert fire_due(tk) == ["bpmn"]
-    assert [t for t in tk.timers(instance_id) if t.kind == "bpmn"] == []
-    assert [e.event_type for e in tk.instance(instance_id).history].count("timer_fired") == 2
-    assert [t.element_id for t in tk.open_tasks(instance_id)] == ["work"]
+    assert [t for t in tk.jobs.timers(instance_id) if t.kind == "bpmn"] == []
+    assert [e.event_type for e in tk.cases.show(instance_id).history].count("timer_fired") == 2
+    assert [t.element_id for t in tk.tasks.of_case(instance_id)] == ["work"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.app import Krabuan
-from engine.calendar import BANGKOK
+from engine import Krabuan
+from engine.time.calendar import BANGKOK
 from engine.errors import ConfigurationError
-from engine.schedules import Schedules
+from engine.time.schedules import Schedules
 from engine.settings import PROJECT_ROOT
 
 TRIGGERED = ("asset-audit", "doc-monitoring", "kpi-agreement-round", "internal-control")
@@ -24,22 +24,22 @@ def bkk(text: str) -> datetime:
 def pk(project_settings):
     engine = Krabuan(project_settings)
     engine.upgrade_schema()
-    engine.load_organisation()
-    engine.deploy([PROJECT_ROOT / "processes" / "bpmn" / f"{p}.bpmn" for p in TRIGGERED])
+    engine.people.load_organisation()
+    engine.repository.deploy([PROJECT_ROOT / "processes" / "bpmn" / f"{p}.bpmn" for p in TRIGGERED])
     yield engine
     engine.close()
 
 
 def started(k: Krabuan, when: str) -> list[tuple[str, str]]:
     k.ctx.fixed_now = bkk(when)
-    return [(s.process_id, s.period) for s in k.run_triggers()]
+    return [(s.process_id, s.period) for s in k.jobs.run_triggers()]
 
 
 def test_asset_audit_opens_on_1_september_with_its_first_step_due_by_the_15th(pk):
     assert started(pk, "2026-09-01 08:29") == []
     assert started(pk, "2026-09-01 08:30") == [("asset-audit", "2026-09-01")]
     assert started(pk, "2026-09-01 09:00") == []  # same period: never twice
-    instance = pk.instance(pk.triggers()[0].last_instance_id)
+    instance = pk.cases.show(pk.jobs.triggers()[0].last_instance_id)
     assert instance.started_by == "scheduler" and instance.data["fiscal_year"] == 2569
     (first,) = instance.open_tasks
     assert first.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") == "2026-09-15 16:30"
@@ -53,8 +53,8 @@ def test_each_trigger_starts_in_its_own_period(pk):
     assert started(pk, "2026-10-20 09:00") == [("doc-monitoring", "2026-10-20")]
     assert started(pk, "2027-04-02 09:00") == [("kpi-agreement-round", "2027-04-01")]
     # Internal control: its due dates count from 30 September of fiscal year 2569.
-    ic = [t for t in pk.triggers() if t.process_id == "internal-control"][0]
-    instance = pk.instance(ic.last_instance_id)
+    ic = [t for t in pk.jobs.triggers() if t.process_id == "internal-control"][0]
+    instance = pk.cases.show(ic.last_instance_id)
     assert instance.data["fiscal_year"] == 2569
 
 
@@ -67,8 +67,8 @@ def test_a_missed_occurrence_is_started_within_its_catch_up_window_only(pk):
 def test_two_schedulers_start_one_instance_per_period(project_settings):
     engines = [Krabuan(project_settings) for _ in range(2)]
     engines[0].upgrade_schema()
-    engines[0].load_organisation()
-    engines[0].deploy([PROJECT_ROOT / "processes" / "bpmn" / f"{p}.bpmn" for p in TRIGGERED])
+    engines[0].people.load_organisation()
+    engines[0].repository.deploy([PROJECT_ROOT / "processes" / "bpmn" / f"{p}.bpmn" for p in TRIGGERED])
     results: list[list] = []
     barrier = threading.Barrier(2)
 
@@ -76,17 +76,17 @@ def test_two_schedulers_start_one_instance_per_period(project_settings):
         k.ctx.fixed_now = bkk("2026-09-01 09:00")
         barrier.wait()
         for _ in range(5):
-            results.append(k.run_triggers())
+            results.append(k.jobs.run_triggers())
 
     threads = [threading.Thread(target=run, args=(k,)) for k in engines]
     [t.start() for t in threads]
     [t.join() for t in threads]
     starts = [s for batch in results for s in batch]
     assert [(s.process_id, s.period) for s in starts] == [("asset-audit", "2026-09-01")]
-    assert len([v for v in engines[0].processes("asset-audit")]) == 1
+    assert len([v for v in engines[0].repository.versions("asset-audit")]) == 1
     with engines[0].ctx.db.unit_of_work(write=False) as session:
         from sqlalchemy import func, select
-        from engine.models import Instance
+        from engine.store.tables import Instance
         assert session.scalar(select(func.count()).select_from(Instance)) == 1
     for k in engines:
         k.close()
@@ -94,7 +94,7 @@ def test_two_schedulers_start_one_instance_per_period(project_settings):
 
 def test_triggers_are_listed_with_their_next_occurrence(pk):
     pk.ctx.fixed_now = bkk("2026-11-20 09:00")
-    listed = {t.process_id: t for t in pk.triggers()}
+    listed = {t.process_id: t for t in pk.jobs.triggers()}
     assert set(listed) == set(TRIGGERED)
     assert listed["doc-monitoring"].next_occurrence == "2026-12-20"
     assert listed["kpi-agreement-round"].next_occurrence == "2027-04-01"

@@ -8,9 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-from engine.app import Krabuan
-from engine.errors import EngineError
-from engine.settings import Settings
+from engine import EngineError, Krabuan, Settings
 
 
 def create_app(settings: Settings | None = None, engine: Krabuan | None = None) -> Flask:
@@ -24,26 +22,25 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
 
     @app.get("/api/health")
     def health() -> Any:
-        return jsonify({"status": "ok", "processes": len({v.process_id for v in krabuan.processes()})})
+        return jsonify({"status": "ok", "processes": len({v.process_id for v in krabuan.repository.versions()})})
 
     @app.get("/api/processes")
     def processes() -> Any:
-        return jsonify([{"process_id": v.process_id, "version": v.version, "name": v.name, "sha256": v.sha256}
-                        for v in krabuan.processes()])
+        return jsonify([v.to_json() for v in krabuan.repository.versions()])
 
     @app.get("/api/instances/<int:instance_id>")
     def instance(instance_id: int) -> Any:
-        return jsonify(krabuan.instance(instance_id).to_json())
+        return jsonify(krabuan.cases.show(instance_id).to_json())
 
     # Read-only until the web issue brings sign-in: a user's worklist (with deadline status)
     # and notifications (overdue steps, reminders).
     @app.get("/api/users/<username>/tasks")
     def user_tasks(username: str) -> Any:
-        return jsonify([t.to_json() for t in krabuan.tasks(username)])
+        return jsonify([t.to_json() for t in krabuan.tasks.worklist(username)])
 
     @app.get("/api/users/<username>/notifications")
     def user_notifications(username: str) -> Any:
         unread = request.args.get("unread", "") in ("1", "true")
-        return jsonify([n.to_json() for n in krabuan.notifications(username, unread)])
+        return jsonify([n.to_json() for n in krabuan.inbox.notifications(username, unread)])
 
     return app

@@ -8,7 +8,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from ..errors import ExpressionError
-from ..expressions import ExpressionEvaluator
+from ..model.expressions import ExpressionEvaluator
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):

@@ -19,8 +19,8 @@ from datetime import datetime, tzinfo
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from .. import clock
-from ..calendar import BANGKOK
+from ..time import clock
+from ..time.calendar import BANGKOK
 
 _original_update_hook = MultiInstanceTask._update_hook
 _original_init_output = MultiInstanceTask.init_data_output_with_input_data

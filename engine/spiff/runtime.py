@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ConfigurationError, Conflict, DeployError, ExpressionError, ProcessError
-from ..expressions import ExpressionEvaluator
+from ..model.expressions import ExpressionEvaluator
 from . import patches
 from .environment import restricted_script_engine
 from .serializer import StateSerializer

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from engine.definitions import NS, read_process_model  # noqa: E402
-from engine.xmlguard import parse_model_bytes  # noqa: E402
+from engine.model.definitions import NS, read_process_model  # noqa: E402
+from engine.model.xmlguard import parse_model_bytes  # noqa: E402
 
 TARGET = ROOT / "docs" / "processes.md"
 

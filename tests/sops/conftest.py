@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from engine.app import Krabuan
+from engine import Krabuan
 from engine.errors import Forbidden
 from engine.settings import PROJECT_ROOT, Settings
 
@@ -21,7 +21,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Krabuan]:
                                           forms_dir=PROJECT_ROOT / "forms",
                                           organisation_file=PROJECT_ROOT / "processes" / "organisation.yaml"))
     k.upgrade_schema()
-    k.load_organisation()
+    k.people.load_organisation()
     yield k
     k.close()
 
@@ -32,47 +32,47 @@ class Case:
     def __init__(self, k: Krabuan, process_id: str, starter: str, data: dict[str, Any] | None = None) -> None:
         self.k = k
         self.process_id = process_id
-        self.id = k.start(process_id, starter, data)
+        self.id = k.cases.start(process_id, starter, data).instance_id
         self.done: list[str] = []
-        _, self.model = k.process_model(process_id)
+        _, self.model = k.repository.process_model(process_id)
 
     def open(self) -> list[str]:
-        return [t.element_id for t in self.k.open_tasks(self.id)]
+        return [t.element_id for t in self.k.tasks.of_case(self.id)]
 
     def do(self, element_id: str, user: str, data: dict[str, Any] | None = None,
            outsider: str | None = None, confirm: bool = True) -> None:
         """Claim and complete the (first) open task of this step as `user`, confirming its control points.
 
         If `outsider` is given, first assert that this user may not claim it."""
-        tasks = [t for t in self.k.open_tasks(self.id) if t.element_id == element_id]
+        tasks = [t for t in self.k.tasks.of_case(self.id) if t.element_id == element_id]
         assert tasks, f"{element_id} is not open; open: {self.open()}"
         task = next((t for t in tasks if t.reserved_for in (None, user)), tasks[0])
         step = self.model.steps[element_id]
         assert set(task.candidate_groups) == set(step.candidate_groups)
         if outsider is not None:
             with pytest.raises(Forbidden):
-                self.k.claim(task.id, outsider)
+                self.k.tasks.claim(task.id, outsider)
         if task.assignee != user:
-            self.k.claim(task.id, user)
+            self.k.tasks.claim(task.id, user)
         controls = [c.id for c in step.meta.controls] if confirm else []
-        self.k.complete(task.id, user, data or {}, controls)
+        self.k.cases.complete(task.id, user, data or {}, controls)
         self.done.append(element_id)
 
     @property
     def status(self) -> str:
-        return self.k.instance(self.id).status
+        return self.k.cases.show(self.id).status
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.k.instance(self.id).data
+        return self.k.cases.show(self.id).data
 
 
 @pytest.fixture
 def case(project: Krabuan):
     def make(process_id: str, starter: str, data: dict[str, Any] | None = None) -> Case:
-        if not project.processes(process_id):
-            problems = project.check([BPMN / f"{process_id}.bpmn"])
+        if not project.repository.versions(process_id):
+            problems = project.repository.check([BPMN / f"{process_id}.bpmn"])
             assert not any(problems.values()), problems
-            project.deploy([BPMN / f"{process_id}.bpmn"])
+            project.repository.deploy([BPMN / f"{process_id}.bpmn"])
         return Case(project, process_id, starter, data)
     return make

@@ -28,14 +28,14 @@ FILE = {"file_reference": "แฟ้มตรวจสอบพัสดุป�
 
 def sign_all(c, step: str, members: list[str], field: str, outsider: str) -> None:
     """Every member signs their own personal task of a committee step; nobody else can."""
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == step]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == step]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     for i, member in enumerate(members):
-        task = next(t for t in c.k.open_tasks(c.id) if t.element_id == step and t.reserved_for == member)
+        task = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == step and t.reserved_for == member)
         with pytest.raises((Forbidden, Conflict)):
-            c.k.claim(task.id, outsider)
+            c.k.tasks.claim(task.id, outsider)
         with pytest.raises(Forbidden):
-            c.k.complete(task.id, outsider, {field: "2025-10-01"})
+            c.k.cases.complete(task.id, outsider, {field: "2025-10-01"})
         assert c.status == "running"
         c.do(step, member, {field: f"2025-10-0{i + 1}"})
     assert step not in c.open()
@@ -185,7 +185,7 @@ def test_report_waits_for_every_member_and_every_page_confirmed(case):
     with pytest.raises(InvalidInput, match="must be confirmed"):
         c.do("report_inspection_results", "audit_committee1", {"report_signed_on": "2025-10-20"}, confirm=False)
     c.do("report_inspection_results", "audit_committee1", {"report_signed_on": "2025-10-20", "report_pages": 12})
-    assert [(t.element_id, t.reserved_for) for t in c.k.open_tasks(c.id)] == [
+    assert [(t.element_id, t.reserved_for) for t in c.k.tasks.of_case(c.id)] == [
         ("report_inspection_results", "audit_committee2")]
     c.do("report_inspection_results", "audit_committee2", {"report_signed_on": "2025-10-21", "report_pages": 12})
     assert c.open() == ["file_annual_audit_documents"]

@@ -10,7 +10,7 @@ GOOD = {"fiscal_year": 2569, "audit_committee_members": ["audit_committee1", "au
 
 
 def _snapshot(k, instance_id):
-    view = k.instance(instance_id)
+    view = k.cases.show(instance_id)
     return view.data, [(t.id, t.assignee, t.state) for t in view.open_tasks], len(view.history), view.status
 
 
@@ -25,22 +25,22 @@ def _snapshot(k, instance_id):
 ])
 def test_bad_completion_is_refused_and_nothing_changes(case, data, confirm, error, message):
     c = case("asset-audit", "supplies_officer1")
-    task = c.k.open_tasks(c.id)[0]
-    c.k.claim(task.id, "supplies_officer1")
+    task = c.k.tasks.of_case(c.id)[0]
+    c.k.tasks.claim(task.id, "supplies_officer1")
     before = _snapshot(c.k, c.id)
     with pytest.raises(error, match=message):
-        c.k.complete(task.id, "supplies_officer1", data, confirm)
+        c.k.cases.complete(task.id, "supplies_officer1", data, confirm)
     assert _snapshot(c.k, c.id) == before
 
 
 def test_a_user_outside_the_lane_is_refused(case):
     c = case("asset-audit", "supplies_officer1")
-    task = c.k.open_tasks(c.id)[0]
+    task = c.k.tasks.of_case(c.id)[0]
     before = _snapshot(c.k, c.id)
     with pytest.raises(Forbidden, match=r"not in the lane of task \d+ \(needs one of: supplies_officer\)"):
-        c.k.claim(task.id, "clerk1")
+        c.k.tasks.claim(task.id, "clerk1")
     with pytest.raises(NotFound, match="user 'mallory' does not exist"):
-        c.k.claim(task.id, "mallory")
+        c.k.tasks.claim(task.id, "mallory")
     assert _snapshot(c.k, c.id) == before
     c.do("draft_committee_order", "supplies_officer2", GOOD)
     assert c.done == ["draft_committee_order"]

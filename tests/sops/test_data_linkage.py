@@ -22,11 +22,11 @@ def needs(members: list[str]) -> dict:
 
 def _committee(c, votes: dict[str, str], outsider: str) -> None:
     """Every chosen member gets a personal task (already theirs) and votes; an outsider cannot vote."""
-    tasks = c.k.open_tasks(c.id)
+    tasks = c.k.tasks.of_case(c.id)
     assert sorted(t.reserved_for for t in tasks) == sorted(votes)
     assert all(t.element_id == "data_governance_approval" and t.assignee == t.reserved_for for t in tasks)
     with pytest.raises(Forbidden):
-        c.k.complete(tasks[0].id, outsider, {"governance_vote": "approve"}, [])
+        c.k.cases.complete(tasks[0].id, outsider, {"governance_vote": "approve"}, [])
     for member, vote in votes.items():
         c.do("data_governance_approval", member, {"governance_vote": vote})
 

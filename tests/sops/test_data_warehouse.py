@@ -31,11 +31,11 @@ BID = {"recommended_bidder": "บริษัท ข้อมูลดี จำ
 
 def _bid_opening(c, members: list[str], outsider: str) -> None:
     """Every appointed member gets a personal task (already theirs); an outsider cannot complete one."""
-    tasks = c.k.open_tasks(c.id)
+    tasks = c.k.tasks.of_case(c.id)
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     assert all(t.assignee == t.reserved_for for t in tasks)
     with pytest.raises(Forbidden):
-        c.k.complete(tasks[0].id, outsider, BID, [])
+        c.k.cases.complete(tasks[0].id, outsider, BID, [])
     for member in members:
         c.do("bid_opening", member, BID)
 

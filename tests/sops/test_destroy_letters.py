@@ -27,15 +27,15 @@ def destroy(undue: str) -> dict:
 
 def committee_certifies(c, members: list[str], outsider: str) -> None:
     """Every member gets a personal task; nobody else may take or complete it; all must sign."""
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == COMMITTEE]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == COMMITTEE]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     with pytest.raises(Forbidden, match="claimed by"):
-        c.k.complete(tasks[0].id, outsider, {"certified_on": "2026-10-16"}, [])
+        c.k.cases.complete(tasks[0].id, outsider, {"certified_on": "2026-10-16"}, [])
     with pytest.raises(Conflict):  # already assigned to its member
-        c.k.claim(tasks[0].id, outsider)
-    c.k.unclaim(tasks[0].id, tasks[0].reserved_for)
+        c.k.tasks.claim(tasks[0].id, outsider)
+    c.k.tasks.unclaim(tasks[0].id, tasks[0].reserved_for)
     with pytest.raises(Forbidden, match="personal to"):
-        c.k.claim(tasks[0].id, outsider)
+        c.k.tasks.claim(tasks[0].id, outsider)
     for i, member in enumerate(members):
         assert c.open().count(COMMITTEE) == len(members) - i
         c.do(COMMITTEE, member, {"certified_on": f"2026-10-1{6 + i}"})

@@ -17,7 +17,7 @@ def _run(c, members):
     c.do("form_committee", "innovation_staff1", {**ORDER, "working_group_members": members},
          outsider="working_group1")
     c.do("classify_staff", "working_group1", CLASSIFY, outsider="innovation_staff1")
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "consultation_meeting"]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "consultation_meeting"]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     for i, member in enumerate(members):
         assert c.open() == ["consultation_meeting"] * (len(members) - i)  # open until the last member acts

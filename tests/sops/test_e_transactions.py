@@ -12,7 +12,7 @@ REPORT = {"results_summary": "บริการดิจิทัลเปิ�
 def _start(c, members):
     c.do("form_working_group", "innovation_staff1", {**ORDER, "working_group_members": members},
          outsider="working_group1")
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "define_process_and_direction"]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "define_process_and_direction"]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     for member in members:
         c.do("define_process_and_direction", member, {"member_proposal": f"ข้อเสนอของ {member}"})

@@ -16,9 +16,9 @@ def _appointment(staff, setup):
 
 def _personal(c, element, owner, intruder, data):
     """A committee member's task is personal: another user cannot complete it."""
-    task = next(t for t in c.k.open_tasks(c.id) if t.element_id == element and t.reserved_for == owner)
+    task = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == element and t.reserved_for == owner)
     with pytest.raises(Forbidden):
-        c.k.complete(task.id, intruder, data)
+        c.k.cases.complete(task.id, intruder, data)
 
 
 def _front(c, staff, setup):

@@ -26,10 +26,10 @@ def _sit(c, members, opinions=None, meeting_date="2026-10-20"):
     c.do("secretariat_prescreen", "committee_secretariat1",
          {"preliminary_requirements": "ต้องการคอมพิวเตอร์ทดแทนเครื่องเก่า", "meeting_date": meeting_date,
           "dept_committee_members": members}, outsider="requesting_unit1")
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "dept_committee_meeting"]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "dept_committee_meeting"]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     with pytest.raises(Forbidden):
-        c.k.complete(tasks[0].id, "committee_secretariat1", {"dept_committee_opinion": "approve"})
+        c.k.cases.complete(tasks[0].id, "committee_secretariat1", {"dept_committee_opinion": "approve"})
     opinions = opinions or ["approve"] * len(members)
     for i, (member, opinion) in enumerate(zip(members, opinions)):
         if i:

@@ -124,11 +124,11 @@ def _signing(c, heads) -> None:
     """Catalog steps 16-17: every chosen unit head signs, then the Deputy DG and the DG (inferred)."""
     c.do("r1_prepare_signing_documents", "psdg1", {"signing_form_ref": "แบบลงนาม-2563", "ceremony_date": "2019-10-25",
                                                     "signing_unit_heads": heads})
-    assert sorted(t.reserved_for for t in c.k.open_tasks(c.id)) == sorted(heads)
-    first = next(t for t in c.k.open_tasks(c.id) if t.reserved_for == heads[0])
+    assert sorted(t.reserved_for for t in c.k.tasks.of_case(c.id)) == sorted(heads)
+    first = next(t for t in c.k.tasks.of_case(c.id) if t.reserved_for == heads[0])
     for outsider in ("psdg1", next(u for u in HEADS if u != heads[0])):  # personal tasks: nobody else signs
         with pytest.raises(Forbidden):
-            c.k.complete(first.id, outsider, {"agreement_signed_on": "2019-10-25"})
+            c.k.cases.complete(first.id, outsider, {"agreement_signed_on": "2019-10-25"})
     for i, head in enumerate(heads):
         c.do("r1_signing_ceremony", head, {"agreement_signed_on": "2019-10-25"})
         if i < len(heads) - 1:

@@ -44,14 +44,14 @@ def _hire(c, members: list[str], returns: int = 0) -> None:
 
 def _bid_opening(c, members: list[str]) -> None:
     """Every appointed member gets a personal task; nobody else can take one."""
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "bid_opening"]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "bid_opening"]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     controls = [cp.id for cp in c.model.steps["bid_opening"].meta.controls]
     for outsider in ("it_officer1", *(m for m in ("bid_committee1", "bid_committee2") if m not in members)):
         with pytest.raises((Forbidden, Conflict)):
-            c.k.claim(tasks[0].id, outsider)
+            c.k.tasks.claim(tasks[0].id, outsider)
         with pytest.raises(Forbidden):
-            c.k.complete(tasks[0].id, outsider, bid(outsider), controls)
+            c.k.cases.complete(tasks[0].id, outsider, bid(outsider), controls)
     for i, member in enumerate(members):
         c.do("bid_opening", member, bid(member))
         if i < len(members) - 1:

@@ -24,14 +24,14 @@ VERIFY = ["receive_promotion_order", "verify_promotion_order", "verify_promotion
 
 def verify_all(c, results: dict[str, str]) -> None:
     """Every named verifier checks the order in their own task; nobody else can."""
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "verify_promotion_order"]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "verify_promotion_order"]
     assert sorted(t.reserved_for for t in tasks) == sorted(results)
     for verifier, result in results.items():
-        task = next(t for t in c.k.open_tasks(c.id) if t.reserved_for == verifier)
+        task = next(t for t in c.k.tasks.of_case(c.id) if t.reserved_for == verifier)
         with pytest.raises((Forbidden, Conflict)):
-            c.k.claim(task.id, "gen_admin_unit1")
+            c.k.tasks.claim(task.id, "gen_admin_unit1")
         with pytest.raises(Forbidden):
-            c.k.complete(task.id, "gen_admin_unit1", {"verification_result": "correct"})
+            c.k.cases.complete(task.id, "gen_admin_unit1", {"verification_result": "correct"})
         c.do("verify_promotion_order", verifier, {"verification_result": result})
     assert "verify_promotion_order" not in c.open()
 
@@ -163,16 +163,16 @@ def test_a_single_verifier_is_refused(case):
     c = case("salary-step-promotion", "gen_admin_unit1")
     prepare(c)
     committee(c)
-    task = next(t for t in c.k.open_tasks(c.id) if t.element_id == "receive_promotion_order")
-    c.k.claim(task.id, "gen_admin_unit1")
+    task = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == "receive_promotion_order")
+    c.k.tasks.claim(task.id, "gen_admin_unit1")
     with pytest.raises(InvalidInput, match="at least 2"):
-        c.k.complete(task.id, "gen_admin_unit1", {**ORDER, "order_verifiers": ["verifiers1"]})
+        c.k.cases.complete(task.id, "gen_admin_unit1", {**ORDER, "order_verifiers": ["verifiers1"]})
     c.do("receive_promotion_order", "gen_admin_unit1", ORDER)
     verify_all(c, {"verifiers1": "errors_found", "verifiers2": "correct"})
-    task = next(t for t in c.k.open_tasks(c.id) if t.element_id == "obtain_corrected_order")
-    c.k.claim(task.id, "gen_admin_unit2")
+    task = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == "obtain_corrected_order")
+    c.k.tasks.claim(task.id, "gen_admin_unit2")
     with pytest.raises(InvalidInput, match="at least 2"):
-        c.k.complete(task.id, "gen_admin_unit2",
+        c.k.cases.complete(task.id, "gen_admin_unit2",
                      {"corrected_order_number": "กรม 514/2568", "corrected_order_received_on": "2025-10-18",
                       "correction_summary": "แก้ชื่อ", "order_verifiers": ["verifiers2"]})
     correct_order(c, "gen_admin_unit2", 1, VERIFIERS)

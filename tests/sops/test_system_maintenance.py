@@ -36,14 +36,14 @@ def request(kind: str) -> dict:
 
 def committee(c, element: str, members: list[str], data: dict, outsiders: tuple[str, ...]) -> None:
     """Every chosen member gets a personal task that nobody else can take; the step waits for all."""
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == element]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == element]
     assert sorted(t.reserved_for for t in tasks) == sorted(members)
     controls = [cp.id for cp in c.model.steps[element].meta.controls]
     for outsider in outsiders:
         with pytest.raises((Forbidden, Conflict)):
-            c.k.claim(tasks[0].id, outsider)
+            c.k.tasks.claim(tasks[0].id, outsider)
         with pytest.raises(Forbidden):
-            c.k.complete(tasks[0].id, outsider, data, controls)
+            c.k.cases.complete(tasks[0].id, outsider, data, controls)
     for i, member in enumerate(members):
         c.do(element, member, data)
         if i < len(members) - 1:
@@ -74,15 +74,15 @@ def maintain(c, month: str) -> None:
 
 def inspect(c, month: str, results: dict[str, str]) -> None:
     """The inspection committee sits: every member checks the report in a personal task nobody else can take."""
-    tasks = [t for t in c.k.open_tasks(c.id) if t.element_id == "inspection_committee_check"]
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "inspection_committee_check"]
     assert c.open() == ["inspection_committee_check"] * len(results)
     assert sorted(t.reserved_for for t in tasks) == sorted(results)
     controls = [cp.id for cp in c.model.steps["inspection_committee_check"].meta.controls]
     for outsider in ("contractor1", "procurement_officer1"):
         with pytest.raises((Forbidden, Conflict)):
-            c.k.claim(tasks[0].id, outsider)
+            c.k.tasks.claim(tasks[0].id, outsider)
         with pytest.raises(Forbidden):
-            c.k.complete(tasks[0].id, outsider, {"inspection_meeting_date": f"{month}-28",
+            c.k.cases.complete(tasks[0].id, outsider, {"inspection_meeting_date": f"{month}-28",
                                                  "inspection_result": "accept"}, controls)
     for member, result in results.items():
         note = {"inspection_note": "ขาดบันทึกการซ่อม"} if result == "return" else {}

@@ -1,0 +1,65 @@
+"""``Krabuan``: the engine's public face. One per process, built from Settings.
+
+It holds the process-wide parts (``engine.context.Context``) and exposes one service per
+actor; each public method of a service is one operation (one transaction) and returns
+Krabuan's own dataclasses (``engine.results``):
+
+- ``repository``: deploy, check, versions, process_model, form, form_controls
+- ``cases``: start, complete, show
+- ``tasks``: worklist, get, of_case, claim, unclaim
+- ``jobs`` (the scheduler): claim_timers, fire_timer, record_failure, timers, run_triggers, triggers
+- ``inbox``: notifications, mark_read, send_pending_mail
+- ``calendar``: calendar, add_holiday, remove_holiday
+- ``audit``: verify
+- ``people``: load_organisation, users
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .context import Context
+from .results import DeployResult
+from .services.audit import Audit
+from .services.calendar_admin import CalendarAdmin
+from .services.cases import Cases
+from .services.inbox import Inbox
+from .services.jobs import Jobs
+from .services.people import People
+from .services.repository import Repository
+from .services.tasks import Tasks
+from .settings import Settings
+from .store import schema
+
+
+class Krabuan:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.ctx = Context.build(settings)
+        self.repository = Repository(self.ctx)
+        self.cases = Cases(self.ctx)
+        self.tasks = Tasks(self.ctx)
+        self.jobs = Jobs(self.ctx)
+        self.inbox = Inbox(self.ctx)
+        self.calendar = CalendarAdmin(self.ctx)
+        self.audit = Audit(self.ctx)
+        self.people = People(self.ctx)
+
+    def upgrade_schema(self) -> None:
+        """Create or upgrade the tables (Alembic)."""
+        schema.upgrade(self.ctx.db)
+
+    def init(self) -> tuple[list[DeployResult], dict[str, list[str]]]:
+        """Create/upgrade the schema, load the organisation, deploy what passes the check in
+        processes/bpmn. Returns what was deployed and the problems of the files left out."""
+        self.upgrade_schema()
+        self.people.load_organisation()
+        bpmn_dir = self.settings.bpmn_dir
+        if not (bpmn_dir.exists() and any(bpmn_dir.iterdir())):
+            return [], {}
+        report = self.repository.check([bpmn_dir])
+        passing = [Path(f) for f, problems in report.items() if not problems]
+        failing = {f: problems for f, problems in report.items() if problems}
+        return (self.repository.deploy(passing) if passing else []), failing
+
+    def close(self) -> None:
+        self.ctx.db.dispose()

@@ -1,0 +1,200 @@
+"""Krabuan's own model of a deployed process, read from the vetted BPMN tree.
+
+Kept apart from SpiffWorkflow: this module reads lanes, human steps and the Krabuan
+extension elements (namespace ``urn:krabuan:bpmn:1``), and runs the deploy-time lint that
+needs no engine (no scripts, no dangling flows). The result is stored as JSON with each
+process version, so reading a task's lane or form never needs the Spiff spec.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from ..errors import DeployError, ExpressionError
+from .expressions import compile_expression
+from .metadata import StepMetadata, read_step_metadata
+from .xmlguard import local_name as _local, namespace_of as _ns
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+KRABUAN_NS = "urn:krabuan:bpmn:1"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NS = {"bpmn": BPMN_NS, "krabuan": KRABUAN_NS}
+
+# Element kinds that wait for a person and become worklist rows.
+HUMAN_TASK_TAGS = ("userTask", "manualTask", "task")
+FLOW_NODE_TAGS = (
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "task", "userTask", "manualTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask",
+    "scriptTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
+    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
+)
+# Elements whose text SpiffWorkflow evaluates as an expression.
+EXPRESSION_TAGS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "loopCardinality",
+                   "completionCondition", "condition")
+_LANE_ATTRIBUTES = {"groups"}
+
+
+@dataclass(frozen=True)
+class StepModel:
+    """A human step: what the worklist needs to know about one user task."""
+
+    element_id: str
+    name: str
+    kind: str
+    lane: str | None = None
+    candidate_groups: tuple[str, ...] = ()
+    documentation: str = ""
+    meta: StepMetadata = field(default_factory=StepMetadata)
+    multi_instance: bool = False
+
+    @property
+    def form_key(self) -> str | None:
+        return self.meta.form_key
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "StepModel":
+        return cls(**{**raw, "candidate_groups": tuple(raw["candidate_groups"]),
+                      "meta": StepMetadata.from_dict(raw["meta"])})
+
+
+@dataclass(frozen=True)
+class ProcessModel:
+    process_id: str
+    name: str
+    lanes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    steps: dict[str, StepModel] = field(default_factory=dict)
+    start_form: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)  # keeps the steps in document order
+
+    @classmethod
+    def from_json(cls, text: str) -> "ProcessModel":
+        raw: dict[str, Any] = json.loads(text)
+        steps = {k: StepModel.from_dict(v) for k, v in raw["steps"].items()}
+        lanes = {k: tuple(v) for k, v in raw["lanes"].items()}
+        return cls(process_id=raw["process_id"], name=raw["name"], lanes=lanes, steps=steps,
+                   start_form=raw.get("start_form"))
+
+
+
+
+def lint_document(root: etree._Element, source: str) -> None:
+    """Checks on the whole file that SpiffWorkflow would not make (or would make badly)."""
+    if _local(root.tag) != "definitions" or _ns(root.tag) != BPMN_NS:
+        raise DeployError("root element is not bpmn:definitions (is this a BPMN 2.0 file?)", file=source)
+    for el in root.iter():
+        tag, ns = _local(el.tag), _ns(el.tag)
+        if ns == BPMN_NS and tag == "scriptTask":
+            raise DeployError("script tasks are not allowed; use a user task or a service task",
+                              file=source, element=el.get("id"))
+        if ns == BPMN_NS and tag == "script":
+            raise DeployError("scripts are not allowed in process models", file=source,
+                              element=_owner_id(el))
+        if ns == SPIFF_NS and tag in ("preScript", "postScript", "script"):
+            raise DeployError(f"spiffworkflow:{tag} scripts are not allowed", file=source, element=_owner_id(el))
+        if ns == CAMUNDA_NS and tag in ("script", "executionListener", "taskListener"):
+            raise DeployError(f"camunda:{tag} is not allowed (no scripts or listeners)", file=source,
+                              element=_owner_id(el))
+        if ns == BPMN_NS and tag in EXPRESSION_TAGS and (el.text or "").strip():
+            try:
+                compile_expression(el.text.strip())
+            except ExpressionError as exc:
+                raise DeployError(f"{tag}: {exc.message}", file=source, element=_owner_id(el)) from None
+        for attr in el.attrib:
+            if _ns(attr) == CAMUNDA_NS and _local(attr) in ("script", "scriptFormat", "resource"):
+                raise DeployError(f"camunda:{_local(attr)} is not allowed (no scripts)", file=source,
+                                  element=el.get("id"))
+    for process in root.iterfind("bpmn:process", NS):
+        _lint_flows(process, source)
+
+
+def _owner_id(el: etree._Element) -> str | None:
+    node: etree._Element | None = el
+    while node is not None:
+        if node.get("id"):
+            return node.get("id")
+        node = node.getparent()
+    return None
+
+
+def _lint_flows(container: etree._Element, source: str) -> None:
+    """Every sequence flow must join two flow nodes of the same (sub)process."""
+    node_ids = {child.get("id") for child in container
+                if _ns(child.tag) == BPMN_NS and _local(child.tag) in FLOW_NODE_TAGS}
+    for child in container:
+        if _ns(child.tag) != BPMN_NS:
+            continue
+        tag = _local(child.tag)
+        if tag == "sequenceFlow":
+            flow_id = child.get("id")
+            for end in ("sourceRef", "targetRef"):
+                ref = child.get(end)
+                if not ref:
+                    raise DeployError(f"sequence flow has no {end}", file=source, element=flow_id)
+                if ref not in node_ids:
+                    raise DeployError(f"sequence flow {end} {ref!r} is not an element of this process",
+                                      file=source, element=flow_id)
+        elif tag in ("subProcess", "transaction", "adHocSubProcess"):
+            _lint_flows(child, source)
+
+
+def read_process_model(process: etree._Element, source: str) -> ProcessModel:
+    """Build the ProcessModel of one bpmn:process element."""
+    process_id = process.get("id") or ""
+    lanes: dict[str, tuple[str, ...]] = {}
+    lane_of: dict[str, str] = {}
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        lane_id = lane.get("id") or ""
+        groups = _lane_groups(lane, source)
+        lanes[lane_id] = groups
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            if ref.text:
+                lane_of[ref.text.strip()] = lane_id
+    steps: dict[str, StepModel] = {}
+    for el in process.iter():
+        if _ns(el.tag) != BPMN_NS or _local(el.tag) not in HUMAN_TASK_TAGS:
+            continue
+        element_id = el.get("id") or ""
+        lane_id = lane_of.get(element_id)
+        meta = read_step_metadata(el, source)
+        doc = el.find("bpmn:documentation", NS)
+        steps[element_id] = StepModel(
+            element_id=element_id,
+            name=(el.get("name") or element_id).strip(),
+            kind=_local(el.tag),
+            lane=lane_id,
+            candidate_groups=lanes.get(lane_id, ()) if lane_id else (),
+            documentation=(doc.text or "").strip() if doc is not None else "",
+            meta=meta,
+            multi_instance=el.find("bpmn:multiInstanceLoopCharacteristics", NS) is not None,
+        )
+    start_form = None
+    for start in process.iterfind("bpmn:startEvent", NS):
+        start_form = read_step_metadata(start, source).form_key or start_form
+    return ProcessModel(process_id=process_id, name=(process.get("name") or process_id).strip(),
+                        lanes=lanes, steps=steps, start_form=start_form)
+
+
+def _krabuan_children(el: etree._Element) -> list[etree._Element]:
+    ext = el.find("bpmn:extensionElements", NS)
+    if ext is None:
+        return []
+    return [child for child in ext if _ns(child.tag) == KRABUAN_NS]
+
+
+def _lane_groups(lane: etree._Element, source: str) -> tuple[str, ...]:
+    """A lane's candidate groups: ``krabuan:lane groups="a b"``, else the lane id itself."""
+    lane_id = lane.get("id") or ""
+    for child in _krabuan_children(lane):
+        if _local(child.tag) != "lane" or set(child.attrib) - _LANE_ATTRIBUTES:
+            raise DeployError("lanes take only <krabuan:lane groups=\"...\"/>", file=source, element=lane_id)
+        groups = tuple(g for g in child.get("groups", "").replace(",", " ").split() if g)
+        if not groups:
+            raise DeployError("krabuan:lane groups is empty", file=source, element=lane_id)
+        return groups
+    return (lane_id,)

@@ -1,0 +1,148 @@
+"""``krabuan processes check``: the quality rules a Krabuan SOP model must meet.
+
+Deploy refuses what cannot run safely (engine.definitions, engine.xmlguard); this lint adds
+what an SOP needs to be usable: every task in a lane, every user task with a form and a
+standard duration, exclusive gateways that cannot get stuck, no disconnected elements, and
+gateway conditions that read only variables some form of the process can set.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .definitions import BPMN_NS, FLOW_NODE_TAGS, HUMAN_TASK_TAGS, NS, ProcessModel
+from .expressions import BASE_FUNCTIONS
+from .forms import FormRegistry
+from .xmlguard import local_name as _local
+
+_TASK_TAGS = HUMAN_TASK_TAGS + ("callActivity", "subProcess", "serviceTask", "sendTask", "receiveTask",
+                                "businessRuleTask")
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    element: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: element {self.element}: {self.message}"
+
+
+
+def check_process(process: etree._Element, model: ProcessModel, forms: FormRegistry, source: str,
+                  settable: set[str] | None = None) -> list[Finding]:
+    """Lint one process; ``settable`` adds variables set by other processes of the file (callers)."""
+    findings: list[Finding] = []
+    known_functions = set(BASE_FUNCTIONS)
+
+    def add(element: str | None, message: str) -> None:
+        findings.append(Finding(source, element or model.process_id, message))
+
+    lane_of = {ref.text.strip() for ref in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS) if ref.text}
+    for container in [process, *process.iterfind(".//bpmn:subProcess", NS)]:
+        _check_container(container, container is process, lane_of, add)
+    for step in model.steps.values():
+        if step.kind != "userTask":
+            add(step.element_id, f"use a bpmn:userTask for a person's step, not bpmn:{step.kind}")
+        if not step.form_key:
+            add(step.element_id, 'user task has no form (<krabuan:step form="..."/>)')
+        if step.meta.duration_minutes is None and step.meta.duration_working_days is None:
+            add(step.element_id, "user task has no standard duration (krabuan:step minutes or workingDays)")
+    settable = _settable_names(process, model, forms) | (settable or set())
+    for flow_id, name in unset_condition_variables(process, settable, known_functions):
+        add(flow_id, f"condition reads {name!r}, which no form of this process sets")
+    return findings
+
+
+def unset_condition_variables(process: etree._Element, settable: set[str],
+                              functions: set[str]) -> list[tuple[str, str]]:
+    """(flow id, name) of every variable a sequence-flow condition reads that nothing can set."""
+    found = []
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        cond = flow.find("bpmn:conditionExpression", NS)
+        if cond is None or not (cond.text or "").strip():
+            continue
+        try:
+            tree = ast.parse(cond.text.strip(), mode="eval")
+        except SyntaxError:
+            continue  # deploy reports it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id not in settable and node.id not in functions \
+                    and node.id not in ("True", "False", "None"):
+                found.append((flow.get("id") or "", node.id))
+    return found
+
+
+def _check_container(container: etree._Element, top: bool, lane_of: set[str], add) -> None:  # type: ignore[no-untyped-def]
+    nodes = {el.get("id"): el for el in container
+             if isinstance(el.tag, str) and _local(el.tag) in FLOW_NODE_TAGS and el.get("id")}
+    flows = [el for el in container if _local(el.tag) == "sequenceFlow"]
+    incoming: dict[str, list[etree._Element]] = {n: [] for n in nodes}
+    outgoing: dict[str, list[etree._Element]] = {n: [] for n in nodes}
+    for flow in flows:
+        if flow.get("sourceRef") in outgoing:
+            outgoing[flow.get("sourceRef")].append(flow)
+        if flow.get("targetRef") in incoming:
+            incoming[flow.get("targetRef")].append(flow)
+    attached: dict[str, list[str]] = {}
+    event_subprocesses = {n for n, el in nodes.items() if el.get("triggeredByEvent") == "true"}
+    for node_id, el in nodes.items():
+        tag = _local(el.tag)
+        if node_id in event_subprocesses:
+            continue
+        if tag == "boundaryEvent":
+            attached.setdefault(el.get("attachedToRef") or "", []).append(node_id)
+        if top and tag in _TASK_TAGS and node_id not in lane_of:
+            add(node_id, "task is not in a lane")
+        if tag not in ("startEvent", "boundaryEvent") and not incoming[node_id]:
+            add(node_id, "element has no incoming sequence flow (disconnected)")
+        if tag != "endEvent" and not outgoing[node_id]:
+            add(node_id, "element has no outgoing sequence flow (dead end)")
+        if tag == "exclusiveGateway" and len(outgoing[node_id]) > 1:
+            default = el.get("default")
+            unconditioned = [f.get("id") for f in outgoing[node_id] if f.find("bpmn:conditionExpression", NS) is None
+                             and f.get("id") != default]
+            if unconditioned:
+                add(node_id, f"outgoing flow(s) {', '.join(unconditioned)} need a condition or must be the default")
+            if not default:
+                add(node_id, "exclusive gateway has no default flow; a case whose data matches no condition "
+                             "would stop here")
+    starts = [n for n, el in nodes.items() if _local(el.tag) == "startEvent"]
+    seen: set[str] = set()
+    stack = list(starts)
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        stack += [f.get("targetRef") for f in outgoing.get(node_id, []) if f.get("targetRef") in nodes]
+        stack += attached.get(node_id, [])
+    if starts:
+        for node_id in nodes:
+            if node_id not in seen and node_id not in event_subprocesses:
+                add(node_id, "element cannot be reached from the start event")
+
+
+def settable_in_document(root: etree._Element, models: list[ProcessModel], forms: FormRegistry) -> set[str]:
+    """Variables any process of the file can set (call activities share their caller's data)."""
+    names: set[str] = set()
+    for process, model in zip(root.iterfind("bpmn:process", NS), models):
+        names |= _settable_names(process, model, forms)
+    return names
+
+
+def _settable_names(process: etree._Element, model: ProcessModel, forms: FormRegistry) -> set[str]:
+    names: set[str] = set()
+    keys = [s.form_key for s in model.steps.values() if s.form_key] + ([model.start_form] if model.start_form else [])
+    for key in keys:
+        form = forms.get(key)
+        if form is not None:
+            names.update(form.field_names())
+    for tag in ("loopDataOutputRef", "loopDataInputRef"):
+        names.update((el.text or "").strip() for el in process.iter(f"{{{BPMN_NS}}}{tag}"))
+    for tag in ("inputDataItem", "outputDataItem"):
+        names.update(el.get("name") or el.get("id") or "" for el in process.iter(f"{{{BPMN_NS}}}{tag}"))
+    return {n for n in names if n}

@@ -1,0 +1,198 @@
+"""The case operation: the one unit of work on one case.
+
+    with case(ctx, task_id=task_id, actor=username) as op:
+        task = op.task(task_id)
+        op.workflow.complete(task.spiff_task_id, data)
+        op.record(EventType.TASK_COMPLETED, username, task_id=task.id)
+
+On entry it locks the instance row (always first, so that operations on one case queue in one
+order and never deadlock), with the database's time and working-day calendar bound for
+everything inside (``engine.time.clock``), and the deployed version at hand. ``op.workflow``
+restores the case's workflow on first use. On exit without error, if the workflow was used, the
+task rows, deadlines and timer rows are made to follow it (``engine.projection``); the history
+is flushed through the one recorder; the state and the chain head are written ``WHERE version =
+:v``. The commit is ``Database.unit_of_work``'s, once, when the outermost block ends; anything
+raised rolls all of it back, and a lost race is a ``Conflict`` with nothing written.
+
+``work(ctx)`` is the bare transaction (time bound, no case) for reads and for operations that
+touch several cases in one transaction (a holiday change moves deadlines in many cases:
+``with work(ctx) as w: ... with w.case(instance_id=i) as op: ...``).
+
+Only this module writes an instance's state, version and chain head (a test checks it).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from . import projection
+from .context import Context, LoadedDefinition
+from .errors import NotFound
+from .results import TaskView
+from .spiff import Workflow
+from .store import holidays, instances, task_rows
+from .store.history import GENESIS, EventType, Recorder
+from .store.instances import LockedInstance, StateValues
+from .store.task_rows import TaskRow
+from .time import clock
+from .time.calendar import WorkCalendar
+
+
+@dataclass(frozen=True)
+class Start:
+    """A case to start: the version, its (validated) start data, and what else
+    ``instance_started`` records (e.g. the calendar trigger and period)."""
+
+    definition: LoadedDefinition
+    data: dict[str, Any]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Work:
+    """One transaction, with the database's time and calendar bound."""
+
+    ctx: Context
+    session: Session
+    now: datetime
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return clock.calendar()
+
+    @contextmanager
+    def case(self, *, instance_id: int | None = None, task_id: int | None = None, start: Start | None = None,
+             actor: str | None = None) -> Iterator[CaseOperation]:
+        """One case inside this transaction (see the module docstring)."""
+        op = self._open(instance_id, task_id, start)
+        op.actor = actor
+        if start is not None:
+            op.record(EventType.INSTANCE_STARTED, actor, process_id=start.definition.process_id,
+                      version=start.definition.version, definition_id=start.definition.id, data=start.data,
+                      **start.details)
+        yield op
+        op.finish()
+
+    def _open(self, instance_id: int | None, task_id: int | None, start: Start | None) -> CaseOperation:
+        if [instance_id, task_id, start].count(None) != 2:
+            raise TypeError("a case operation names exactly one of instance_id, task_id, start")
+        if start is not None:
+            workflow = self.ctx.runtime.start(start.definition.id, start.definition.spec_json, start.data)
+            return CaseOperation(self, None, start.definition, workflow)
+        if task_id is not None:
+            locked = instances.lock_by_task(self.session, task_id)
+        else:
+            assert instance_id is not None
+            locked = instances.lock(self.session, instance_id)
+        return CaseOperation(self, locked, self.ctx.definition(self.session, locked.definition_id), None)
+
+
+class CaseOperation:
+    """One case, locked, inside a ``Work``; see the module docstring."""
+
+    def __init__(self, work: Work, locked: LockedInstance | None, definition: LoadedDefinition,
+                 workflow: Workflow | None) -> None:
+        self.work = work
+        self.session = work.session
+        self.now = work.now
+        self.definition = definition
+        self.actor: str | None = None
+        self._locked = locked
+        self._workflow = workflow
+        self._tasks: dict[int, TaskRow] = {}
+        self._open_after: tuple[TaskView, ...] = ()
+        head = (locked.history_seq, locked.history_head) if locked else (0, GENESIS)
+        self.recorder = Recorder(self.session, locked.id if locked else None, *head)
+
+    @property
+    def ctx(self) -> Context:
+        return self.work.ctx
+
+    @property
+    def instance_id(self) -> int:
+        if self.recorder.instance_id is None:
+            raise RuntimeError("a case being started has no id until the operation ends")
+        return self.recorder.instance_id
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return clock.calendar()
+
+    @property
+    def workflow(self) -> Workflow:
+        """The case's workflow, restored on first use; once used, the operation stores it."""
+        if self._workflow is None:
+            assert self._locked is not None
+            self._workflow = self.ctx.runtime.restore(self.definition.id, self.definition.spec_json,
+                                                      self._locked.state_json)
+        return self._workflow
+
+    def record(self, event: EventType, actor: str | None, **payload: Any) -> None:
+        self.recorder.record(event, actor, **payload)
+
+    def task(self, task_id: int) -> TaskRow:
+        """A task row of this case, as read under the case's lock."""
+        if task_id not in self._tasks:
+            row = task_rows.load(self.session, task_id)
+            if row is None or (self._locked is not None and row.instance_id != self._locked.id):
+                raise NotFound(f"task {task_id} does not exist")
+            self._tasks[task_id] = row
+        return self._tasks[task_id]
+
+    def open_tasks(self) -> tuple[TaskView, ...]:
+        """The case's open tasks once the operation ended (when its workflow ran)."""
+        return self._open_after
+
+    @property
+    def status(self) -> str:
+        return "completed" if self._workflow is not None and self._workflow.completed else "running"
+
+    def finish(self) -> None:
+        """Make rows follow the workflow, flush the history, write state and head (version-checked)."""
+        state = _state_values(self._workflow, self.now) if self._workflow is not None else None
+        locked = self._locked
+        if locked is None:
+            assert state is not None
+            instance_id = instances.insert_started(self.session, self.definition.id, self.definition.process_id,
+                                                   self.actor or "", state)
+            self.recorder.instance_id = instance_id
+            locked = LockedInstance(instance_id, 1, self.definition.id, state.state_json, 0, GENESIS)
+        if self._workflow is not None:
+            rows = sorted(projection.follow(self, self._workflow), key=lambda r: r.id)
+            self._open_after = tuple(task_rows.to_view(r, self.now, self.calendar) for r in rows)
+            if self._workflow.completed:
+                self.record(EventType.INSTANCE_COMPLETED, self.actor)
+        if state is None and not self.recorder.pending:
+            return
+        instances.write(self.session, locked, self.recorder.flush(), state if self._locked else None)
+
+
+def _state_values(workflow: Workflow, now: datetime) -> StateValues:
+    completed = workflow.completed
+    return StateValues(state_json=workflow.to_json(),
+                       data_json=json.dumps(workflow.case_data(), ensure_ascii=False, default=str),
+                       status="completed" if completed else "running", updated_at=now,
+                       completed_at=now if completed else None)
+
+
+@contextmanager
+def work(ctx: Context, write: bool = True) -> Iterator[Work]:
+    """One transaction with the database's time and working-day calendar bound."""
+    with ctx.db.unit_of_work(write) as session:
+        moment = ctx.now(session)
+        with clock.operation_time(moment, lambda: holidays.load_calendar(session)):
+            yield Work(ctx, session, moment)
+
+
+@contextmanager
+def case(ctx: Context, *, instance_id: int | None = None, task_id: int | None = None, start: Start | None = None,
+         actor: str | None = None) -> Iterator[CaseOperation]:
+    """One transaction on one case (see the module docstring)."""
+    with work(ctx) as w, w.case(instance_id=instance_id, task_id=task_id, start=start, actor=actor) as op:
+        yield op

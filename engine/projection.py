@@ -1,0 +1,82 @@
+"""After a case's workflow ran, the rows that mirror it follow it: task rows (a new ready human
+task gets its row, its candidate groups and its deadline with escalation and reminder timers; a
+row whose task is no longer ready is cancelled) and the timer rows of the BPMN timers it waits on.
+The history says what changed. Called by the case operation when it ends (engine.operation)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .errors import ProcessError
+from .model.definitions import StepModel
+from .spiff import Workflow
+from .store import task_rows, timer_rows
+from .store.history import EventType
+from .store.task_rows import NewTask, TaskRow
+from .time import deadlines
+
+if TYPE_CHECKING:
+    from .operation import CaseOperation
+
+_TIMER_EVENTS = {"set": EventType.TIMER_SET, "moved": EventType.TIMER_MOVED,
+                 "cancelled": EventType.TIMER_CANCELLED}
+
+
+def follow(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
+    """Sync task and timer rows with the workflow; returns the case's open task rows."""
+    open_rows = _sync_tasks(op, workflow)
+    for change in timer_rows.sync_bpmn(op.session, op.instance_id, workflow, op.now):
+        op.record(_TIMER_EVENTS[change.change], None, timer_id=change.timer_id, **change.detail)
+    return open_rows
+
+
+def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
+    session, now = op.session, op.now
+    open_rows = {r.spiff_task_id: r for r in task_rows.open_of(session, op.instance_id)}
+    ready = workflow.ready_tasks()
+    ready_ids = {t.spiff_id for t in ready}
+    cancelled = []
+    for spiff_id, row in open_rows.items():
+        if spiff_id not in ready_ids:
+            task_rows.cancel(session, row, now)
+            cancelled.append(row.id)
+            op.record(EventType.TASK_CANCELLED, None, task_id=row.id)
+    timer_rows.cancel_task_timers(session, cancelled)
+    model = op.definition.model
+    new: list[NewTask] = []
+    for ready_task in ready:
+        if ready_task.spiff_id in open_rows:
+            continue
+        step = model.steps.get(ready_task.element_id)
+        basis = (deadlines.basis_for(step.meta.deadline, now, ready_task.data, step.meta.duration_minutes,
+                                     step.meta.duration_working_days) if step else None)
+        new.append(NewTask(
+            instance_id=op.instance_id, process_id=op.definition.process_id, spiff_task_id=ready_task.spiff_id,
+            element_id=ready_task.element_id, name=step.name if step else ready_task.name,
+            lane=step.lane if step else None, form_key=step.form_key if step else None,
+            candidate_groups=tuple(step.candidate_groups) if step else (),
+            reserved_for=_personal_assignee(step, ready_task.data) if step else None, created_at=now,
+            due_at=deadlines.due_at(basis, op.calendar) if basis else None,
+            deadline_json=basis.to_json() if basis else None))
+    created = task_rows.insert_new(session, new)
+    reminders = op.ctx.schedules.reminders(op.definition.process_id)
+    timer_rows.insert_rows(session, [
+        timer for row in created if row.due_at is not None
+        for timer in timer_rows.deadline_rows((op.instance_id, row.id, row.element_id), row.due_at, reminders,
+                                              op.calendar, now)])
+    for row in created:
+        op.record(EventType.TASK_CREATED, None, task_id=row.id, element_id=row.element_id, name=row.name,
+                  candidate_groups=list(row.groups), reserved_for=row.reserved_for,
+                  due_at=row.due_at.isoformat() if row.due_at else None)
+    return [r for spiff_id, r in open_rows.items() if spiff_id in ready_ids] + created
+
+
+def _personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:
+    """For a committee step, the member whose task this is (named by a data variable)."""
+    variable = step.meta.assignee_variable
+    if variable is None:
+        return None
+    person = data.get(variable)
+    if not isinstance(person, str) or not person:
+        raise ProcessError(f"step {step.element_id} is personal, but its data variable {variable!r} "
+                           f"does not name a user (got {person!r})", element=step.element_id)
+    return person

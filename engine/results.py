@@ -1,0 +1,260 @@
+"""What the engine returns: plain, frozen dataclasses (never ORM rows or Spiff objects).
+
+Each serialises itself once (``to_json``): the CLI's ``--json``, the web API and exports all use
+that, so a result has one shape everywhere (keys may be added, never removed).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    name_th: str
+    name_en: str
+    groups: tuple[str, ...]
+    active: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"username": self.username, "groups": list(self.groups),
+                "name": {"th": self.name_th, "en": self.name_en}, "active": self.active}
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    process_id: str
+    version: int
+    sha256: str
+    source: str
+    created: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ProcessVersionView:
+    definition_id: int
+    process_id: str
+    version: int
+    name: str
+    sha256: str
+    source_name: str
+    deployed_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"process_id": self.process_id, "version": self.version, "name": self.name, "sha256": self.sha256,
+                "source": self.source_name, "deployed_at": _iso(self.deployed_at)}
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    instance_id: int
+    process_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    candidate_groups: tuple[str, ...]
+    assignee: str | None
+    state: str
+    form_key: str | None
+    created_at: datetime
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+    due_at: datetime | None = None
+    reserved_for: str | None = None
+    # on_time | due_soon | overdue (None without a deadline), as of when the task was read.
+    due_status: str | None = None
+    overdue_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable contract of ``krabuan tasks --json`` (extra keys may be added, never removed)."""
+        return {"id": self.id, "instance_id": self.instance_id, "process_id": self.process_id,
+                "element_id": self.element_id, "name": self.name, "lane": self.lane,
+                "candidate_groups": list(self.candidate_groups), "assignee": self.assignee,
+                "form_key": self.form_key, "state": self.state, "created_at": _iso(self.created_at),
+                "completed_at": _iso(self.completed_at), "completed_by": self.completed_by,
+                "due_at": _iso(self.due_at), "due_status": self.due_status, "overdue_at": _iso(self.overdue_at),
+                "reserved_for": self.reserved_for}
+
+
+@dataclass(frozen=True)
+class HistoryEventView:
+    seq: int
+    event_type: str
+    actor: str | None
+    occurred_at: str
+    payload: dict[str, Any]
+    hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    id: int
+    process_id: str
+    version: int
+    definition_id: int
+    status: str
+    data: dict[str, Any]
+    started_by: str
+    created_at: datetime
+    completed_at: datetime | None
+    open_tasks: tuple[TaskView, ...] = ()
+    history: tuple[HistoryEventView, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "process_id": self.process_id, "version": self.version, "status": self.status,
+                "data": self.data, "open_tasks": [t.to_json() for t in self.open_tasks],
+                "history": [h.to_json() for h in self.history], "started_by": self.started_by,
+                "created_at": _iso(self.created_at), "completed_at": _iso(self.completed_at)}
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    """An open task whose deadline a holiday change moved."""
+
+    task_id: int
+    instance_id: int
+    element_id: str
+    old_due: datetime | None
+    new_due: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "instance_id": self.instance_id, "element_id": self.element_id,
+                "old_due": _iso(self.old_due), "new_due": _iso(self.new_due)}
+
+
+@dataclass(frozen=True)
+class TimerView:
+    id: int
+    kind: str
+    instance_id: int
+    task_id: int | None
+    element_id: str
+    due_at: datetime
+    state: str
+    fired_at: datetime | None
+    fired_by: str | None
+    attempts: int
+    last_error: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(due_at=_iso(self.due_at), fired_at=_iso(self.fired_at))
+        return data
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    username: str
+    kind: str
+    instance_id: int | None
+    task_id: int | None
+    title_th: str
+    title_en: str
+    due_at: datetime | None
+    created_at: datetime
+    read_at: datetime | None
+    email_status: str
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(due_at=_iso(self.due_at), created_at=_iso(self.created_at), read_at=_iso(self.read_at))
+        return data
+
+
+@dataclass(frozen=True)
+class CaseStarted:
+    """What ``start`` did: the new case and the tasks now open in it."""
+
+    instance_id: int
+    process_id: str
+    version: int
+    status: str
+    open_tasks: tuple[TaskView, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"instance_id": self.instance_id, "process_id": self.process_id, "version": self.version,
+                "status": self.status, "open_tasks": [t.to_json() for t in self.open_tasks]}
+
+
+@dataclass(frozen=True)
+class TaskCompleted:
+    """What ``complete`` did: the completed task, and the case's status and open tasks after it."""
+
+    task: TaskView
+    status: str
+    open_tasks: tuple[TaskView, ...] = ()
+
+    @property
+    def instance_id(self) -> int:
+        return self.task.instance_id
+
+    def to_json(self) -> dict[str, Any]:
+        return {"task_id": self.task.id, "instance_id": self.task.instance_id, "status": "completed",
+                "instance_status": self.status, "task": self.task.to_json(),
+                "open_tasks": [t.to_json() for t in self.open_tasks]}
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Whether one case's history verifies, and where it breaks first."""
+
+    instance_id: int
+    events: int
+    ok: bool
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FireResult:
+    timer_id: int
+    kind: str
+    fired: bool
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TriggerView:
+    process_id: str
+    trigger_id: str
+    every: str
+    when: str
+    catch_up_days: int
+    data: dict[str, object]
+    next_occurrence: str | None
+    last_period: str | None
+    last_instance_id: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TriggerStart:
+    process_id: str
+    trigger_id: str
+    period: str
+    instance_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,125 @@
+"""Cases: start a process, complete a step, show a case. Each call is one case operation."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Mapping
+
+from ..context import Context
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..model.definitions import StepModel
+from ..model.forms import FormDefinition, Label
+from ..operation import Start, case, work
+from ..results import CaseStarted, InstanceView, TaskCompleted
+from ..store import definitions, instances, people, task_rows, timer_rows
+from ..store.history import EventType, events_of
+from ..store.task_rows import TaskRow
+
+MAX_DATA_BYTES = 256 * 1024
+NO_FORM = FormDefinition(key="(no form)", title=Label("ไม่มีแบบฟอร์ม", "no form"))
+
+
+class Cases:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def start(self, process_id: str, username: str, data: Mapping[str, Any] | None = None,
+              version: int | None = None) -> CaseStarted:
+        """Start the latest (or the given) version of a process as this user."""
+        with work(self.ctx) as w:
+            people.user_groups(w.session, username)
+            definition_id = definitions.definition_id_of(w.session, process_id, version)
+            if definition_id is None:
+                which = f"version {version} of " if version is not None else ""
+                raise NotFound(f"{which}process {process_id!r} is not deployed")
+            definition = self.ctx.definition(w.session, definition_id)
+            start_form = definition.model.start_form
+            if start_form is None and data:
+                raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
+            clean = (self._form(start_form).validate(data or {}, members_of=lambda g: people.group_members(w.session, g))
+                     if start_form else {})
+            with w.case(start=Start(definition, clean), actor=username) as op:
+                pass
+            return CaseStarted(op.instance_id, definition.process_id, definition.version, op.status,
+                               op.open_tasks())
+
+    def complete(self, task_id: int, username: str, data: Mapping[str, Any] | None = None,
+                 confirmed: list[str] | tuple[str, ...] = ()) -> TaskCompleted:
+        """Complete a claimed task with its form data and the control points the user confirms,
+        and run the case to its next wait state."""
+        with case(self.ctx, task_id=task_id, actor=username) as op:
+            people.user_groups(op.session, username)
+            task = op.task(task_id)
+            _check_may_complete(task, username)
+            form = self._form(task.form_key)
+            clean = form.validate(data or {}, members_of=lambda g: people.group_members(op.session, g))
+            _check_size(clean)
+            controls = _check_controls(op.definition.model.steps.get(task.element_id), confirmed)
+            op.workflow.complete(task.spiff_task_id, clean)
+            task_rows.mark_completed(op.session, task, username, op.now)
+            timer_rows.cancel_task_timers(op.session, [task.id])
+            op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
+                      confirmed_controls=controls, **_timing(task, op.now))
+        done = replace(task_rows.to_view(task), state="completed", completed_at=op.now, completed_by=username)
+        return TaskCompleted(done, op.status, op.open_tasks())
+
+    def show(self, instance_id: int) -> InstanceView:
+        """A case: its state, data, open tasks and history."""
+        with work(self.ctx, write=False) as w:
+            inst = instances.read(w.session, instance_id)
+            definition = self.ctx.definition(w.session, inst.definition_id)
+            open_rows = task_rows.rows(w.session, task_rows.of_instance_query(instance_id))
+            return InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version,
+                                definition_id=inst.definition_id, status=inst.status, data=dict(inst.data),
+                                started_by=inst.started_by, created_at=inst.created_at,
+                                completed_at=inst.completed_at,
+                                open_tasks=tuple(task_rows.to_view(r, w.now, w.calendar) for r in open_rows),
+                                history=tuple(events_of(w.session, instance_id)))
+
+    def _form(self, key: str | None) -> FormDefinition:
+        if key is None:
+            return NO_FORM
+        form = self.ctx.forms.get(key)
+        if form is None:
+            raise NotFound(f"form {key!r} is not loaded")
+        return form
+
+
+def _check_may_complete(task: TaskRow, username: str) -> None:
+    if task.state != "open":
+        raise Conflict(f"task {task.id} is already {task.state}")
+    if task.assignee is None:
+        raise Forbidden(f"task {task.id} is not claimed; claim it before completing it")
+    if task.assignee != username:
+        raise Forbidden(f"task {task.id} is claimed by {task.assignee}, not by {username}")
+
+
+def _check_controls(step: StepModel | None, confirmed: list[str] | tuple[str, ...]) -> list[str]:
+    """Every control point of the step must be confirmed, and nothing else."""
+    expected = {c.id: c for c in (step.meta.controls if step else ())}
+    given = list(dict.fromkeys(confirmed))
+    unknown = [c for c in given if c not in expected]
+    if unknown:
+        raise InvalidInput(f"control point(s) not on this step: {', '.join(unknown)}"
+                           + (f" (the step has: {', '.join(expected)})" if expected else " (the step has none)"),
+                           controls=unknown)
+    missing = [c for c in expected.values() if c.id not in given]
+    if missing:
+        first = missing[0]
+        raise InvalidInput(f"control point {first.id} must be confirmed: {first.en} / {first.th}"
+                           + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                           controls=[c.id for c in missing])
+    return [c for c in expected if c in given]
+
+
+def _check_size(data: Mapping[str, Any]) -> None:
+    if len(json.dumps(data, ensure_ascii=False)) > MAX_DATA_BYTES:
+        raise InvalidInput(f"submitted data is larger than {MAX_DATA_BYTES // 1024} KiB")
+
+
+def _timing(task: TaskRow, now: datetime) -> dict[str, Any]:
+    """How the step went against its deadline, for the auditor's replay."""
+    if task.due_at is None:
+        return {}
+    return {"due_at": task.due_at.isoformat(), "late": now > task.due_at}

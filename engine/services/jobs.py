@@ -1,0 +1,81 @@
+"""The scheduler's operations: lease due timers, fire each exactly once, start calendar triggers.
+
+``fire`` is one case operation: it locks the case, marks the timer ``fired`` only while the lease
+is the caller's (``WHERE state = 'pending' AND lease_owner = me AND lease_expires_at > now``),
+and does the work (a BPMN timer moves the workflow on; a deadline escalates; a reminder
+notifies). Whatever fails rolls all of it back. A scheduler that was killed, or whose lease ran
+out while it was stalled, has lost the timer: its late write matches no row and is refused as a
+Conflict, and another scheduler fires the timer once its lease expired.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..context import Context
+from ..errors import Conflict, EngineError
+from ..operation import CaseOperation, case, work
+from ..results import FireResult, TimerView, TriggerStart, TriggerView
+from ..store import task_rows, timer_rows
+from ..store.history import EventType
+from ..store.timer_rows import TimerRow
+from ..time import clock
+from . import escalation, triggers
+
+
+class Jobs:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def claim_timers(self, owner: str, batch: int, lease_seconds: int) -> list[int]:
+        """Lease up to ``batch`` due timers to ``owner``; their ids, earliest due first."""
+        with self.ctx.db.unit_of_work() as session:
+            return timer_rows.claim(session, owner, batch, (self.ctx.now(session), lease_seconds))
+
+    def fire_timer(self, timer_id: int, owner: str) -> FireResult:
+        """Fire one leased timer (one transaction). Raises Conflict when the lease was lost."""
+        with work(self.ctx) as w:
+            timer = timer_rows.load(w.session, timer_id)
+            if timer is None:
+                raise Conflict(f"timer {timer_id} does not exist")
+            with w.case(instance_id=timer.instance_id) as op:
+                if not timer_rows.take(op.session, timer_id, owner, self.ctx.now(op.session)):
+                    raise Conflict(f"timer {timer_id} is no longer leased to {owner} (fired, cancelled or "
+                                   "taken over)")
+                detail = _fire_bpmn(op, timer) if timer.kind == "bpmn" else _escalate(op, timer)
+            return FireResult(timer_id, timer.kind, True, detail)
+
+    def record_failure(self, timer_id: int, owner: str, error: EngineError) -> None:
+        """A fire that failed: keep the message; after a few attempts the timer is parked as failed."""
+        with self.ctx.db.unit_of_work() as session:
+            timer_rows.record_failure(session, timer_id, owner, error.message)
+
+    def timers(self, instance_id: int | None = None, state: str | None = "pending") -> list[TimerView]:
+        with self.ctx.db.unit_of_work(write=False) as session:
+            return timer_rows.views(session, instance_id, state)
+
+    def run_triggers(self) -> list[TriggerStart]:
+        return triggers.run_due(self.ctx)
+
+    def triggers(self) -> list[TriggerView]:
+        return triggers.list_triggers(self.ctx)
+
+
+def _fire_bpmn(op: CaseOperation, timer: TimerRow) -> str:
+    # The timer is due by the row (database clock); Spiff compares strictly, so its clock is put
+    # just past the due time when the database clock equals it.
+    moment = max(op.now, timer.due_at + timedelta(microseconds=1))
+    calendar = op.calendar
+    with clock.operation_time(moment, lambda: calendar):
+        op.workflow.fire_due_timers()
+    op.record(EventType.TIMER_FIRED, None, timer_id=timer.id, element_id=timer.element_id,
+              due_at=timer.due_at.isoformat())
+    return timer.element_id
+
+
+def _escalate(op: CaseOperation, timer: TimerRow) -> str:
+    task = task_rows.load(op.session, timer.task_id) if timer.task_id is not None else None
+    if task is None or task.state != "open" or task.due_at is None:
+        return "task no longer open"
+    if timer.kind == "reminder" and op.now >= task.due_at:
+        return "already past due: no reminder (the overdue notice says it)"
+    return ", ".join(escalation.escalate(op, task, timer.kind))

@@ -1,0 +1,82 @@
+"""Tasks: the worklist, one task, a case's open tasks; claim and hand back.
+
+A claim is a conditional update on the task row (``WHERE assignee IS NULL AND version = :v``)
+inside the case operation, so of two people claiming at once exactly one wins and the other gets
+``Conflict``.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..context import Context
+from ..errors import Conflict, Forbidden, NotFound
+from ..operation import case, work
+from ..results import TaskView
+from ..store import people, task_rows
+from ..store.history import EventType
+from ..store.task_rows import TaskRow
+
+
+class Tasks:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def worklist(self, username: str) -> list[TaskView]:
+        """Open tasks assigned to the user, and unclaimed ones the user's groups may claim."""
+        with work(self.ctx, write=False) as w:
+            groups = people.user_groups(w.session, username)
+            rows = task_rows.rows(w.session, task_rows.worklist_query(username, groups))
+            return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
+
+    def of_case(self, instance_id: int) -> list[TaskView]:
+        """A case's open tasks."""
+        with work(self.ctx, write=False) as w:
+            rows = task_rows.rows(w.session, task_rows.of_instance_query(instance_id))
+            return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
+
+    def get(self, task_id: int) -> TaskView:
+        with work(self.ctx, write=False) as w:
+            rows = task_rows.rows(w.session, task_rows.by_id_query(task_id))
+            if not rows:
+                raise NotFound(f"task {task_id} does not exist")
+            return task_rows.to_view(rows[0], w.now, w.calendar)
+
+    def claim(self, task_id: int, username: str) -> TaskView:
+        """Take a task of one of my groups (or one reserved for me)."""
+        with case(self.ctx, task_id=task_id, actor=username) as op:
+            groups = people.user_groups(op.session, username)
+            task = op.task(task_id)
+            _check_may_claim(task, username, groups)
+            task_rows.assign(op.session, task, None, username)
+            op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id)
+            return replace(task_rows.to_view(task, op.now, op.calendar), assignee=username)
+
+    def unclaim(self, task_id: int, username: str) -> TaskView:
+        """Hand a task I claimed back to its groups."""
+        with case(self.ctx, task_id=task_id, actor=username) as op:
+            people.user_groups(op.session, username)
+            task = op.task(task_id)
+            if task.state != "open":
+                raise Conflict(f"task {task_id} is already {task.state}")
+            if task.assignee is None:
+                raise Conflict(f"task {task_id} is not claimed")
+            if task.assignee != username:
+                raise Forbidden(f"task {task_id} is claimed by {task.assignee}; only they can hand it back")
+            task_rows.assign(op.session, task, username, None)
+            op.record(EventType.TASK_UNCLAIMED, username, task_id=task_id, element_id=task.element_id)
+            return replace(task_rows.to_view(task, op.now, op.calendar), assignee=None)
+
+
+def _check_may_claim(task: TaskRow, username: str, groups: set[str]) -> None:
+    if task.state != "open":
+        raise Conflict(f"task {task.id} is already {task.state}")
+    if task.assignee == username:
+        raise Conflict(f"task {task.id} is already claimed by you")
+    if task.assignee is not None:
+        raise Conflict(f"task {task.id} is already claimed by {task.assignee}")
+    candidates = set(task.groups)
+    if task.reserved_for is not None and task.reserved_for != username:
+        raise Forbidden(f"task {task.id} is personal to {task.reserved_for}")
+    if task.reserved_for is None and candidates and not candidates & groups:
+        raise Forbidden(f"{username} is not in the lane of task {task.id} "
+                        f"(needs one of: {', '.join(sorted(candidates))})")

@@ -1,0 +1,111 @@
+"""Database access: engines, SQLite pragmas and the unit of work.
+
+One operation = one ``unit_of_work()``: it yields a session, and commits exactly once when
+the block ends without error (rolls back otherwise). Writers on SQLite start with
+``BEGIN IMMEDIATE`` so that read-then-write is isolated (pysqlite's deferred BEGIN is not);
+on PostgreSQL the optimistic version checks in the operations resolve races.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import ConfigurationError, Conflict
+from ..settings import Settings
+
+_LOCKED = re.compile(r"database is locked|could not serialize|deadlock detected", re.I)
+_PG_NOW = text("SELECT clock_timestamp()")
+
+
+def db_now(session: Session) -> datetime:
+    """The database's current time, UTC-aware. PostgreSQL: the server's clock (one round trip),
+    shared by every node. SQLite is a file on this host, and its clock ("now") is this host's
+    clock: read directly, without a query."""
+    if session.get_bind().dialect.name == "postgresql":
+        moment: datetime = session.execute(_PG_NOW).scalar_one()
+        return moment.astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def _sqlite_engine(settings: Settings, begin: str) -> Engine:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.effective_database_url,
+                           connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000,
+                                         "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
+        cur.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+class Database:
+    """Owns the SQLAlchemy engines and hands out units of work."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = settings.effective_database_url
+        if settings.is_sqlite:
+            self.write_engine = _sqlite_engine(settings, "BEGIN IMMEDIATE")
+            self.read_engine = _sqlite_engine(settings, "BEGIN")
+        else:
+            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.read_engine = self.write_engine
+        self._writer = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=False)
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.write_engine.dialect.name
+
+    @contextmanager
+    def unit_of_work(self, write: bool = True) -> Iterator[Session]:
+        """One transaction, committed once. Lost races surface as ``Conflict``."""
+        session = (self._writer if write else self._reader)()
+        try:
+            yield session
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+        except IntegrityError as exc:
+            session.rollback()
+            raise Conflict("the record was changed by someone else at the same time; reload and try again",
+                           detail=str(exc.orig).splitlines()[0]) from exc
+        except OperationalError as exc:
+            session.rollback()
+            if _LOCKED.search(str(exc.orig)):
+                raise Conflict("the database was busy with a concurrent change; try again") from exc
+            raise ConfigurationError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+        except DBAPIError as exc:
+            session.rollback()
+            if _LOCKED.search(str(exc.orig)):
+                raise Conflict("concurrent change; try again") from exc
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()

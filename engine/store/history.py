@@ -1,0 +1,181 @@
+"""The history: an append-only, per-instance, hash-chained event stream.
+
+``Recorder`` is the only writer. Each event's hash is SHA-256 over the canonical JSON of
+its instance id, sequence number, type, actor, time, payload and the previous event's
+hash, so an edited, deleted or inserted row breaks the chain at that point. ``verify``
+recomputes the chains. Execution never reads the history; audit and replay read only it.
+
+Event types are the closed vocabulary ``EventType`` (``subject_past_tense_verb``); the
+auditor's replay relies on it, so a new kind of event is a new member here.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timezone
+from enum import StrEnum
+from typing import Any, Iterator
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ..results import ChainReport, HistoryEventView
+from ..time import clock
+from .tables import HistoryEvent, Instance
+
+GENESIS = "0" * 64
+
+
+class EventType(StrEnum):
+    """Every kind of history event (the stored value is the member's value)."""
+
+    INSTANCE_STARTED = "instance_started"
+    INSTANCE_COMPLETED = "instance_completed"
+    TASK_CREATED = "task_created"
+    TASK_CLAIMED = "task_claimed"
+    TASK_UNCLAIMED = "task_unclaimed"
+    TASK_COMPLETED = "task_completed"
+    TASK_CANCELLED = "task_cancelled"
+    TASK_OVERDUE = "task_overdue"
+    REMINDER_SENT = "reminder_sent"
+    DEADLINE_CHANGED = "deadline_changed"
+    TIMER_SET = "timer_set"
+    TIMER_MOVED = "timer_moved"
+    TIMER_CANCELLED = "timer_cancelled"
+    TIMER_FIRED = "timer_fired"
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """What an event's hash covers."""
+
+    instance_id: int
+    seq: int
+    event_type: str
+    actor: str | None
+    occurred_at: str
+    payload: Any
+    prev_hash: str
+
+
+def event_hash(link: ChainLink) -> str:
+    body = canonical_json({"instance_id": link.instance_id, "seq": link.seq, "type": link.event_type,
+                           "actor": link.actor, "at": link.occurred_at, "payload": link.payload,
+                           "prev": link.prev_hash})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def utc_now_iso() -> str:
+    """The operation's time (the database clock, see engine.clock)."""
+    return clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+class Recorder:
+    """Collects the events of one operation on one instance and appends them at flush.
+
+    The case operation (engine.operation) owns one recorder per case: it passes the chain head
+    it read under the instance row lock (``last_seq``, ``last_hash``; an instance being started
+    has none yet, and gets its id before the flush); ``flush`` returns the new head, which the
+    operation writes back to the instance row in the same unit of work. Two writers that read
+    the same head collide on the unique (instance_id, seq) and one gets a Conflict.
+    """
+
+    def __init__(self, session: Session, instance_id: int | None, last_seq: int, last_hash: str) -> None:
+        self.session = session
+        self.instance_id = instance_id
+        self.seq = last_seq
+        self.head = last_hash
+        self._pending: list[tuple[EventType, str | None, dict[str, Any]]] = []
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def record(self, event_type: EventType, actor: str | None, **payload: Any) -> None:
+        self._pending.append((EventType(event_type), actor, payload))
+
+    def flush(self) -> tuple[int, str]:
+        if not self._pending:
+            return self.seq, self.head
+        if self.instance_id is None:
+            raise RuntimeError("the recorder has no instance id to flush to")
+        now = utc_now_iso()
+        rows = []
+        for event_type, actor, payload in self._pending:
+            self.seq += 1
+            digest = event_hash(ChainLink(self.instance_id, self.seq, event_type.value, actor, now, payload,
+                                          self.head))
+            rows.append({"instance_id": self.instance_id, "seq": self.seq, "event_type": event_type.value,
+                         "actor": actor, "occurred_at": now, "payload": canonical_json(payload),
+                         "prev_hash": self.head, "hash": digest})
+            self.head = digest
+        self.session.execute(insert(HistoryEvent), rows)
+        self._pending.clear()
+        return self.seq, self.head
+
+
+def events_of(session: Session, instance_id: int) -> list[HistoryEventView]:
+    """One case's history in order (for the case page and ``instance show``)."""
+    rows = session.execute(select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor,
+                                  HistoryEvent.occurred_at, HistoryEvent.payload, HistoryEvent.hash)
+                           .where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq))
+    return [HistoryEventView(r.seq, r.event_type, r.actor, r.occurred_at, json.loads(r.payload), r.hash)
+            for r in rows]
+
+
+def verify(session: Session, instance_id: int | None = None) -> Iterator[ChainReport]:
+    """Recompute every chain (or one); yield one report per instance."""
+    heads = select(Instance.id, Instance.history_seq, Instance.history_head).order_by(Instance.id)
+    if instance_id is not None:
+        heads = heads.where(Instance.id == instance_id)
+    head_of = {row.id: (row.history_seq, row.history_head) for row in session.execute(heads)}
+    orphan_ids = session.scalars(select(HistoryEvent.instance_id).distinct()).all()
+    ids = sorted(set(head_of) | ({i for i in orphan_ids if instance_id in (None, i)}))
+    for iid in ids:
+        yield _verify_one(session, iid, head_of.get(iid))
+
+
+def _verify_one(session: Session, instance_id: int, head_row: tuple[int, str] | None) -> ChainReport:
+    rows = session.execute(
+        select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor, HistoryEvent.occurred_at,
+               HistoryEvent.payload, HistoryEvent.prev_hash, HistoryEvent.hash)
+        .where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)).yield_per(1000)
+    prev, expected, count = GENESIS, 1, 0
+
+    def bad(seq: int, reason: str) -> ChainReport:
+        return ChainReport(instance_id, count, False, seq, reason)
+
+    for seq, event_type, actor, occurred_at, payload_text, prev_hash, digest in rows:
+        count += 1
+        if seq != expected:
+            return bad(expected, f"event {expected} is missing" if seq > expected else f"event {seq} is duplicated")
+        if prev_hash != prev:
+            return bad(seq, "does not link to the previous event")
+        try:
+            payload = json.loads(payload_text)
+        except ValueError:
+            return bad(seq, "payload is not valid JSON")
+        if canonical_json(payload) != payload_text:
+            return bad(seq, "payload was rewritten")
+        if event_hash(ChainLink(instance_id, seq, event_type, actor, occurred_at, payload, prev_hash)) != digest:
+            return bad(seq, "content does not match its hash")
+        prev, expected = digest, expected + 1
+    if head_row is None:
+        return bad(1, "events exist for an instance that does not exist")
+    head, head_hash = head_row
+    if expected - 1 < head:
+        return bad(expected, f"event {expected} is missing (the instance recorded {head} events)")
+    if expected - 1 > head:
+        return bad(head + 1, f"event {head + 1} was inserted (the instance recorded only {head} events)")
+    if prev != head_hash:
+        return bad(head, "the last event is not the one the instance recorded")
+    return ChainReport(instance_id, count, True)
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(HistoryEvent)) or 0

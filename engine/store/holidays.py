@@ -1,0 +1,49 @@
+"""Holidays changed at runtime: stored as an append-only list of changes, applied on top of
+the holidays package. Every change carries its reference (e.g. the cabinet resolution)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..time.calendar import AdminChange, WorkCalendar
+from ..errors import Conflict, InvalidInput
+from .tables import HolidayChange
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    changes: dict[date, AdminChange] = {}
+    for row in session.scalars(select(HolidayChange).order_by(HolidayChange.id)):
+        changes[row.day] = AdminChange(row.day, row.action, row.name, row.ref)
+    return WorkCalendar(changes)
+
+
+@dataclass(frozen=True)
+class HolidayChangeRequest:
+    day: date
+    action: str  # add | remove
+    name: str
+    ref: str
+    actor: str
+
+
+def change_holiday(session: Session, request: HolidayChangeRequest, now: datetime) -> None:
+    """Record an administrator's change (refused when it changes nothing or lacks its reference)."""
+    day, action, name, ref, actor = request.day, request.action, request.name, request.ref, request.actor
+    if action not in ("add", "remove"):
+        raise InvalidInput("a holiday change is add or remove")
+    if not ref.strip():
+        raise InvalidInput("a holiday change needs its reference (e.g. the cabinet resolution)")
+    if action == "add" and not name.strip():
+        raise InvalidInput("an added holiday needs a name")
+    calendar = load_calendar(session)
+    current = calendar.holiday(day)
+    if action == "add" and current is not None:
+        raise Conflict(f"{day.isoformat()} is already a holiday: {'; '.join(current.names)}")
+    if action == "remove" and current is None:
+        raise Conflict(f"{day.isoformat()} is not a holiday")
+    session.add(HolidayChange(day=day, action=action, name=name.strip() or "-", ref=ref.strip(), actor=actor,
+                              created_at=now))
+    session.flush()

@@ -1,0 +1,111 @@
+"""Instance rows: the case's workflow state, its version and its history chain head.
+
+Only the case operation (engine.operation) calls the writers here: one lock order (the instance
+row first), and every write of state or head checks the version read under the lock.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, NotFound
+from .tables import HumanTask, Instance
+
+
+@dataclass(frozen=True)
+class LockedInstance:
+    """The instance row as read under its lock."""
+
+    id: int
+    version: int
+    definition_id: int
+    state_json: str
+    history_seq: int
+    history_head: str
+
+
+@dataclass(frozen=True)
+class StateValues:
+    """What a run of the workflow changes on the instance row."""
+
+    state_json: str
+    data_json: str
+    status: str
+    updated_at: datetime
+    completed_at: datetime | None
+
+
+_COLUMNS = (Instance.id, Instance.version, Instance.definition_id, Instance.state_json, Instance.history_seq,
+            Instance.history_head)
+_LOCK = select(*_COLUMNS).where(Instance.id == bindparam("instance_id")).with_for_update()
+_LOCK_BY_TASK = (select(*_COLUMNS).join(HumanTask, HumanTask.instance_id == Instance.id)
+                 .where(HumanTask.id == bindparam("task_id")).with_for_update(of=Instance))
+_WRITE_HEAD = (update(Instance).where(Instance.id == bindparam("iid"), Instance.version == bindparam("v"))
+               .values(history_seq=bindparam("seq"), history_head=bindparam("head")))
+_WRITE_STATE = _WRITE_HEAD.values(
+    version=bindparam("v") + 1, state_json=bindparam("p_state"), data_json=bindparam("p_data"), status=bindparam("p_status"),
+    updated_at=bindparam("p_updated"), completed_at=bindparam("p_completed"))
+
+
+def lock(session: Session, instance_id: int) -> LockedInstance:
+    row = session.execute(_LOCK, {"instance_id": instance_id}).first()
+    if row is None:
+        raise NotFound(f"instance {instance_id} does not exist")
+    return LockedInstance(*row)
+
+
+def lock_by_task(session: Session, task_id: int) -> LockedInstance:
+    row = session.execute(_LOCK_BY_TASK, {"task_id": task_id}).first()
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    return LockedInstance(*row)
+
+
+def insert_started(session: Session, definition_id: int, process_id: str, started_by: str,
+                   state: StateValues) -> int:
+    """A new instance row at version 1 (its history head is written when the start is done)."""
+    instance_id: int = session.execute(
+        insert(Instance).returning(Instance.id),
+        [dict(definition_id=definition_id, process_id=process_id, version=1, history_seq=0,
+              history_head="0" * 64, started_by=started_by, created_at=state.updated_at, **vars(state))]
+    ).scalar_one()
+    return instance_id
+
+
+def write(session: Session, locked: LockedInstance, head: tuple[int, str], state: StateValues | None) -> None:
+    """Store the new chain head, and the new state if the workflow ran, with the optimistic version
+    check. The version counts state changes: it moves only with the state."""
+    params: dict[str, object] = {"iid": locked.id, "v": locked.version, "seq": head[0], "head": head[1]}
+    if state is not None:
+        params.update(p_state=state.state_json, p_data=state.data_json, p_status=state.status,
+                      p_updated=state.updated_at, p_completed=state.completed_at)
+    result = session.execute(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
+    if result.rowcount != 1:
+        raise Conflict(f"instance {locked.id} was changed by someone else at the same time; reload and retry")
+
+
+@dataclass(frozen=True)
+class InstanceRow:
+    id: int
+    process_id: str
+    definition_id: int
+    status: str
+    data: dict[str, object]
+    started_by: str
+    created_at: datetime
+    completed_at: datetime | None
+
+
+def read(session: Session, instance_id: int) -> InstanceRow:
+    row = session.execute(
+        select(Instance.id, Instance.process_id, Instance.definition_id, Instance.status, Instance.data_json,
+               Instance.started_by, Instance.created_at, Instance.completed_at)
+        .where(Instance.id == instance_id)).first()
+    if row is None:
+        raise NotFound(f"instance {instance_id} does not exist")
+    return InstanceRow(row.id, row.process_id, row.definition_id, row.status, json.loads(row.data_json),
+                       row.started_by, row.created_at, row.completed_at)

@@ -1,0 +1,182 @@
+"""Task rows: the human tasks of the worklist, a projection of each case's workflow state.
+
+Every change is a conditional update on the row's version (and state), so of two people acting
+on one task at once exactly one wins and the other gets ``Conflict``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, bindparam, exists, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict
+from ..results import TaskView
+from ..time import deadlines
+from ..time.calendar import WorkCalendar
+from .tables import HumanTask, TaskCandidate
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    instance_id: int
+    process_id: str
+    spiff_task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form_key: str | None
+    candidate_groups: str
+    assignee: str | None
+    reserved_for: str | None
+    state: str
+    version: int
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    due_at: datetime | None
+    deadline_json: str | None
+    overdue_at: datetime | None
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(self.candidate_groups.split())
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task row to create for a ready human task."""
+
+    instance_id: int
+    process_id: str
+    spiff_task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form_key: str | None
+    candidate_groups: tuple[str, ...]
+    reserved_for: str | None
+    created_at: datetime
+    due_at: datetime | None
+    deadline_json: str | None
+
+
+_COLUMNS = tuple(getattr(HumanTask, f.name) for f in fields(TaskRow))
+_LOAD = select(*_COLUMNS).where(HumanTask.id == bindparam("task_id"))
+_OPEN_OF = select(*_COLUMNS).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.state == "open")
+_COMPLETE = (update(HumanTask)
+             .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
+                    HumanTask.state == "open", HumanTask.assignee == bindparam("user"))
+             .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"),
+                     version=bindparam("v") + 1))
+_CANCEL = (update(HumanTask).where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"))
+           .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
+_ASSIGN = (update(HumanTask)
+           .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
+                  HumanTask.state == "open", HumanTask.assignee.is_not_distinct_from(bindparam("expected")))
+           .values(assignee=bindparam("assignee"), version=bindparam("v") + 1))
+
+
+def rows(session: Session, query: Select[Any]) -> list[TaskRow]:
+    return [TaskRow(*r) for r in session.execute(query)]
+
+
+def load(session: Session, task_id: int) -> TaskRow | None:
+    row = session.execute(_LOAD, {"task_id": task_id}).first()
+    return TaskRow(*row) if row is not None else None
+
+
+def open_of(session: Session, instance_id: int) -> list[TaskRow]:
+    return [TaskRow(*r) for r in session.execute(_OPEN_OF, {"instance_id": instance_id})]
+
+
+def mark_completed(session: Session, task: TaskRow, user: str, now: datetime) -> None:
+    done = session.execute(_COMPLETE, {"task_id": task.id, "v": task.version, "user": user, "now": now})
+    if done.rowcount != 1:
+        raise Conflict(f"task {task.id} was changed by someone else; reload it")
+
+
+def cancel(session: Session, task: TaskRow, now: datetime) -> None:
+    result = session.execute(_CANCEL, {"task_id": task.id, "v": task.version, "now": now})
+    if result.rowcount != 1:
+        raise Conflict(f"task {task.id} was changed by someone else; reload and retry")
+
+
+def assign(session: Session, task: TaskRow, expected: str | None, assignee: str | None) -> None:
+    """Set the assignee if it still is ``expected`` (claim: None; hand back: the claimer)."""
+    result = session.execute(_ASSIGN, {"task_id": task.id, "v": task.version, "expected": expected,
+                                       "assignee": assignee})
+    if result.rowcount != 1:
+        raise Conflict(f"task {task.id} was {'claimed' if assignee else 'changed'} by someone else just now")
+
+
+def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
+    """Create open task rows (with their candidate groups); returns them as stored."""
+    if not new:
+        return []
+    values = [dict(instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
+                   element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
+                   candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
+                   reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at, due_at=t.due_at,
+                   deadline_json=t.deadline_json) for t in new]
+    ids = session.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
+                          values).scalars().all()
+    candidates = [{"task_id": task_id, "group_id": g} for task_id, t in zip(ids, new) for g in t.candidate_groups]
+    if candidates:
+        session.execute(insert(TaskCandidate), candidates)
+    return [TaskRow(id=task_id, instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
+                    element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
+                    candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
+                    reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at,
+                    completed_at=None, completed_by=None, due_at=t.due_at, deadline_json=t.deadline_json,
+                    overdue_at=None)
+            for task_id, t in zip(ids, new)]
+
+
+def mark_overdue(session: Session, task_id: int, now: datetime) -> None:
+    session.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.overdue_at.is_(None))
+                    .values(overdue_at=now))
+
+
+def move_deadline(session: Session, task_id: int, due: datetime | None, overdue_at: datetime | None) -> None:
+    session.execute(update(HumanTask).where(HumanTask.id == task_id)
+                    .values(due_at=due, overdue_at=overdue_at, version=HumanTask.version + 1))
+
+
+def open_with_deadline_basis(session: Session) -> list[TaskRow]:
+    """Open tasks whose deadline can be recomputed (they carry their basis)."""
+    return rows(session, select(*_COLUMNS).where(HumanTask.state == "open", HumanTask.deadline_json.is_not(None)))
+
+
+def to_view(row: TaskRow, now: datetime | None = None, calendar: WorkCalendar | None = None) -> TaskView:
+    status = (deadlines.status(row.due_at, now, calendar)
+              if now is not None and calendar is not None and row.state == "open" else None)
+    return TaskView(id=row.id, instance_id=row.instance_id, process_id=row.process_id, element_id=row.element_id,
+                    name=row.name, lane=row.lane, candidate_groups=tuple(sorted(row.groups)),
+                    assignee=row.assignee, state=row.state, form_key=row.form_key, created_at=row.created_at,
+                    completed_at=row.completed_at, completed_by=row.completed_by, due_at=row.due_at,
+                    reserved_for=row.reserved_for, due_status=status, overdue_at=row.overdue_at)
+
+
+def worklist_query(username: str, groups: set[str]) -> Select[Any]:
+    """Open tasks assigned to the user, and unclaimed ones the user's groups may claim."""
+    mine = exists().where(TaskCandidate.task_id == HumanTask.id, TaskCandidate.group_id.in_(groups))
+    return (select(*_COLUMNS).where(
+        HumanTask.state == "open",
+        or_(HumanTask.assignee == username,
+            (HumanTask.assignee.is_(None) & (HumanTask.reserved_for == username)),
+            (HumanTask.assignee.is_(None) & HumanTask.reserved_for.is_(None)
+             & (mine | (HumanTask.candidate_groups == "")))))
+        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id))
+
+
+def of_instance_query(instance_id: int) -> Select[Any]:
+    return (select(*_COLUMNS).where(HumanTask.instance_id == instance_id, HumanTask.state == "open")
+            .order_by(HumanTask.id))
+
+
+def by_id_query(task_id: int) -> Select[Any]:
+    return select(*_COLUMNS).where(HumanTask.id == task_id)

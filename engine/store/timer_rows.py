@@ -1,0 +1,180 @@
+"""Timer rows: kept in step with the workflow inside each case operation, claimed and fired by
+the scheduler (engine.services.jobs).
+
+Three kinds:
+- ``bpmn``: a BPMN timer event the workflow waits on (due when Spiff says, on the DB clock);
+- ``overdue``: a human task's deadline (escalation when it passes);
+- ``reminder``: N working days before a task's deadline, as configured per process.
+
+``claim`` leases up to N due, unleased (or lease-expired) ``pending`` rows to one scheduler until
+``now + lease``: on PostgreSQL the candidates are selected ``FOR UPDATE SKIP LOCKED``, so
+concurrent schedulers never wait for or double-claim a row; on SQLite it is one conditional
+UPDATE inside ``BEGIN IMMEDIATE``. ``take`` marks a row fired only while the lease is the
+caller's, so a scheduler that lost its lease cannot fire it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import Select, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..results import TimerView
+from ..spiff import Workflow
+from ..time import calendar as cal
+from ..time.calendar import WorkCalendar
+from ..time.schedules import Reminder
+from .tables import Timer
+
+MAX_ATTEMPTS = 5
+LIST_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class TimerRow:
+    id: int
+    kind: str
+    instance_id: int
+    task_id: int | None
+    element_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class TimerChange:
+    """A BPMN timer set, moved or cancelled by a run of the workflow (for the history)."""
+
+    change: str  # set | moved | cancelled
+    timer_id: int
+    detail: dict[str, Any]
+
+
+_PENDING_BPMN = (select(Timer.id, Timer.spiff_task_id, Timer.due_at)
+                 .where(Timer.instance_id == bindparam("instance_id"), Timer.kind == "bpmn",
+                        Timer.state == "pending"))
+_CANCEL = update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending").values(state="cancelled")
+_MOVE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending")
+         .values(due_at=bindparam("due"), lease_owner=None, lease_expires_at=None))
+_LOAD = (select(Timer.id, Timer.kind, Timer.instance_id, Timer.task_id, Timer.element_id, Timer.due_at)
+         .where(Timer.id == bindparam("timer_id")))
+_TAKE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending",
+                             Timer.lease_owner == bindparam("owner"), Timer.lease_expires_at > bindparam("now"))
+         .values(state="fired", fired_at=bindparam("now"), fired_by=bindparam("owner"), lease_expires_at=None))
+
+
+def sync_bpmn(session: Session, instance_id: int, workflow: Workflow, now: datetime) -> list[TimerChange]:
+    """Make the pending ``bpmn`` rows match the timers the workflow waits on; returns the changes."""
+    pending = {r.spiff_task_id: r for r in session.execute(_PENDING_BPMN, {"instance_id": instance_id})}
+    waiting = {t.spiff_id: t for t in workflow.waiting_timers()}
+    changes: list[TimerChange] = []
+    for spiff_id, row in pending.items():
+        if spiff_id not in waiting:
+            session.execute(_CANCEL, {"timer_id": row.id})
+            changes.append(TimerChange("cancelled", row.id, {}))
+        elif waiting[spiff_id].due_at != row.due_at:
+            session.execute(_MOVE, {"timer_id": row.id, "due": waiting[spiff_id].due_at})
+            changes.append(TimerChange("moved", row.id, {"old_due": row.due_at.isoformat(),
+                                                         "due": waiting[spiff_id].due_at.isoformat()}))
+    new = [dict(kind="bpmn", instance_id=instance_id, task_id=None, spiff_task_id=t.spiff_id, element_id=t.element_id,
+                due_at=t.due_at, state="pending", attempts=0, created_at=now)
+           for spiff_id, t in waiting.items() if spiff_id not in pending]
+    if new:
+        ids = session.execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), new).scalars().all()
+        changes += [TimerChange("set", i, {"element_id": r["element_id"], "due": r["due_at"].isoformat()})
+                    for i, r in zip(ids, new)]
+    return changes
+
+
+def deadline_rows(task: tuple[int, int, str], due: datetime, reminders: Iterable[Reminder],
+                  calendar: WorkCalendar, now: datetime) -> list[dict[str, Any]]:
+    """The ``overdue`` row of a task's deadline and its ``reminder`` rows still ahead;
+    ``task`` is (instance id, task id, element id)."""
+    instance_id, task_id, element_id = task
+    rows = [dict(kind="overdue", instance_id=instance_id, task_id=task_id, spiff_task_id=None, element_id=element_id,
+                 due_at=due, state="pending", attempts=0, created_at=now)]
+    for reminder in reminders:
+        day = calendar.add_working_days(cal.local_date(due), -reminder.working_days_before) \
+            if reminder.working_days_before else cal.local_date(due)
+        at = cal.at_local(day, cal.OFFICE_OPENS)
+        if now < at < due:
+            rows.append(dict(kind="reminder", instance_id=instance_id, task_id=task_id, spiff_task_id=None,
+                             element_id=element_id, due_at=at, state="pending", attempts=0, created_at=now))
+    return rows
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(Timer), rows)
+
+
+def cancel_task_timers(session: Session, task_ids: list[int]) -> None:
+    if task_ids:
+        session.execute(update(Timer).where(Timer.task_id.in_(task_ids), Timer.state == "pending")
+                        .values(state="cancelled"))
+
+
+def drop_pending_of_task(session: Session, task_id: int) -> None:
+    session.execute(delete(Timer).where(Timer.task_id == task_id, Timer.state == "pending"))
+
+
+def instances_waiting_on_bpmn(session: Session) -> set[int]:
+    return set(session.scalars(select(Timer.instance_id).where(Timer.kind == "bpmn", Timer.state == "pending")
+                               .distinct()))
+
+
+def _due(now: datetime) -> Select[tuple[int]]:
+    return (select(Timer.id).where(Timer.state == "pending", Timer.due_at <= now,
+                                   or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now))
+            .order_by(Timer.due_at, Timer.id))
+
+
+def claim(session: Session, owner: str, batch: int, lease: tuple[datetime, int]) -> list[int]:
+    """Lease up to ``batch`` due timers to ``owner``; ``lease`` is (now, seconds). Earliest due first."""
+    now, seconds = lease
+    expires = now + timedelta(seconds=seconds)
+    candidates = _due(now).limit(batch)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+        if ids:
+            session.execute(update(Timer).where(Timer.id.in_(ids))
+                            .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1))
+        return ids
+    claimed = session.execute(
+        update(Timer).where(Timer.id.in_(candidates.scalar_subquery()), Timer.state == "pending")
+        .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1)
+        .returning(Timer.id, Timer.due_at)).all()
+    return [r.id for r in sorted(claimed, key=lambda r: (r.due_at, r.id))]
+
+
+def load(session: Session, timer_id: int) -> TimerRow | None:
+    row = session.execute(_LOAD, {"timer_id": timer_id}).first()
+    return TimerRow(*row) if row is not None else None
+
+
+def take(session: Session, timer_id: int, owner: str, now: datetime) -> bool:
+    """Mark the timer fired if it is still pending and leased to ``owner``."""
+    return session.execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now}).rowcount == 1
+
+
+def record_failure(session: Session, timer_id: int, owner: str, message: str) -> None:
+    """Keep the message; after MAX_ATTEMPTS the timer is parked as failed."""
+    row = session.execute(select(Timer.attempts).where(Timer.id == timer_id, Timer.lease_owner == owner,
+                                                       Timer.state == "pending")).first()
+    if row is None:
+        return
+    values: dict[str, object] = {"last_error": message[:2000]}
+    if row.attempts >= MAX_ATTEMPTS:
+        values["state"] = "failed"
+    session.execute(update(Timer).where(Timer.id == timer_id).values(**values))
+
+
+def views(session: Session, instance_id: int | None, state: str | None) -> list[TimerView]:
+    query = select(Timer.id, Timer.kind, Timer.instance_id, Timer.task_id, Timer.element_id, Timer.due_at,
+                   Timer.state, Timer.fired_at, Timer.fired_by, Timer.attempts, Timer.last_error)
+    if instance_id is not None:
+        query = query.where(Timer.instance_id == instance_id)
+    if state is not None:
+        query = query.where(Timer.state == state)
+    return [TimerView(*r) for r in session.execute(query.order_by(Timer.due_at, Timer.id).limit(LIST_LIMIT))]

@@ -1,0 +1,53 @@
+"""The time of an operation: the database's clock, never the node's.
+
+Each engine operation that runs a workflow or computes a deadline reads the time once from
+the database (``engine.store.db.db_now``) and makes it current with ``operation_time``; the Spiff timer patch
+and the calendar functions of expressions read it from here, so that every node of a cluster
+agrees on what "now" is. The working-day calendar is loaded lazily, at most once per
+operation, from the same session.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from .calendar import WorkCalendar
+
+
+@dataclass
+class _Operation:
+    now: datetime
+    load_calendar: Callable[[], WorkCalendar]
+    _calendar: WorkCalendar | None = field(default=None)
+
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = self.load_calendar()
+        return self._calendar
+
+
+_current: ContextVar[_Operation | None] = ContextVar("krabuan_operation", default=None)
+
+
+@contextmanager
+def operation_time(now: datetime, load_calendar: Callable[[], WorkCalendar]) -> Iterator[None]:
+    token = _current.set(_Operation(now.astimezone(timezone.utc), load_calendar))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def now() -> datetime:
+    """The current operation's time; outside an operation, the node's clock (reads only)."""
+    op = _current.get()
+    return op.now if op is not None else datetime.now(timezone.utc)
+
+
+def calendar() -> WorkCalendar:
+    """The current operation's working-day calendar (plain package holidays outside one)."""
+    op = _current.get()
+    return op.calendar() if op is not None else WorkCalendar()

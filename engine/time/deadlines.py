@@ -1,0 +1,279 @@
+"""When a step is due: from its deadline rule and the case's data, else its standard duration.
+
+A task's deadline is computed when the task is created and stored with its *basis* (the rule,
+the creation time and the case-data values the rule used), so that it can be recomputed without
+the workflow when the calendar changes (an administrator adds or removes a holiday).
+
+Rules (``krabuan:deadline``, from the SOP catalog's ``deadline.rule``):
+
+- ``relative``: amount + unit from the task's creation, or from the date in the case-data
+  variable named by ``from`` (or by ``anchor`` when it is a variable name that the case holds);
+- ``before_event`` / ``after_event``: amount + unit before/after the date (or date-time) in the
+  case-data variable named by ``event``;
+- ``relative_by_case``: the case whose ``when`` equals the case-data value of ``by`` (or any case
+  value found in the data), counted from the ``anchor`` variable;
+- ``annual_date``: the next ``month``/``day`` on or after creation;
+- ``month_window`` / ``fixed_months``: the end of the window's last month (next occurrence);
+- ``monthly_window`` / ``monthly_day``: ``to_day`` / ``day`` of this month (of the next one when
+  it has passed, or when ``relative_to`` is ``next_month``);
+- ``fiscal_year_end_offset``: amount + unit after the end of the fiscal year the case is about
+  (case-data ``fiscal_year`` in BE, else the 30 September nearest to creation);
+- ``fiscal_year_start`` / ``start_on``: the first working day of the next fiscal year;
+- ``all_of``: the earliest of its ``rules``;
+- ``unspecified``, ``reporting_rounds``, and a rule whose data is not there yet: the standard
+  duration instead.
+
+Counting: "days" are calendar days with the first day not counted, rolled to the next working day
+(193/3, 193/8; ``"roll": false`` turns the roll off); "working_days" count from the next day;
+weeks are 7 days, months calendar months, both rolled like days. A deadline on a day means the end
+of office hours (16:30 Bangkok) that day; minutes and hours are exact. The standard duration
+``N`` working days (or minutes, at 7 working hours a day) gives the end of the ceil(N)th working
+day after creation.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Mapping
+
+from . import calendar as cal
+from .calendar import WorkCalendar
+from ..errors import InvalidInput
+
+WORKDAY_MINUTES = 7 * 60
+_VARIABLE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+DUE_SOON_WORKING_DAYS = 1
+
+
+@dataclass(frozen=True)
+class DeadlineBasis:
+    """What a task's deadline is computed from (stored with the task as JSON)."""
+
+    created: datetime
+    rule: dict[str, Any] | None = None
+    values: dict[str, Any] | None = None  # the case-data values the rule reads
+    minutes: int | None = None
+    working_days: float | None = None
+
+    def to_json(self) -> str:
+        return json.dumps({"created": self.created.isoformat(), "rule": self.rule, "values": self.values or {},
+                           "minutes": self.minutes, "working_days": self.working_days},
+                          ensure_ascii=False, sort_keys=True, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> "DeadlineBasis":
+        raw = json.loads(text)
+        return cls(created=datetime.fromisoformat(raw["created"]), rule=raw.get("rule"),
+                   values=raw.get("values") or {}, minutes=raw.get("minutes"), working_days=raw.get("working_days"))
+
+
+def basis_for(rule: dict[str, Any] | None, created: datetime, data: Mapping[str, Any],
+              minutes: int | None = None, working_days: float | None = None) -> DeadlineBasis | None:
+    """The basis of a new task's deadline, or None when the step has neither rule nor duration."""
+    if rule is None and not minutes and not working_days:
+        return None
+    names = sorted(_variables(rule)) if rule else []
+    values = {n: data[n] for n in names if n in data and isinstance(data[n], (str, int, float))}
+    if rule:
+        values.update(_case_selectors(rule, data))
+    return DeadlineBasis(created=created, rule=rule, values=values, minutes=minutes, working_days=working_days)
+
+
+def _variables(rule: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for key in ("from", "anchor", "event", "by"):
+        value = rule.get(key)
+        if isinstance(value, str) and _VARIABLE.match(value):
+            found.add(value)
+    if rule.get("type") == "fiscal_year_end_offset":
+        found.add("fiscal_year")
+    for sub in rule.get("rules") or ():
+        if isinstance(sub, Mapping):
+            found |= _variables(sub)
+    return found
+
+
+def due_at(basis: DeadlineBasis, calendar: WorkCalendar) -> datetime | None:
+    """When the task is due (UTC), or None when nothing says."""
+    if basis.rule is not None:
+        found = _from_rule(basis.rule, basis.created, basis.values or {}, calendar)
+        if found is not None:
+            return found
+    return _from_duration(basis, calendar)
+
+
+def _from_duration(basis: DeadlineBasis, calendar: WorkCalendar) -> datetime | None:
+    if basis.working_days:
+        days = basis.working_days
+    elif basis.minutes:
+        days = basis.minutes / WORKDAY_MINUTES
+    else:
+        return None
+    n = max(1, math.ceil(days - 1e-9))
+    return cal.at_local(calendar.add_working_days(cal.local_date(basis.created), n))
+
+
+def _case_selectors(rule: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """For relative_by_case without "by": which case applies (the first data value naming one)."""
+    found: dict[str, Any] = {}
+    if rule.get("type") == "relative_by_case" and "by" not in rule:
+        whens = {c.get("when") for c in rule.get("cases") or () if isinstance(c, Mapping)}
+        for key in sorted(data):
+            if isinstance(data[key], str) and data[key] in whens:
+                found["*case*"] = data[key]
+                break
+    for sub in rule.get("rules") or ():
+        if isinstance(sub, Mapping):
+            found.update(_case_selectors(sub, data))
+    return found
+
+
+def _from_rule(rule: Mapping[str, Any], created: datetime, values: Mapping[str, Any],
+               calendar: WorkCalendar) -> datetime | None:
+    kind = rule.get("type")
+    start = cal.local_date(created)
+    roll = rule.get("roll", True) is not False
+    if kind == "all_of":
+        found = [d for d in (_from_rule(r, created, values, calendar) for r in rule.get("rules") or ()
+                             if isinstance(r, Mapping)) if d is not None]
+        return min(found) if found else None
+    if kind == "relative":
+        anchor = _anchor(rule, values, ("from", "anchor"))
+        return _shift(anchor if anchor is not None else created, rule, 1, calendar, roll)
+    if kind in ("before_event", "after_event"):
+        anchor = _anchor(rule, values, ("event",))
+        if anchor is None:
+            return None
+        return _shift(anchor, rule, -1 if kind == "before_event" else 1, calendar, roll)
+    if kind == "relative_by_case":
+        chosen = values.get(rule["by"]) if isinstance(rule.get("by"), str) else values.get("*case*")
+        case = next((c for c in rule.get("cases") or () if isinstance(c, Mapping) and c.get("when") == chosen), None)
+        anchor = _anchor(rule, values, ("anchor",))
+        if case is None or anchor is None:
+            return None
+        return _shift(anchor, case, 1, calendar, case.get("roll", roll) is not False)
+    if kind == "annual_date":
+        day = _next_month_day(start, int(rule["month"]), int(rule["day"]))
+        return cal.at_local(calendar.next_working_day(day) if roll else day)
+    if kind in ("month_window", "fixed_months"):
+        months = _window_months(rule)
+        if not months:
+            return None
+        ends = [_next_month_end(start, m) for m in months]
+        day = min(ends)
+        return cal.at_local(calendar.next_working_day(day) if roll else day)
+    if kind in ("monthly_window", "monthly_day"):
+        target = int(rule.get("to_day") or rule.get("day") or 0)
+        if not 1 <= target <= 31:
+            return None
+        first = date(start.year, start.month, 1)
+        if rule.get("relative_to") == "next_month":
+            first = cal.add_months(first, 1)
+        day = _clamped(first, target)
+        if day < start:
+            day = _clamped(cal.add_months(first, 1), target)
+        return cal.at_local(calendar.next_working_day(day) if roll else day)
+    if kind == "fiscal_year_end_offset":
+        fy_end = _fiscal_year_end(values.get("fiscal_year"), start)
+        return _shift(cal.at_local(fy_end, cal.OFFICE_OPENS), rule, 1, calendar, roll)
+    if kind in ("fiscal_year_start", "start_on"):
+        first = date(start.year if start.month < 10 else start.year + 1, 10, 1)
+        if kind == "start_on" and start.month == 10 and start.day == 1:
+            first = start
+        return cal.at_local(calendar.next_working_day(first))
+    return None  # unspecified, reporting_rounds: the standard duration decides
+
+
+def _anchor(rule: Mapping[str, Any], values: Mapping[str, Any], keys: tuple[str, ...]) -> datetime | None:
+    for key in keys:
+        name = rule.get(key)
+        if isinstance(name, str) and name in values:
+            return _moment(values[name])
+    return None
+
+
+def _moment(value: Any) -> datetime | None:
+    """A case-data date (office opening that day) or date-time (as given; Bangkok when naive)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if len(text) <= 10:
+            return cal.at_local(cal.parse_date(text), cal.OFFICE_OPENS)
+        moment = datetime.fromisoformat(text)
+    except (InvalidInput, ValueError):
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=cal.BANGKOK)).astimezone(timezone.utc)
+
+
+def _shift(anchor: datetime, rule: Mapping[str, Any], sign: int, calendar: WorkCalendar, roll: bool) -> datetime | None:
+    unit = rule.get("unit")
+    amount = rule.get("amount")
+    if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+        return None
+    if unit in ("minutes", "hours"):
+        return anchor + sign * timedelta(minutes=amount * (60 if unit == "hours" else 1))
+    n = int(amount)
+    day = cal.local_date(anchor)
+    if unit == "working_days":
+        end = calendar.add_working_days(day, sign * n)
+    elif unit in ("days", "weeks"):
+        end = calendar.add_days(day, sign * n * (7 if unit == "weeks" else 1), roll=roll)
+    elif unit in ("months", "years"):
+        end = cal.add_months(day, sign * n * (12 if unit == "years" else 1))
+        end = calendar.next_working_day(end, -1 if sign < 0 else 1) if roll else end
+    else:
+        return None
+    return cal.at_local(end)
+
+
+def _next_month_day(start: date, month: int, day: int) -> date:
+    this_year = date(start.year, month, day)
+    return this_year if this_year >= start else date(start.year + 1, month, day)
+
+
+def _window_months(rule: Mapping[str, Any]) -> list[int]:
+    """Months of the year in which a window ends (the catalog's sample years are not kept)."""
+    if rule.get("type") == "fixed_months":
+        return [int(m[5:7]) for m in rule.get("months") or () if isinstance(m, str) and len(m) == 7]
+    if "to_month" in rule:
+        return [int(rule["to_month"])]
+    to = rule.get("to")
+    return [int(to[5:7])] if isinstance(to, str) and len(to) == 7 else []
+
+
+def _next_month_end(start: date, month: int) -> date:
+    end = cal.month_end(start.year, month)
+    return end if end >= start else cal.month_end(start.year + 1, month)
+
+
+def _clamped(first: date, day: int) -> date:
+    return cal.month_end(first.year, first.month) if day > cal.month_end(first.year, first.month).day \
+        else first.replace(day=day)
+
+
+def _fiscal_year_end(fiscal_year: Any, start: date) -> date:
+    """30 September of the fiscal year the case is about (BE year), else the nearest one."""
+    if isinstance(fiscal_year, (int, str)) and str(fiscal_year).isdigit():
+        year = int(fiscal_year)
+        return date(cal.ce_year(year), 9, 30)
+    year = start.year if start.month >= 4 else start.year - 1
+    return date(year, 9, 30)
+
+
+def status(due: datetime | None, now: datetime, calendar: WorkCalendar) -> str | None:
+    """"overdue" once past due, "due_soon" within one working day, else "on_time"."""
+    if due is None:
+        return None
+    if now > due:
+        return "overdue"
+    if calendar.working_days_between(cal.local_date(now), cal.local_date(due)) <= DUE_SOON_WORKING_DAYS:
+        return "due_soon"
+    return "on_time"
+
+
+STATUS_LABELS = {"on_time": ("ตามกำหนด", "on time"), "due_soon": ("ใกล้ครบกำหนด", "due soon"),
+                 "overdue": ("เกินกำหนด", "overdue")}
