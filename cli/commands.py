@@ -109,8 +109,9 @@ def processes_show(k: Krabuan, process_id: str, version: int | None, as_json: bo
     click.echo(f"{v.process_id} v{v.version}: {v.name}")
     for s in model.steps.values():
         m = s.meta
-        duration = ", ".join(p for p in (m.duration_minutes is not None and f"{m.duration_minutes} min",
-                                         m.duration_working_days is not None and f"{m.duration_working_days:g} working days") if p)
+        parts = (m.duration_minutes is not None and f"{m.duration_minutes} min",
+                 m.duration_working_days is not None and f"{m.duration_working_days:g} working days")
+        duration = ", ".join(p for p in parts if p)
         click.echo(f"- {s.element_id}: {s.name}  [lane {s.lane}; form {m.form_key}; {duration or 'no duration'}"
                    + (f"; system {m.system}" if m.system else "") + (f"; kind {m.kind}" if m.kind else "") + "]")
         if m.deadline:
@@ -285,7 +286,7 @@ def forms_show(k: Krabuan, key: str, as_json: bool) -> None:
                    "control_points": controls})
         return
     click.echo(f"{form.key}: {form.title.th} / {form.title.en}")
-    for f in fields:
-        click.echo(f"  {f['name']} ({f['type']}{', required' if f['required'] else ''}): {f['label']['th']}")
-    for c in controls:
-        click.echo(f"  [control {c['id']}] {c['label']['th']}")
+    for field in form.fields:
+        click.echo(f"  {field.name} ({field.type}{', required' if field.required else ''}): {field.label.th}")
+    for control in k.repository.form_controls(key):
+        click.echo(f"  [control {control.id}] {control.th}")

@@ -4,7 +4,8 @@ row whose task is no longer ready is cancelled) and the timer rows of the BPMN t
 The history says what changed. Called by the case operation when it ends (engine.operation)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .errors import ProcessError
 from .model.definitions import StepModel

@@ -16,7 +16,8 @@ from lxml import etree
 from ..errors import DeployError, ExpressionError
 from .expressions import compile_expression
 from .metadata import StepMetadata, read_step_metadata
-from .xmlguard import local_name as _local, namespace_of as _ns
+from .xmlguard import local_name as _local
+from .xmlguard import namespace_of as _ns
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KRABUAN_NS = "urn:krabuan:bpmn:1"
@@ -56,7 +57,7 @@ class StepModel:
         return self.meta.form_key
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "StepModel":
+    def from_dict(cls, raw: dict[str, Any]) -> StepModel:
         return cls(**{**raw, "candidate_groups": tuple(raw["candidate_groups"]),
                       "meta": StepMetadata.from_dict(raw["meta"])})
 
@@ -73,7 +74,7 @@ class ProcessModel:
         return json.dumps(asdict(self), ensure_ascii=False)  # keeps the steps in document order
 
     @classmethod
-    def from_json(cls, text: str) -> "ProcessModel":
+    def from_json(cls, text: str) -> ProcessModel:
         raw: dict[str, Any] = json.loads(text)
         steps = {k: StepModel.from_dict(v) for k, v in raw["steps"].items()}
         lanes = {k: tuple(v) for k, v in raw["lanes"].items()}
@@ -117,7 +118,7 @@ def _owner_id(el: etree._Element) -> str | None:
     node: etree._Element | None = el
     while node is not None:
         if node.get("id"):
-            return node.get("id")
+            return str(node.get("id"))
         node = node.getparent()
     return None
 

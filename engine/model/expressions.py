@@ -18,9 +18,10 @@ from __future__ import annotations
 import ast
 import math
 import operator as op
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import simpleeval
 from simpleeval import EvalWithCompoundTypes

@@ -8,6 +8,7 @@ gateway conditions that read only variables some form of the process can set.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -76,60 +77,86 @@ def unset_condition_variables(process: etree._Element, settable: set[str],
     return found
 
 
-def _check_container(container: etree._Element, top: bool, lane_of: set[str], add) -> None:  # type: ignore[no-untyped-def]
-    nodes = {el.get("id"): el for el in container
-             if isinstance(el.tag, str) and _local(el.tag) in FLOW_NODE_TAGS and el.get("id")}
-    flows = [el for el in container if _local(el.tag) == "sequenceFlow"]
-    incoming: dict[str, list[etree._Element]] = {n: [] for n in nodes}
-    outgoing: dict[str, list[etree._Element]] = {n: [] for n in nodes}
-    for flow in flows:
-        if flow.get("sourceRef") in outgoing:
-            outgoing[flow.get("sourceRef")].append(flow)
-        if flow.get("targetRef") in incoming:
-            incoming[flow.get("targetRef")].append(flow)
-    attached: dict[str, list[str]] = {}
-    event_subprocesses = {n for n, el in nodes.items() if el.get("triggeredByEvent") == "true"}
-    for node_id, el in nodes.items():
-        tag = _local(el.tag)
-        if node_id in event_subprocesses:
-            continue
-        if tag == "boundaryEvent":
-            attached.setdefault(el.get("attachedToRef") or "", []).append(node_id)
-        if top and tag in _TASK_TAGS and node_id not in lane_of:
-            add(node_id, "task is not in a lane")
-        if tag not in ("startEvent", "boundaryEvent") and not incoming[node_id]:
-            add(node_id, "element has no incoming sequence flow (disconnected)")
-        if tag != "endEvent" and not outgoing[node_id]:
-            add(node_id, "element has no outgoing sequence flow (dead end)")
-        if tag == "exclusiveGateway" and len(outgoing[node_id]) > 1:
-            default = el.get("default")
-            unconditioned = [f.get("id") for f in outgoing[node_id] if f.find("bpmn:conditionExpression", NS) is None
-                             and f.get("id") != default]
-            if unconditioned:
-                add(node_id, f"outgoing flow(s) {', '.join(unconditioned)} need a condition or must be the default")
-            if not default:
-                add(node_id, "exclusive gateway has no default flow; a case whose data matches no condition "
-                             "would stop here")
-    starts = [n for n, el in nodes.items() if _local(el.tag) == "startEvent"]
-    seen: set[str] = set()
-    stack = list(starts)
-    while stack:
-        node_id = stack.pop()
-        if node_id in seen:
-            continue
-        seen.add(node_id)
-        stack += [f.get("targetRef") for f in outgoing.get(node_id, []) if f.get("targetRef") in nodes]
-        stack += attached.get(node_id, [])
-    if starts:
-        for node_id in nodes:
-            if node_id not in seen and node_id not in event_subprocesses:
+Add = Callable[[str | None, str], None]
+
+
+@dataclass
+class _Graph:
+    """The flow nodes of one container (process or subprocess) and their sequence flows."""
+
+    nodes: dict[str, etree._Element]
+    incoming: dict[str, list[etree._Element]]
+    outgoing: dict[str, list[etree._Element]]
+    event_subprocesses: set[str]
+
+    @classmethod
+    def of(cls, container: etree._Element) -> _Graph:
+        nodes = {el.get("id"): el for el in container
+                 if isinstance(el.tag, str) and _local(el.tag) in FLOW_NODE_TAGS and el.get("id")}
+        incoming: dict[str, list[etree._Element]] = {n: [] for n in nodes}
+        outgoing: dict[str, list[etree._Element]] = {n: [] for n in nodes}
+        for flow in (el for el in container if _local(el.tag) == "sequenceFlow"):
+            if flow.get("sourceRef") in outgoing:
+                outgoing[flow.get("sourceRef")].append(flow)
+            if flow.get("targetRef") in incoming:
+                incoming[flow.get("targetRef")].append(flow)
+        event_subprocesses = {n for n, el in nodes.items() if el.get("triggeredByEvent") == "true"}
+        return cls(nodes, incoming, outgoing, event_subprocesses)
+
+    def reachable(self) -> set[str]:
+        """Nodes reachable from the start events (boundary events with their hosts)."""
+        attached: dict[str, list[str]] = {}
+        for node_id, el in self.nodes.items():
+            if _local(el.tag) == "boundaryEvent":
+                attached.setdefault(el.get("attachedToRef") or "", []).append(node_id)
+        seen: set[str] = set()
+        stack = [n for n, el in self.nodes.items() if _local(el.tag) == "startEvent"]
+        while stack:
+            node_id = stack.pop()
+            if node_id in seen:
+                continue
+            seen.add(node_id)
+            stack += [f.get("targetRef") for f in self.outgoing.get(node_id, []) if f.get("targetRef") in self.nodes]
+            stack += attached.get(node_id, [])
+        return seen
+
+
+def _check_container(container: etree._Element, top: bool, lane_of: set[str], add: Add) -> None:
+    graph = _Graph.of(container)
+    for node_id in graph.nodes:
+        if node_id not in graph.event_subprocesses:
+            _check_node(graph, node_id, top and node_id not in lane_of, add)
+    if any(_local(el.tag) == "startEvent" for el in graph.nodes.values()):
+        seen = graph.reachable()
+        for node_id in graph.nodes:
+            if node_id not in seen and node_id not in graph.event_subprocesses:
                 add(node_id, "element cannot be reached from the start event")
+
+
+def _check_node(graph: _Graph, node_id: str, outside_lanes: bool, add: Add) -> None:
+    el = graph.nodes[node_id]
+    tag = _local(el.tag)
+    if outside_lanes and tag in _TASK_TAGS:
+        add(node_id, "task is not in a lane")
+    if tag not in ("startEvent", "boundaryEvent") and not graph.incoming[node_id]:
+        add(node_id, "element has no incoming sequence flow (disconnected)")
+    if tag != "endEvent" and not graph.outgoing[node_id]:
+        add(node_id, "element has no outgoing sequence flow (dead end)")
+    if tag == "exclusiveGateway" and len(graph.outgoing[node_id]) > 1:
+        default = el.get("default")
+        unconditioned = [f.get("id") for f in graph.outgoing[node_id]
+                         if f.find("bpmn:conditionExpression", NS) is None and f.get("id") != default]
+        if unconditioned:
+            add(node_id, f"outgoing flow(s) {', '.join(unconditioned)} need a condition or must be the default")
+        if not default:
+            add(node_id, "exclusive gateway has no default flow; a case whose data matches no condition "
+                         "would stop here")
 
 
 def settable_in_document(root: etree._Element, models: list[ProcessModel], forms: FormRegistry) -> set[str]:
     """Variables any process of the file can set (call activities share their caller's data)."""
     names: set[str] = set()
-    for process, model in zip(root.iterfind("bpmn:process", NS), models):
+    for process, model in zip(root.iterfind("bpmn:process", NS), models, strict=True):
         names |= _settable_names(process, model, forms)
     return names
 

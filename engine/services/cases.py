@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -37,7 +38,8 @@ class Cases:
             start_form = definition.model.start_form
             if start_form is None and data:
                 raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
-            clean = (self._form(start_form).validate(data or {}, members_of=lambda g: people.group_members(w.session, g))
+            clean = (self._form(start_form).validate(data or {},
+                                                     members_of=lambda g: people.group_members(w.session, g))
                      if start_form else {})
             with w.case(start=Start(definition, clean), actor=username) as op:
                 pass

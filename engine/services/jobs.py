@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from ..context import Context
 from ..errors import Conflict, EngineError
-from ..operation import CaseOperation, case, work
+from ..operation import CaseOperation, work
 from ..results import FireResult, TimerView, TriggerStart, TriggerView
 from ..store import task_rows, timer_rows
 from ..store.history import EventType

@@ -121,7 +121,7 @@ class Repository:
             processes = list(doc.root.iterfind("bpmn:process", NS))
             file_models = [read_process_model(process, source) for process in processes]
             settable = settable_in_document(doc.root, file_models, self.ctx.forms)
-            for process, model in zip(processes, file_models):
+            for process, model in zip(processes, file_models, strict=True):
                 self._check_forms(model, source)
                 problems += [f"element {f.element}: {f.message}"
                              for f in check_process(process, model, self.ctx.forms, source, settable=settable)]

@@ -12,9 +12,8 @@ node's local zone. So a timer fires when the scheduler's operation finds it due,
 """
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import datetime, tzinfo
+from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
@@ -45,7 +44,7 @@ class _OperationClock(datetime):
     """``datetime`` whose ``now()`` is the current operation's (database) time."""
 
     @classmethod
-    def now(cls, tz: tzinfo | None = None) -> "datetime":  # type: ignore[override]
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
         moment = clock.now()
         return moment.astimezone(tz) if tz is not None else moment.astimezone(BANGKOK).replace(tzinfo=None)
 
@@ -53,7 +52,7 @@ class _OperationClock(datetime):
 def apply() -> None:
     if getattr(MultiInstanceTask, "_krabuan_patched", False):
         return
-    spiff_timer.datetime = _OperationClock  # type: ignore[misc]
+    spiff_timer.datetime = _OperationClock
     spiff_timer.LOCALTZ = BANGKOK
     MultiInstanceTask._update_hook = _update_hook
     MultiInstanceTask.init_data_output_with_input_data = _init_output

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from threading import Lock
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition, TimeDateEventDefinition,
-                                                                TimerEventDefinition)
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
@@ -74,7 +77,8 @@ class Runtime:
         bpmn_process_ids: list[str] = []
         for root, source in documents:
             try:
-                if etree.QName(root.tag).localname == "definitions" and "DMN" in (etree.QName(root.tag).namespace or ""):
+                name = etree.QName(root.tag)
+                if name.localname == "definitions" and "DMN" in (name.namespace or ""):
                     parser.add_dmn_xml(root, filename=source)
                 else:
                     before = set(parser.get_process_ids())
@@ -116,7 +120,7 @@ class Runtime:
                 self._specs.popitem(last=False)
         return specs
 
-    def start(self, definition_id: int, spec_json: str, data: dict[str, Any]) -> "Workflow":
+    def start(self, definition_id: int, spec_json: str, data: dict[str, Any]) -> Workflow:
         spec, subprocess_specs = self.specs(definition_id, spec_json)
         wf = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
         wf.data.update(data)
@@ -125,7 +129,7 @@ class Runtime:
         workflow.run()
         return workflow
 
-    def restore(self, definition_id: int, spec_json: str, state_json: str) -> "Workflow":
+    def restore(self, definition_id: int, spec_json: str, state_json: str) -> Workflow:
         spec, subprocess_specs = self.specs(definition_id, spec_json)
         try:
             wf = self.serializer.state_from_json(state_json, spec, subprocess_specs)
@@ -181,6 +185,7 @@ class Workflow:
             value = task._get_internal_data("event_value")
             if value is None:
                 continue
+            due: datetime | None
             try:
                 if isinstance(definition, CycleTimerEventDefinition):
                     if not isinstance(value, dict) or value.get("cycles") == 0:
@@ -194,7 +199,7 @@ class Workflow:
                 raise ProcessError(f"timer {task.task_spec.bpmn_id} has no valid time: {value!r}",
                                    element=task.task_spec.bpmn_id)
             found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
-                                      due.astimezone(timezone.utc)))
+                                      due.astimezone(UTC)))
         return found
 
     def reevaluate_date_timers(self) -> bool:
@@ -218,7 +223,7 @@ class Workflow:
 
     @property
     def completed(self) -> bool:
-        return self._wf.is_completed()
+        return bool(self._wf.is_completed())
 
     def case_data(self) -> dict[str, Any]:
         """The case's current data: the workflow's data once done, else its waiting tasks' data."""
@@ -242,7 +247,7 @@ class _process_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: Any) -> Literal[False]:
         if exc is None or isinstance(exc, (Conflict, DeployError)):
             return False
         if isinstance(exc, ExpressionError):

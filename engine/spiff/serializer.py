@@ -24,7 +24,7 @@ ENVELOPE_KEY = "krabuan_state"
 
 class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = WorkflowConverter.to_dict(self, workflow)
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct

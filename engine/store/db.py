@@ -8,11 +8,12 @@ on PostgreSQL the optimistic version checks in the operations resolve races.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,14 +24,19 @@ _LOCKED = re.compile(r"database is locked|could not serialize|deadlock detected"
 _PG_NOW = text("SELECT clock_timestamp()")
 
 
+def affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (the optimistic checks read it)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def db_now(session: Session) -> datetime:
     """The database's current time, UTC-aware. PostgreSQL: the server's clock (one round trip),
     shared by every node. SQLite is a file on this host, and its clock ("now") is this host's
     clock: read directly, without a query."""
     if session.get_bind().dialect.name == "postgresql":
         moment: datetime = session.execute(_PG_NOW).scalar_one()
-        return moment.astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+        return moment.astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def _sqlite_engine(settings: Settings, begin: str) -> Engine:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from enum import StrEnum
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -72,7 +73,7 @@ def event_hash(link: ChainLink) -> str:
 
 def utc_now_iso() -> str:
     """The operation's time (the database clock, see engine.clock)."""
-    return clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return clock.now().astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class Recorder:

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..time.calendar import AdminChange, WorkCalendar
 from ..errors import Conflict, InvalidInput
+from ..time.calendar import AdminChange, WorkCalendar
 from .tables import HolidayChange
 
 

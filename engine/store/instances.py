@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound
+from .db import affected
 from .tables import HumanTask, Instance
 
 
@@ -39,16 +40,16 @@ class StateValues:
     completed_at: datetime | None
 
 
-_COLUMNS = (Instance.id, Instance.version, Instance.definition_id, Instance.state_json, Instance.history_seq,
-            Instance.history_head)
+_COLUMNS = (Instance.id, Instance.version, Instance.definition_id, Instance.state_json,
+            Instance.history_seq, Instance.history_head)
 _LOCK = select(*_COLUMNS).where(Instance.id == bindparam("instance_id")).with_for_update()
 _LOCK_BY_TASK = (select(*_COLUMNS).join(HumanTask, HumanTask.instance_id == Instance.id)
                  .where(HumanTask.id == bindparam("task_id")).with_for_update(of=Instance))
 _WRITE_HEAD = (update(Instance).where(Instance.id == bindparam("iid"), Instance.version == bindparam("v"))
                .values(history_seq=bindparam("seq"), history_head=bindparam("head")))
 _WRITE_STATE = _WRITE_HEAD.values(
-    version=bindparam("v") + 1, state_json=bindparam("p_state"), data_json=bindparam("p_data"), status=bindparam("p_status"),
-    updated_at=bindparam("p_updated"), completed_at=bindparam("p_completed"))
+    version=bindparam("v") + 1, state_json=bindparam("p_state"), data_json=bindparam("p_data"),
+    status=bindparam("p_status"), updated_at=bindparam("p_updated"), completed_at=bindparam("p_completed"))
 
 
 def lock(session: Session, instance_id: int) -> LockedInstance:
@@ -84,7 +85,7 @@ def write(session: Session, locked: LockedInstance, head: tuple[int, str], state
         params.update(p_state=state.state_json, p_data=state.data_json, p_status=state.status,
                       p_updated=state.updated_at, p_completed=state.completed_at)
     result = session.execute(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
-    if result.rowcount != 1:
+    if affected(result) != 1:
         raise Conflict(f"instance {locked.id} was changed by someone else at the same time; reload and retry")
 
 

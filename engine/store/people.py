@@ -24,11 +24,11 @@ def sync_organisation(session: Session, org: Organisation) -> None:
     session.flush()
     listed = {u.username for u in org.users}
     for u in org.users:
-        row = session.get(User, u.username)
-        if row is None:
+        user = session.get(User, u.username)
+        if user is None:
             session.add(User(username=u.username, name_th=u.name_th, name_en=u.name_en, active=True))
         else:
-            row.name_th, row.name_en, row.active = u.name_th, u.name_en, True
+            user.name_th, user.name_en, user.active = u.name_th, u.name_en, True
     session.flush()
     session.execute(delete(Membership).where(Membership.username.in_(listed)))
     session.add_all(Membership(username=u.username, group_id=g) for u in org.users for g in u.groups)

@@ -16,6 +16,7 @@ from ..errors import Conflict
 from ..results import TaskView
 from ..time import deadlines
 from ..time.calendar import WorkCalendar
+from .db import affected
 from .tables import HumanTask, TaskCandidate
 
 
@@ -95,13 +96,13 @@ def open_of(session: Session, instance_id: int) -> list[TaskRow]:
 
 def mark_completed(session: Session, task: TaskRow, user: str, now: datetime) -> None:
     done = session.execute(_COMPLETE, {"task_id": task.id, "v": task.version, "user": user, "now": now})
-    if done.rowcount != 1:
+    if affected(done) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload it")
 
 
 def cancel(session: Session, task: TaskRow, now: datetime) -> None:
     result = session.execute(_CANCEL, {"task_id": task.id, "v": task.version, "now": now})
-    if result.rowcount != 1:
+    if affected(result) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload and retry")
 
 
@@ -109,7 +110,7 @@ def assign(session: Session, task: TaskRow, expected: str | None, assignee: str 
     """Set the assignee if it still is ``expected`` (claim: None; hand back: the claimer)."""
     result = session.execute(_ASSIGN, {"task_id": task.id, "v": task.version, "expected": expected,
                                        "assignee": assignee})
-    if result.rowcount != 1:
+    if affected(result) != 1:
         raise Conflict(f"task {task.id} was {'claimed' if assignee else 'changed'} by someone else just now")
 
 
@@ -124,7 +125,8 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
                    deadline_json=t.deadline_json) for t in new]
     ids = session.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
                           values).scalars().all()
-    candidates = [{"task_id": task_id, "group_id": g} for task_id, t in zip(ids, new) for g in t.candidate_groups]
+    candidates = [{"task_id": task_id, "group_id": g}
+                  for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
     if candidates:
         session.execute(insert(TaskCandidate), candidates)
     return [TaskRow(id=task_id, instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
@@ -133,7 +135,7 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
                     reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at,
                     completed_at=None, completed_by=None, due_at=t.due_at, deadline_json=t.deadline_json,
                     overdue_at=None)
-            for task_id, t in zip(ids, new)]
+            for task_id, t in zip(ids, new, strict=True)]
 
 
 def mark_overdue(session: Session, task_id: int, now: datetime) -> None:

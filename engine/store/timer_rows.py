@@ -14,9 +14,10 @@ caller's, so a scheduler that lost its lease cannot fire it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from ..spiff import Workflow
 from ..time import calendar as cal
 from ..time.calendar import WorkCalendar
 from ..time.schedules import Reminder
+from .db import affected
 from .tables import Timer
 
 MAX_ATTEMPTS = 5
@@ -77,13 +79,14 @@ def sync_bpmn(session: Session, instance_id: int, workflow: Workflow, now: datet
             session.execute(_MOVE, {"timer_id": row.id, "due": waiting[spiff_id].due_at})
             changes.append(TimerChange("moved", row.id, {"old_due": row.due_at.isoformat(),
                                                          "due": waiting[spiff_id].due_at.isoformat()}))
-    new = [dict(kind="bpmn", instance_id=instance_id, task_id=None, spiff_task_id=t.spiff_id, element_id=t.element_id,
-                due_at=t.due_at, state="pending", attempts=0, created_at=now)
-           for spiff_id, t in waiting.items() if spiff_id not in pending]
+    new = [t for spiff_id, t in waiting.items() if spiff_id not in pending]
     if new:
-        ids = session.execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), new).scalars().all()
-        changes += [TimerChange("set", i, {"element_id": r["element_id"], "due": r["due_at"].isoformat()})
-                    for i, r in zip(ids, new)]
+        rows = [dict(kind="bpmn", instance_id=instance_id, task_id=None, spiff_task_id=t.spiff_id,
+                     element_id=t.element_id, due_at=t.due_at, state="pending", attempts=0, created_at=now)
+                for t in new]
+        ids = session.execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), rows).scalars().all()
+        changes += [TimerChange("set", i, {"element_id": t.element_id, "due": t.due_at.isoformat()})
+                    for i, t in zip(ids, new, strict=True)]
     return changes
 
 
@@ -124,7 +127,7 @@ def instances_waiting_on_bpmn(session: Session) -> set[int]:
                                .distinct()))
 
 
-def _due(now: datetime) -> Select[tuple[int]]:
+def _due(now: datetime) -> Select[int]:
     return (select(Timer.id).where(Timer.state == "pending", Timer.due_at <= now,
                                    or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now))
             .order_by(Timer.due_at, Timer.id))
@@ -145,7 +148,7 @@ def claim(session: Session, owner: str, batch: int, lease: tuple[datetime, int])
         update(Timer).where(Timer.id.in_(candidates.scalar_subquery()), Timer.state == "pending")
         .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1)
         .returning(Timer.id, Timer.due_at)).all()
-    return [r.id for r in sorted(claimed, key=lambda r: (r.due_at, r.id))]
+    return [int(r[0]) for r in sorted(claimed, key=lambda r: (r[1], r[0]))]
 
 
 def load(session: Session, timer_id: int) -> TimerRow | None:
@@ -155,7 +158,7 @@ def load(session: Session, timer_id: int) -> TimerRow | None:
 
 def take(session: Session, timer_id: int, owner: str, now: datetime) -> bool:
     """Mark the timer fired if it is still pending and leased to ``owner``."""
-    return session.execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now}).rowcount == 1
+    return affected(session.execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now})) == 1
 
 
 def record_failure(session: Session, timer_id: int, owner: str, message: str) -> None:

@@ -16,10 +16,10 @@ Fiscal year: 1 October to 30 September, named by the Buddhist-era year in which 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import Mapping
 
 import holidays as holiday_data
 
@@ -173,7 +173,7 @@ def local_date(moment: datetime) -> date:
 
 def at_local(day: date, clock: time = OFFICE_CLOSES) -> datetime:
     """A Bangkok wall-clock time on `day`, as a UTC-aware datetime."""
-    return datetime.combine(day, clock, BANGKOK).astimezone(timezone.utc)
+    return datetime.combine(day, clock, BANGKOK).astimezone(UTC)
 
 
 def add_months(day: date, n: int) -> date:

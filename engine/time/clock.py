@@ -8,11 +8,11 @@ operation, from the same session.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 
 from .calendar import WorkCalendar
 
@@ -34,7 +34,7 @@ _current: ContextVar[_Operation | None] = ContextVar("krabuan_operation", defaul
 
 @contextmanager
 def operation_time(now: datetime, load_calendar: Callable[[], WorkCalendar]) -> Iterator[None]:
-    token = _current.set(_Operation(now.astimezone(timezone.utc), load_calendar))
+    token = _current.set(_Operation(now.astimezone(UTC), load_calendar))
     try:
         yield
     finally:
@@ -44,7 +44,7 @@ def operation_time(now: datetime, load_calendar: Callable[[], WorkCalendar]) -> 
 def now() -> datetime:
     """The current operation's time; outside an operation, the node's clock (reads only)."""
     op = _current.get()
-    return op.now if op is not None else datetime.now(timezone.utc)
+    return op.now if op is not None else datetime.now(UTC)
 
 
 def calendar() -> WorkCalendar:

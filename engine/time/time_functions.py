@@ -8,12 +8,13 @@ which is what case data holds and what a BPMN timer accepts. A date-only timer v
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any
 
+from ..errors import ExpressionError, InvalidInput
 from . import calendar as cal
 from . import clock
-from ..errors import ExpressionError, InvalidInput
 
 
 def _day(value: Any) -> date:
