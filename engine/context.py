@@ -1,6 +1,14 @@
 """The engine's process-wide parts, built once from the settings and passed to every service:
 the database, the SpiffWorkflow runtime, the forms, the expression evaluator, the schedules, and
-a cache of deployed versions (immutable, so cached by id)."""
+three caches that never need invalidating across nodes because each is keyed by what versions it:
+
+- deployed versions, by definition id (immutable);
+- the working-day calendar, by the id of the newest holiday change (changes are only appended);
+- live case workflows, by (instance id, row version): an operation takes the workflow out
+  (so two operations never share one), and the case operation puts it back only after its
+  transaction committed, under the version it wrote. A rollback or a conflict drops it; a change
+  by another node moves the version, so a stale entry is never used, only evicted.
+"""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -15,10 +23,11 @@ from .model.definitions import ProcessModel
 from .model.expressions import ExpressionEvaluator
 from .model.forms import FormRegistry
 from .settings import Settings
-from .spiff import Runtime
-from .store import definitions
+from .spiff import Runtime, Workflow
+from .store import definitions, holidays
 from .store.db import Database, db_now
 from .time import time_functions
+from .time.calendar import WorkCalendar
 from .time.schedules import Schedules
 
 
@@ -42,6 +51,8 @@ class Context:
     # Tests and simulations only: a fixed "now" instead of the database's clock.
     fixed_now: datetime | None = None
     _definitions: OrderedDict[int, LoadedDefinition] = field(default_factory=OrderedDict)
+    _live: OrderedDict[tuple[int, int], Workflow] = field(default_factory=OrderedDict)
+    _calendar: tuple[int, WorkCalendar] | None = None
     _lock: Lock = field(default_factory=Lock)
 
     @classmethod
@@ -54,6 +65,28 @@ class Context:
     def now(self, session: Session) -> datetime:
         """The database's clock (or the fixed time of a simulation)."""
         return self.fixed_now if self.fixed_now is not None else db_now(session)
+
+    def calendar(self, session: Session, version: int | None = None) -> WorkCalendar:
+        """The working-day calendar: the cached one when ``version`` (the newest change's id, read
+        by the caller) says it is current, else loaded (one query) and cached."""
+        cached = self._calendar
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        loaded = holidays.load_versioned(session)
+        self._calendar = loaded
+        return loaded[1]
+
+    def take_live(self, instance_id: int, version: int) -> Workflow | None:
+        """The case's live workflow at this row version, if this process kept it (taken out)."""
+        with self._lock:
+            return self._live.pop((instance_id, version), None)
+
+    def keep_live(self, instance_id: int, version: int, workflow: Workflow) -> None:
+        """Keep a committed case's workflow for the next operation on it."""
+        with self._lock:
+            self._live[(instance_id, version)] = workflow
+            while len(self._live) > self.settings.spec_cache_size:
+                self._live.popitem(last=False)
 
     def definition(self, session: Session, definition_id: int) -> LoadedDefinition:
         """A deployed version, from the cache or the database."""

@@ -23,7 +23,7 @@ Only this module writes an instance's state, version and chain head (a test chec
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +36,7 @@ from .context import Context, LoadedDefinition
 from .errors import NotFound
 from .results import TaskView
 from .spiff import Workflow
-from .store import holidays, instances, task_rows
+from .store import instances, task_rows
 from .store.history import GENESIS, EventType, Recorder
 from .store.instances import LockedInstance, StateValues
 from .store.task_rows import TaskRow
@@ -61,10 +61,17 @@ class Work:
     ctx: Context
     session: Session
     now: datetime
+    # The calendar's version as read by a lock statement (None: not read yet).
+    calendar_version: int | None = None
+    # Run once the transaction has committed (never after a rollback).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def calendar(self) -> WorkCalendar:
         return clock.calendar()
+
+    def load_calendar(self) -> WorkCalendar:
+        return self.ctx.calendar(self.session, self.calendar_version)
 
     @contextmanager
     def case(self, *, instance_id: int | None = None, task_id: int | None = None, start: Start | None = None,
@@ -85,12 +92,18 @@ class Work:
         if start is not None:
             workflow = self.ctx.runtime.start(start.definition.id, start.definition.spec_json, start.data)
             return CaseOperation(self, None, start.definition, workflow)
+        task = None
         if task_id is not None:
-            locked = instances.lock_by_task(self.session, task_id)
+            locked, task = instances.lock_by_task(self.session, task_id)
         else:
             assert instance_id is not None
             locked = instances.lock(self.session, instance_id)
-        return CaseOperation(self, locked, self.ctx.definition(self.session, locked.definition_id), None)
+        if self.calendar_version is None:
+            self.calendar_version = locked.calendar_version
+        op = CaseOperation(self, locked, self.ctx.definition(self.session, locked.definition_id), None)
+        if task is not None:
+            op.known_task(task)
+        return op
 
 
 class CaseOperation:
@@ -107,6 +120,7 @@ class CaseOperation:
         self._workflow = workflow
         self._tasks: dict[int, TaskRow] = {}
         self._open_after: tuple[TaskView, ...] = ()
+        self._waited_on_timers = False
         head = (locked.history_seq, locked.history_head) if locked else (0, GENESIS)
         self.recorder = Recorder(self.session, locked.id if locked else None, *head)
 
@@ -126,15 +140,30 @@ class CaseOperation:
 
     @property
     def workflow(self) -> Workflow:
-        """The case's workflow, restored on first use; once used, the operation stores it."""
+        """The case's workflow (kept from the last operation in this process, else restored from
+        its stored state) on first use; once used, the operation stores it."""
         if self._workflow is None:
-            assert self._locked is not None
-            self._workflow = self.ctx.runtime.restore(self.definition.id, self.definition.spec_json,
-                                                      self._locked.state_json)
+            locked = self._locked
+            assert locked is not None
+            workflow = self.ctx.take_live(locked.id, locked.version)
+            if workflow is None:
+                workflow = self.ctx.runtime.restore(self.definition.id, self.definition.spec_json, locked.state_json)
+            self._waited_on_timers = bool(workflow.waiting_timers())
+            self._workflow = workflow
         return self._workflow
+
+    @property
+    def waited_on_timers(self) -> bool:
+        """Whether the workflow waited on BPMN timers before this operation ran it (its timer rows
+        then need syncing even if it waits on none now)."""
+        return self._waited_on_timers
 
     def record(self, event: EventType, actor: str | None, **payload: Any) -> None:
         self.recorder.record(event, actor, **payload)
+
+    def known_task(self, row: TaskRow) -> None:
+        """A task row of this case already read under the lock."""
+        self._tasks[row.id] = row
 
     def task(self, task_id: int) -> TaskRow:
         """A task row of this case, as read under the case's lock."""
@@ -170,7 +199,11 @@ class CaseOperation:
                 self.record(EventType.INSTANCE_COMPLETED, self.actor)
         if state is None and not self.recorder.pending:
             return
-        instances.write(self.session, locked, self.recorder.flush(), state if self._locked else None)
+        written = state if self._locked else None
+        instances.write(self.session, locked, self.recorder.flush(), written)
+        if self._workflow is not None:
+            workflow, version = self._workflow, locked.version + (1 if written else 0)
+            self.work.after_commit.append(lambda: self.ctx.keep_live(locked.id, version, workflow))
 
 
 def _state_values(workflow: Workflow, now: datetime) -> StateValues:
@@ -185,9 +218,11 @@ def _state_values(workflow: Workflow, now: datetime) -> StateValues:
 def work(ctx: Context, write: bool = True) -> Iterator[Work]:
     """One transaction with the database's time and working-day calendar bound."""
     with ctx.db.unit_of_work(write) as session:
-        moment = ctx.now(session)
-        with clock.operation_time(moment, lambda: holidays.load_calendar(session)):
-            yield Work(ctx, session, moment)
+        w = Work(ctx, session, ctx.now(session))
+        with clock.operation_time(w.now, w.load_calendar):
+            yield w
+    for hook in w.after_commit:
+        hook()
 
 
 @contextmanager

@@ -25,8 +25,10 @@ _TIMER_EVENTS = {"set": EventType.TIMER_SET, "moved": EventType.TIMER_MOVED,
 def follow(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     """Sync task and timer rows with the workflow; returns the case's open task rows."""
     open_rows = _sync_tasks(op, workflow)
-    for change in timer_rows.sync_bpmn(op.session, op.instance_id, workflow, op.now):
-        op.record(_TIMER_EVENTS[change.change], None, timer_id=change.timer_id, **change.detail)
+    waiting = workflow.waiting_timers()
+    if waiting or op.waited_on_timers:  # else there is no pending timer row to compare with
+        for change in timer_rows.sync_bpmn(op.session, op.instance_id, waiting, op.now):
+            op.record(_TIMER_EVENTS[change.change], None, timer_id=change.timer_id, **change.detail)
     return open_rows
 
 

@@ -60,7 +60,8 @@ class Cases:
             controls = _check_controls(op.definition.model.steps.get(task.element_id), confirmed)
             op.workflow.complete(task.spiff_task_id, clean)
             task_rows.mark_completed(op.session, task, username, op.now)
-            timer_rows.cancel_task_timers(op.session, [task.id])
+            if task.due_at is not None:  # only a task with a deadline has escalation timers
+                timer_rows.cancel_task_timers(op.session, [task.id])
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
                       confirmed_controls=controls, **_timing(task, op.now))
         done = replace(task_rows.to_view(task), state="completed", completed_at=op.now, completed_by=username)

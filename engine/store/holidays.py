@@ -5,19 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput
 from ..time.calendar import AdminChange, WorkCalendar
 from .tables import HolidayChange
 
+# The id of the newest change: it names the calendar's version (changes are only ever appended).
+LATEST_CHANGE = select(func.coalesce(func.max(HolidayChange.id), 0)).scalar_subquery()
+
 
 def load_calendar(session: Session) -> WorkCalendar:
+    return load_versioned(session)[1]
+
+
+def load_versioned(session: Session) -> tuple[int, WorkCalendar]:
+    """The calendar with every administrator's change applied, and its version."""
     changes: dict[date, AdminChange] = {}
-    for row in session.scalars(select(HolidayChange).order_by(HolidayChange.id)):
+    latest = 0
+    for row in session.execute(select(HolidayChange.id, HolidayChange.day, HolidayChange.action,
+                                      HolidayChange.name, HolidayChange.ref).order_by(HolidayChange.id)):
         changes[row.day] = AdminChange(row.day, row.action, row.name, row.ref)
-    return WorkCalendar(changes)
+        latest = row.id
+    return latest, WorkCalendar(changes)
 
 
 @dataclass(frozen=True)

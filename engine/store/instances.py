@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound
 from .db import affected
+from .holidays import LATEST_CHANGE
 from .tables import HumanTask, Instance
+from .task_rows import TASK_COLUMNS, TaskRow
 
 
 @dataclass(frozen=True)
 class LockedInstance:
-    """The instance row as read under its lock."""
+    """The instance row as read under its lock (with the working-day calendar's version, read in
+    the same statement so that a cached calendar needs no query of its own)."""
 
     id: int
     version: int
@@ -27,6 +30,7 @@ class LockedInstance:
     state_json: str
     history_seq: int
     history_head: str
+    calendar_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,11 @@ class StateValues:
 
 _COLUMNS = (Instance.id, Instance.version, Instance.definition_id, Instance.state_json,
             Instance.history_seq, Instance.history_head)
-_LOCK = select(*_COLUMNS).where(Instance.id == bindparam("instance_id")).with_for_update()
-_LOCK_BY_TASK = (select(*_COLUMNS).join(HumanTask, HumanTask.instance_id == Instance.id)
-                 .where(HumanTask.id == bindparam("task_id")).with_for_update(of=Instance))
+_LOCK = (select(*_COLUMNS, LATEST_CHANGE).where(Instance.id == bindparam("instance_id")).with_for_update())
+# Locks the task row too, so that what is read of it is its latest committed version.
+_LOCK_BY_TASK = (select(*_COLUMNS, LATEST_CHANGE, *TASK_COLUMNS).join(HumanTask, HumanTask.instance_id == Instance.id)
+                 .where(HumanTask.id == bindparam("task_id")).with_for_update())
+_WIDTH = len(_COLUMNS) + 1
 _WRITE_HEAD = (update(Instance).where(Instance.id == bindparam("iid"), Instance.version == bindparam("v"))
                .values(history_seq=bindparam("seq"), history_head=bindparam("head")))
 _WRITE_STATE = _WRITE_HEAD.values(
@@ -59,11 +65,12 @@ def lock(session: Session, instance_id: int) -> LockedInstance:
     return LockedInstance(*row)
 
 
-def lock_by_task(session: Session, task_id: int) -> LockedInstance:
+def lock_by_task(session: Session, task_id: int) -> tuple[LockedInstance, TaskRow]:
+    """Lock a task's case (and the task's row); both as read under the lock."""
     row = session.execute(_LOCK_BY_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
-    return LockedInstance(*row)
+    return LockedInstance(*row[:_WIDTH]), TaskRow(*row[_WIDTH:])
 
 
 def insert_started(session: Session, definition_id: int, process_id: str, started_by: str,

@@ -65,7 +65,8 @@ class NewTask:
     deadline_json: str | None
 
 
-_COLUMNS = tuple(getattr(HumanTask, f.name) for f in fields(TaskRow))
+TASK_COLUMNS = tuple(getattr(HumanTask, f.name) for f in fields(TaskRow))
+_COLUMNS = TASK_COLUMNS
 _LOAD = select(*_COLUMNS).where(HumanTask.id == bindparam("task_id"))
 _OPEN_OF = select(*_COLUMNS).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.state == "open")
 _COMPLETE = (update(HumanTask)

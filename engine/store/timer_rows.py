@@ -23,7 +23,7 @@ from sqlalchemy import Select, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..results import TimerView
-from ..spiff import Workflow
+from ..spiff import WaitingTimer
 from ..time import calendar as cal
 from ..time.calendar import WorkCalendar
 from ..time.schedules import Reminder
@@ -66,10 +66,10 @@ _TAKE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "
          .values(state="fired", fired_at=bindparam("now"), fired_by=bindparam("owner"), lease_expires_at=None))
 
 
-def sync_bpmn(session: Session, instance_id: int, workflow: Workflow, now: datetime) -> list[TimerChange]:
+def sync_bpmn(session: Session, instance_id: int, timers: list[WaitingTimer], now: datetime) -> list[TimerChange]:
     """Make the pending ``bpmn`` rows match the timers the workflow waits on; returns the changes."""
     pending = {r.spiff_task_id: r for r in session.execute(_PENDING_BPMN, {"instance_id": instance_id})}
-    waiting = {t.spiff_id: t for t in workflow.waiting_timers()}
+    waiting = {t.spiff_id: t for t in timers}
     changes: list[TimerChange] = []
     for spiff_id, row in pending.items():
         if spiff_id not in waiting:
