@@ -1,327 +1,242 @@
 """Krabuan engine benchmark: one command, results printed as Markdown for docs/benchmarks.md.
 
-    .venv/bin/python bench/run.py [--instances N] [--pg URL | --no-pg] [--timers N]
+    .venv/bin/python bench/run.py                      # the full run (about half an hour on 2 cores)
+    .venv/bin/python bench/run.py --quick              # smoke check, under a minute
+    .venv/bin/python bench/run.py --instances 200 --rounds 5 [--pg URL | --no-pg] [--timers N]
+                                  [--no-cli] [--code DIR] [--json FILE]
 
-The same SOP-shaped process (tests/data/sop_bench.bpmn: 6 sequential user tasks in two
-lanes, an approve/reject gateway that loops back, a 3-member multi-instance committee, a
-non-interrupting boundary timer) is run to completion N times by:
+Engine core (see bench/core.py): the SOP-shaped process tests/data/sop_bench.bpmn (6
+sequential user tasks in two lanes, an approve/reject gateway, a 3-member multi-instance
+committee, a non-interrupting boundary timer; 9 user-task steps per case) run to completion
+by raw SpiffWorkflow in memory (a); by raw durable loops storing the whole workflow on
+SQLite (b), only the state on SQLite (s) and only the state on PostgreSQL (p); and by
+Krabuan on SQLite (c) and on PostgreSQL (d). The variants run interleaved, round after round
+(bench/rounds.py); figures are medians with their spread, ratios come from the medians.
+The fair ratios are c/s and d/p (same serializer, same database, same durability); c/b and
+d/b are kept for continuity with earlier figures.
 
-(a) raw SpiffWorkflow in memory (the speed limit);
-(b) raw SpiffWorkflow with the plainest durable persistence: load the row, deserialize,
-    step, serialize, commit; SQLite WAL, synchronous=NORMAL; no engine code;
-(c) Krabuan through its engine API on SQLite (same WAL/NORMAL default);
-(d) Krabuan on PostgreSQL.
+Then: per-step cost as a user task loops, bytes per completed case, the CLI's start-up
+(bench/startup.py) and the timer benchmark (bench/timers.py, PostgreSQL).
 
-Also: per-step cost as a user task loops 10, 50 and 200 times (Krabuan vs (b)), and bytes
-stored per completed instance; then the timer benchmark of bench/timers.py (PostgreSQL). This file imports SpiffWorkflow for (a) and (b) only: it is
-a measuring tool, not product code.
+``--code DIR`` measures the engine of another checkout of the repository (for example a
+``git worktree`` of an older commit) with this harness; bench/compat.py bridges the API.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
-import statistics
+import shlex
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, event, func, select, text, update
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.util.task import TaskState
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from engine import Krabuan  # noqa: E402
-from engine.store.tables import HistoryEvent, HumanTask, Instance, TaskCandidate  # noqa: E402
-from engine.settings import Settings  # noqa: E402
-
-DATA = ROOT / "tests" / "data"
-SOP = DATA / "sop_bench.bpmn"
-LOOP = DATA / "review_loop.bpmn"
-
-FORMS: dict[str, dict[str, Any]] = {
-    "register_application": {"applicant": "นายสมชาย ใจดี", "subject": "ขอใช้ห้องประชุมใหญ่ ชั้น 5", "amount": "1500.50"},
-    "check_documents": {"documents_complete": True},
-    "prepare_draft": {"draft_text": "ร่างหนังสืออนุมัติการใช้ห้องประชุม " * 4},
-    "director_review": {"decision": "approve", "committee": ["a", "b", "c"], "comment": "เห็นชอบ"},
-    "committee_vote": {"vote": "yes"},
-    "sign_decision": {"signed": True},
-    "notify_applicant": {"notified_on": "2026-11-20"},
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+ORDER = "abscpd"
+LABELS = {
+    "a": "(a) raw SpiffWorkflow, in memory",
+    "b": "(b) raw loop, whole workflow (stock serializer), SQLite WAL/NORMAL",
+    "s": "(s) raw loop, state only (StateSerializer), SQLite WAL/NORMAL",
+    "c": "(c) Krabuan engine API, SQLite WAL/NORMAL (claim + complete per step)",
+    "p": "(p) raw loop, state only (StateSerializer), PostgreSQL, one durable commit per step",
+    "d": "(d) Krabuan engine API, PostgreSQL (claim + complete per step)",
 }
-RAW_FORMS = {**FORMS, "register_application": {**FORMS["register_application"], "amount": 1500.5},
-             "director_review": {**FORMS["director_review"]}}
-USER = {"clerk": "clerk1", "director": "director1"}
-STEPS_PER_INSTANCE = 9
+# (top, bottom, what it says, target)
+RATIOS = [
+    ("c", "s", "Krabuan / raw state-only, SQLite (fair)", 0.4),
+    ("d", "p", "Krabuan / raw state-only, PostgreSQL, like for like (fair)", 0.5),
+    ("c", "b", "Krabuan SQLite / raw whole-workflow SQLite (published before; flattering)", None),
+    ("d", "b", "Krabuan PostgreSQL / raw whole-workflow SQLite (published before; unfair)", None),
+    ("s", "b", "what storing only the state is worth to the raw loop", None),
+    ("p", "s", "what PostgreSQL's durable commit costs the raw loop", None),
+]
 
 
-# ----------------------------------------------------------------------------- raw SpiffWorkflow
-
-def _raw_specs(path: Path, process_id: str):
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_file(str(path))
-    return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
-
-
-def _ready(wf: BpmnWorkflow):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def raw_in_memory(n: int) -> float:
-    spec, subs = _raw_specs(SOP, "sop_bench")
-    start = time.perf_counter()
-    for _ in range(n):
-        wf = BpmnWorkflow(spec, subs)
-        wf.do_engine_steps()
-        while tasks := _ready(wf):
-            task = tasks[0]
-            task.data.update(RAW_FORMS[task.task_spec.bpmn_id])
-            task.run()
-            wf.do_engine_steps()
-        assert wf.is_completed()
-    return time.perf_counter() - start
-
-
-def _sqlite_engine(path: Path):
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(conn, _):  # noqa: ANN001
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-
-    return engine
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke check: tiny sizes")
+    parser.add_argument("--instances", type=int, help="cases per variant per round (default 200; quick 4)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 7; quick 5)")
+    parser.add_argument("--loops", help="loop rounds for the per-step cost, comma-separated (default 10,50,200)")
+    parser.add_argument("--loop-repeats", type=int, help="interleaved repeats per loop size (default 3)")
+    parser.add_argument("--cli-runs", type=int, help="timed runs of the CLI command (default 11; quick 7)")
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI start-up part")
+    parser.add_argument("--pg", help="admin URL of a PostgreSQL server (default: 127.0.0.1:5432/test)")
+    parser.add_argument("--no-pg", action="store_true", help="skip (p), (d) and the timer part")
+    parser.add_argument("--timers", type=int, help="timers due at once (default 10000; 0 skips the timer part)")
+    parser.add_argument("--steady", type=int, help="timers due evenly over --steady-seconds (default 2000)")
+    parser.add_argument("--steady-seconds", type=float, help="(default 60)")
+    parser.add_argument("--code", type=Path, default=REPO, help="checkout whose engine to measure")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    for name, full, small in [("instances", 200, 4), ("rounds", 7, 5), ("loops", "10,50,200", "3,10"),
+                              ("loop_repeats", 3, 1), ("cli_runs", 11, 7), ("timers", 10_000, 20),
+                              ("steady", 2_000, 10), ("steady_seconds", 60.0, 2.0)]:
+        if getattr(args, name) is None:
+            setattr(args, name, small if quick else full)
+    args.loops = [int(x) for x in str(args.loops).split(",")]
+    args.timer_lead = 2.0 if quick else None  # seconds from creating the timers to their due time
+    args.code = args.code.resolve()
+    return args
 
 
-def raw_durable(n: int, folder: Path, process: Path = SOP, process_id: str = "sop_bench",
-                forms: Callable[[Any], dict[str, Any]] | None = None) -> float:
-    """(b): every step is a request: SELECT, deserialize, complete, serialize, UPDATE, COMMIT."""
-    spec, subs = _raw_specs(process, process_id)
-    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-    engine = _sqlite_engine(folder / f"raw-{uuid.uuid4().hex}.sqlite3")
-    meta = MetaData()
-    table = Table("workflow_instance", meta, Column("id", Integer, primary_key=True), Column("state_json", Text))
-    meta.create_all(engine)
-    forms = forms or (lambda t: RAW_FORMS[t.task_spec.bpmn_id])
-    start = time.perf_counter()
-    for _ in range(n):
-        wf = BpmnWorkflow(spec, subs)
-        wf.do_engine_steps()
-        with engine.begin() as conn:
-            iid = conn.execute(table.insert().values(state_json=serializer.serialize_json(wf))).inserted_primary_key[0]
-        while True:
-            with engine.begin() as conn:
-                state = conn.execute(select(table.c.state_json).where(table.c.id == iid)).scalar_one()
-                wf = serializer.deserialize_json(state)
-                tasks = _ready(wf)
-                if not tasks:
-                    break
-                task = tasks[0]
-                task.data.update(forms(task))
-                task.run()
-                wf.do_engine_steps()
-                conn.execute(update(table).where(table.c.id == iid).values(state_json=serializer.serialize_json(wf)))
-    elapsed = time.perf_counter() - start
-    engine.dispose()
-    return elapsed
+def describe_tree(root: Path) -> str:
+    """The commit of the checkout, with -dirty when its working tree has changes."""
+    try:
+        return subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
-# ----------------------------------------------------------------------------- Krabuan
+def build_variants(stack: ExitStack, folder: Path, admin: Any) -> tuple[list[Any], Any]:
+    """The variants in round order (PostgreSQL ones only with a server), closed by ``stack``;
+    also the SQLite Krabuan, for the bytes-per-case measurement."""
+    import core
+    import pg
 
-def make_krabuan(folder: Path, database_url: str = "") -> Krabuan:
-    settings = Settings().with_overrides(data_dir=folder / f"k-{uuid.uuid4().hex[:6]}", database_url=database_url,
-                                         forms_dir=DATA / "forms", processes_dir=folder / "none",
-                                         organisation_file=DATA / "organisation.yaml")
-    k = Krabuan(settings)
-    k.init()
-    k.repository.deploy([SOP, LOOP])
-    return k
-
-
-def krabuan_case(k: Krabuan) -> int:
-    """One SOP case as users do it: look at the case's open tasks, claim, complete."""
-    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
-    while tasks := k.tasks.of_case(instance_id):
-        task = tasks[0]
-        user = USER[task.candidate_groups[0]]
-        k.tasks.claim(task.id, user)
-        k.cases.complete(task.id, user, FORMS[task.element_id])
-    return instance_id
-
-
-def krabuan_run(k: Krabuan, n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        krabuan_case(k)
-    return time.perf_counter() - start
+    variants = [core.in_memory_variant(),
+                core.durable_variant("b", LABELS["b"], core.sqlite_engine(folder / "raw-whole.sqlite3"),
+                                     core.WholeStore),
+                core.durable_variant("s", LABELS["s"], core.sqlite_engine(folder / "raw-state.sqlite3"),
+                                     core.StateStore)]
+    c, k_sqlite = core.krabuan_variant("c", LABELS["c"], folder)
+    variants.append(c)
+    if admin is not None:
+        raw_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench_raw"))
+        variants.append(core.durable_variant("p", LABELS["p"], core.postgres_engine(raw_url), core.StateStore))
+        k_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench"))
+        variants.append(core.krabuan_variant("d", LABELS["d"], folder, k_url)[0])
+    for v in variants:
+        stack.callback(v.close)
+    return variants, k_sqlite
 
 
-def stored_bytes(k: Krabuan, instance_id: int) -> int:
-    """Bytes of every row the instance owns (text lengths plus fixed-width columns)."""
-    with k.ctx.db.unit_of_work(write=False) as s:
-        inst = s.execute(select(func.length(Instance.state_json) + func.length(Instance.data_json))
-                         .where(Instance.id == instance_id)).scalar_one() + 80
-        tasks = s.execute(select(func.count(), func.coalesce(func.sum(
-            func.length(HumanTask.element_id) + func.length(HumanTask.name) + func.length(HumanTask.spiff_task_id)
-            + func.coalesce(func.length(HumanTask.form_key), 0) + func.coalesce(func.length(HumanTask.lane), 0)
-            + func.coalesce(func.length(HumanTask.assignee), 0)), 0)).where(HumanTask.instance_id == instance_id)).one()
-        cands = s.scalar(select(func.coalesce(func.sum(func.length(TaskCandidate.group_id) + 8), 0))
-                         .join(HumanTask, HumanTask.id == TaskCandidate.task_id)
-                         .where(HumanTask.instance_id == instance_id))
-        events = s.execute(select(func.count(), func.coalesce(func.sum(
-            func.length(HistoryEvent.payload) + func.length(HistoryEvent.event_type)
-            + func.length(HistoryEvent.occurred_at) + func.coalesce(func.length(HistoryEvent.actor), 0) + 128), 0))
-            .where(HistoryEvent.instance_id == instance_id)).one()
-    return inst + tasks[1] + tasks[0] * 60 + cands + events[1] + events[0] * 24
+def engine_core(args: argparse.Namespace, folder: Path, admin: Any) -> dict[str, Any]:
+    """Run the interleaved rounds, then measure bytes per case on the SQLite Krabuan."""
+    import core
+    import rounds
+
+    with ExitStack() as stack:
+        variants, k_sqlite = build_variants(stack, folder, admin)
+        seconds = rounds.run_rounds(variants, args.instances, args.rounds, warmup=max(2, args.instances // 4))
+        row_kb, file_kb = core.bytes_per_case(k_sqlite)
+    summaries = {key: rounds.summarise(s, args.instances) for key, s in seconds.items()}
+    ratios = [rounds.ratio(seconds, top, bottom) for top, bottom, *_ in RATIOS if top in seconds and bottom in seconds]
+    return {"seconds": seconds, "summaries": summaries, "ratios": ratios, "row_kb": row_kb, "file_kb": file_kb}
 
 
-def loop_case_cost(k: Krabuan, rounds: int, sample: int = 5) -> float:
-    """Median ms of one claim+complete at the given loop round (Krabuan)."""
-    instance_id = k.cases.start("review_loop", "clerk1").instance_id
-    costs = []
-    for r in range(1, rounds + sample + 1):
-        task = k.tasks.of_case(instance_id)[0]
-        t0 = time.perf_counter()
-        k.tasks.claim(task.id, "clerk1")
-        k.cases.complete(task.id, "clerk1", {"done": False, "note": f"round {r}"})
-        if r > rounds:
-            costs.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(costs)
+def core_report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
+    import core
+
+    n = args.instances
+    lines = ["| | cases/s, median | min–max | IQR | ms per user-task step (median) |", "|---|---|---|---|---|"]
+    for key in ORDER:
+        if key in res["summaries"]:
+            s = res["summaries"][key]
+            step_ms = 1000 / (s.median * core.STEPS_PER_CASE)
+            lines.append(f"| {LABELS[key]} | **{s.median:.1f}** | {s.low:.1f}–{s.high:.1f} | "
+                         f"{s.q1:.1f}–{s.q3:.1f} | {step_ms:.3f} |")
+    lines += [f"\n{args.rounds} interleaved rounds of {n} cases per variant (order {', '.join(res['seconds'])}) "
+              f"after a warm-up round of {max(2, n // 4)} cases.\n",
+              "| ratio of throughputs | from the medians | per-round range | target |", "|---|---|---|---|"]
+    what = {(top, bottom): (text, target) for top, bottom, text, target in RATIOS}
+    for r in res["ratios"]:
+        text, target = what[(r.top, r.bottom)]
+        verdict = "" if target is None else f"≥ {target} — {'**met**' if r.value >= target else '**not met**'}"
+        lines.append(f"| {r.top}/{r.bottom}: {text} | **{r.value:.2f}** | {r.low:.2f}–{r.high:.2f} | {verdict} |")
+    lines.append(f"\nStored per completed SOP case: {res['row_kb']:.1f} KB of row data (instance state and case "
+                 f"data, task rows, candidate rows, history events); {res['file_kb']:.1f} KB of SQLite file per "
+                 "case including indexes (after a WAL checkpoint).")
+    return lines
 
 
-def raw_loop_cost(folder: Path, rounds: int, sample: int = 5) -> float:
-    """Median ms of one stateless raw request (deserialize, complete, serialize, commit) at that round."""
-    spec, subs = _raw_specs(LOOP, "review_loop")
-    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-    engine = _sqlite_engine(folder / f"rawloop-{uuid.uuid4().hex}.sqlite3")
-    meta = MetaData()
-    table = Table("workflow_instance", meta, Column("id", Integer, primary_key=True), Column("state_json", Text))
-    meta.create_all(engine)
-    wf = BpmnWorkflow(spec, subs)
-    wf.do_engine_steps()
-    with engine.begin() as conn:
-        iid = conn.execute(table.insert().values(state_json=serializer.serialize_json(wf))).inserted_primary_key[0]
-    costs = []
-    for r in range(1, rounds + sample + 1):
-        t0 = time.perf_counter()
-        with engine.begin() as conn:
-            wf = serializer.deserialize_json(conn.execute(select(table.c.state_json)
-                                                          .where(table.c.id == iid)).scalar_one())
-            task = _ready(wf)[0]
-            task.data.update({"done": False, "note": f"round {r}"})
-            task.run()
-            wf.do_engine_steps()
-            conn.execute(update(table).where(table.c.id == iid).values(state_json=serializer.serialize_json(wf)))
-        if r > rounds:
-            costs.append((time.perf_counter() - t0) * 1000)
-    engine.dispose()
-    return statistics.median(costs)
+def loop_report(rows: list[dict[str, float]], repeats: int) -> list[str]:
+    lines = [f"Per-step cost as a user task loops (tests/data/review_loop.bpmn, SQLite; median ms of one step "
+             f"at that round, median of {repeats} interleaved repeats):\n",
+             "| loop round | Krabuan: claim + complete | raw whole-workflow request (b) | raw state-only request (s) "
+             "| Krabuan / (b) | Krabuan / (s) |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['rounds']} | {row['krabuan']:.2f} | {row['whole']:.2f} | {row['state']:.2f} | "
+                     f"{row['krabuan'] / row['whole']:.2f} | {row['krabuan'] / row['state']:.2f} |")
+    return lines
 
 
-# ----------------------------------------------------------------------------- PostgreSQL
+def header(args: argparse.Namespace, api_generation: str, pg_settings: dict[str, str] | None) -> list[str]:
+    import sqlite3
+    from importlib.metadata import version
 
-def pg_database(admin_url: str | None):
-    urls = [admin_url] if admin_url else [f"postgresql+psycopg://{u}@127.0.0.1:5432/test" for u in ("postgres", "root")]
-    for url in urls:
-        try:
-            admin = create_engine(url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text("select 1"))
-        except Exception:  # noqa: BLE001
-            continue
-        name = f"krabuan_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        return admin, url.rsplit("/", 1)[0] + "/" + name, name
-    return None
+    command = "bench/run.py " + shlex.join(sys.argv[1:])
+    pg_text = (", ".join(f"{k} {v}" for k, v in pg_settings.items()) if pg_settings else "not used")
+    return [f"## Benchmark run ({time.strftime('%Y-%m-%d %H:%M')})\n",
+            f"- command: `{command}`",
+            f"- code: {args.code} at {describe_tree(args.code)} ({api_generation})",
+            f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"SpiffWorkflow {version('SpiffWorkflow')}, SQLAlchemy {version('SQLAlchemy')}, "
+            f"SQLite {sqlite3.sqlite_version}",
+            f"- PostgreSQL: {pg_text}",
+            f"- load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"]
 
 
-# ----------------------------------------------------------------------------- main
+def cli_part(args: argparse.Namespace, api: Any) -> tuple[str, dict[str, Any]]:
+    import startup
+
+    result = startup.measure(api.cli_argv(), args.code, REPO, args.cli_runs)
+    return startup.report(result, "krabuan " + " ".join(startup.COMMAND)), asdict(result)
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--instances", type=int, default=200)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--pg", help="admin URL of a PostgreSQL server (default: 127.0.0.1:5432/test)")
-    parser.add_argument("--no-pg", action="store_true")
-    parser.add_argument("--timers", type=int, default=10_000, help="timers due at once (PostgreSQL part)")
-    parser.add_argument("--steady", type=int, default=2_000, help="timers due evenly over --steady-seconds")
-    parser.add_argument("--steady-seconds", type=float, default=60.0)
-    args = parser.parse_args()
-    n, repeats = args.instances, args.repeats
+    began = time.perf_counter()
+    args = options()
+    sys.path.insert(0, str(args.code))  # the engine under test comes from --code
+    import pg
+    from compat import EngineApi
+
+    api = EngineApi()
+    if api.root != args.code:
+        raise SystemExit(f"engine imported from {api.root}, not from {args.code}")
+    admin = None if args.no_pg else pg.admin_engine(args.pg)
+    pg_settings = pg.server_settings(admin) if admin is not None else None
+    out = header(args, api.generation, pg_settings)
     folder = Path(tempfile.mkdtemp(prefix="krabuan-bench-"))
+    record: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "pg": pg_settings}
 
-    def best(fn: Callable[[], float]) -> float:
-        fn()  # warm-up
-        return min(fn() for _ in range(repeats))
+    print("engine core ...", file=sys.stderr, flush=True)
+    res = engine_core(args, folder, admin)
+    out += ["### Engine core\n", *core_report(res, args)]
+    record["core"] = {"seconds": res["seconds"], "summaries": {k: asdict(v) for k, v in res["summaries"].items()},
+                      "ratios": [asdict(r) for r in res["ratios"]], "row_kb": res["row_kb"], "file_kb": res["file_kb"]}
 
-    a = best(lambda: raw_in_memory(n))
-    b = best(lambda: raw_durable(n, folder))
-    k_sqlite = make_krabuan(folder)
-    c = best(lambda: krabuan_run(k_sqlite, n))
-    instance_id = krabuan_case(k_sqlite)
-    sop_bytes = stored_bytes(k_sqlite, instance_id)
-    db_file = k_sqlite.settings.data_dir / "krabuan.sqlite3"
-    k_sqlite.ctx.db.write_engine.dispose()
-    with create_engine(f"sqlite:///{db_file}").connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        instances = conn.exec_driver_sql("SELECT count(*) FROM instances").scalar_one()
-    disk_per_instance = os.path.getsize(db_file) / instances
+    print("loop growth ...", file=sys.stderr, flush=True)
+    import core
+    record["loops"] = core.loop_growth(folder, args.loops, args.loop_repeats)
+    out += ["", *loop_report(record["loops"], args.loop_repeats)]
 
-    d = None
-    pg = None if args.no_pg else pg_database(args.pg)
-    if pg:
-        admin, url, name = pg
-        k_pg = make_krabuan(folder, url)
-        d = best(lambda: krabuan_run(k_pg, n))
-        k_pg.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    if not args.no_cli:
+        print("CLI start-up ...", file=sys.stderr, flush=True)
+        text, record["cli"] = cli_part(args, api)
+        out += ["\n### CLI start-up\n", text]
 
-    growth = []
-    k_loop = make_krabuan(folder)
-    for rounds in (10, 50, 200):
-        kc = min(loop_case_cost(k_loop, rounds) for _ in range(2))
-        rc = min(raw_loop_cost(folder, rounds) for _ in range(2))
-        growth.append((rounds, kc, rc))
-
-    def ips(t: float) -> float:
-        return n / t
-
-    def step_ms(t: float) -> float:
-        return t / (n * STEPS_PER_INSTANCE) * 1000
-
-    print(f"## Engine core benchmark ({time.strftime('%Y-%m-%d')})\n")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"`bench/run.py --instances {n} --repeats {repeats}`; best of {repeats} runs after a warm-up.\n")
-    print("| | instances/s | ms per user-task step | vs (b) |")
-    print("|---|---|---|---|")
-    print(f"| (a) raw SpiffWorkflow, in memory | {ips(a):.0f} | {step_ms(a):.3f} | {b / a:.2f} |")
-    print(f"| (b) raw SpiffWorkflow, durable (SQLite WAL/NORMAL, stateless) | {ips(b):.1f} | {step_ms(b):.3f} | 1.00 |")
-    print(f"| (c) Krabuan engine API, SQLite (claim + complete per step) | {ips(c):.1f} | {step_ms(c):.3f} | "
-          f"{b / c:.2f} |")
-    if d is not None:
-        print(f"| (d) Krabuan engine API, PostgreSQL (claim + complete per step) | {ips(d):.1f} | {step_ms(d):.3f} | "
-              f"{b / d:.2f} |")
-    print("\nPer-step cost as a user task loops (median ms of one step at that round):\n")
-    print("| loop round | Krabuan (claim + complete) | raw stateless request (b) | ratio |")
-    print("|---|---|---|---|")
-    for rounds, kc, rc in growth:
-        print(f"| {rounds} | {kc:.2f} | {rc:.2f} | {kc / rc:.2f} |")
-    print(f"\nStored per completed SOP instance: {sop_bytes / 1024:.1f} KB of row data "
-          f"(instance state and case data, task rows, candidate rows, history events); "
-          f"{disk_per_instance / 1024:.1f} KB of SQLite file per instance including indexes.")
-    if not args.no_pg:
+    if admin is not None and args.timers > 0 and not api.flat:
+        print("timers ...", file=sys.stderr, flush=True)
         import timers as timer_bench
-        out = timer_bench.run(args.pg, args.timers, args.steady, args.steady_seconds)
-        print("\n" + (out or "PostgreSQL is not reachable: no timer benchmark"))
+        out += ["", timer_bench.run(args.pg, args.timers, args.steady, args.steady_seconds, args.timer_lead) or ""]
+
+    elapsed = time.perf_counter() - began
+    out.append(f"\nLoad average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+               f"the whole run took {elapsed / 60:.1f} min ({elapsed:.0f} s).")
+    print("\n".join(out))
+    if args.json:
+        record["elapsed_seconds"] = elapsed
+        args.json.write_text(json.dumps(record, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -16,21 +16,22 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pg  # noqa: E402
+
 from engine import Krabuan  # noqa: E402
+from engine.settings import Settings  # noqa: E402
 from engine.store.db import db_now  # noqa: E402
 from engine.store.tables import HistoryEvent, Timer  # noqa: E402
-from engine.settings import Settings  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SCHEDULER = [sys.executable, "-c", "from cli import main; main()", "scheduler"]
@@ -78,13 +79,16 @@ def _lateness(k: Krabuan, since_id: int) -> dict[str, Any]:
             select(HistoryEvent.instance_id).where(HistoryEvent.event_type == "timer_fired")
             .group_by(HistoryEvent.instance_id).having(func.count() > 1).subquery()))
     late = sorted((r.fired_at - r.due_at).total_seconds() for r in rows if r.fired_at is not None)
-    q = statistics.quantiles(late, n=100) if len(late) >= 2 else late * 99
+    q = statistics.quantiles(late, n=100, method="inclusive") if len(late) >= 2 else late * 99
     return {"count": len(rows), "fired": len(late), "pending": sum(r.state == "pending" for r in rows),
             "p50": q[49], "p99": q[98], "max": late[-1] if late else 0.0,
             "drain": late[-1] if late else 0.0, "duplicates": dup}
 
 
-def measure(url: str, backlog: int, steady: int, steady_seconds: float) -> dict[str, Any]:
+def measure(url: str, backlog: int, steady: int, steady_seconds: float,
+            lead_seconds: float | None = None) -> dict[str, Any]:
+    """Both runs on the database at ``url``. Timers come due ``lead_seconds`` after they are
+    created (default: enough time to create them all first)."""
     folder = Path(tempfile.mkdtemp(prefix="krabuan-timers-"))
     k = _engine(folder, url)
     env = dict(os.environ, KRABUAN_DATABASE_URL=url, KRABUAN_DATA_DIR=str(folder / "data"),
@@ -97,7 +101,8 @@ def measure(url: str, backlog: int, steady: int, steady_seconds: float) -> dict[
     results: dict[str, Any] = {}
     try:
         # Steady stream: timers due evenly over steady_seconds, starting once all are created.
-        base = _now(k) + timedelta(seconds=steady / 100 + 5)
+        lead = steady / 100 + 5 if lead_seconds is None else lead_seconds
+        base = _now(k) + timedelta(seconds=lead)
         wakes = [(base + timedelta(seconds=steady_seconds * i / steady)).isoformat() for i in range(steady)]
         _start_all(k, wakes)
         _wait_fired(k, 0, steady, steady_seconds + 120)
@@ -105,7 +110,8 @@ def measure(url: str, backlog: int, steady: int, steady_seconds: float) -> dict[
         with k.ctx.db.unit_of_work(write=False) as session:
             last_id = session.scalar(select(func.max(Timer.id))) or 0
         # Backlog: all due at the same instant.
-        due = (_now(k) + timedelta(seconds=backlog / 100 + 10)).isoformat()
+        lead = backlog / 100 + 10 if lead_seconds is None else lead_seconds
+        due = (_now(k) + timedelta(seconds=lead)).isoformat()
         results["create_seconds"] = _start_all(k, [due] * backlog)
         _wait_fired(k, last_id, backlog, backlog / 10 + 300)
         results["backlog"] = _lateness(k, last_id)
@@ -120,7 +126,7 @@ def measure(url: str, backlog: int, steady: int, steady_seconds: float) -> dict[
 def report(results: dict[str, Any], backlog: int, steady: int, steady_seconds: float) -> str:
     b, s = results["backlog"], results["steady"]
     return "\n".join([
-        f"## Timers: two scheduler processes on PostgreSQL ({time.strftime('%Y-%m-%d')})\n",
+        f"### Timers: two scheduler processes on PostgreSQL ({time.strftime('%Y-%m-%d')})\n",
         f"`bench/run.py` (timer part: {backlog} timers due at once, then {steady} due evenly over "
         f"{steady_seconds:.0f} s); each timer ends one case (tests/data/timed_wait.bpmn), fired in its own "
         "engine transaction; lateness = fired_at - due_at on the database clock.\n",
@@ -135,30 +141,16 @@ def report(results: dict[str, Any], backlog: int, steady: int, steady_seconds: f
     ])
 
 
-def pg_database(admin_url: str | None) -> tuple[Any, str, str] | None:
-    for candidate in ([admin_url] if admin_url else
-                      [f"postgresql+psycopg://{u}@127.0.0.1:5432/test" for u in ("postgres", "root")]):
-        try:
-            admin = create_engine(candidate, isolation_level="AUTOCOMMIT")
-            name = f"krabuan_timers_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            return admin, candidate.rsplit("/", 1)[0] + "/" + name, name
-        except Exception:  # noqa: BLE001 - try the next user
-            continue
-    return None
-
-
-def run(admin_url: str | None, backlog: int, steady: int, steady_seconds: float) -> str | None:
-    pg = pg_database(admin_url)
-    if pg is None:
+def run(admin_url: str | None, backlog: int, steady: int, steady_seconds: float,
+        lead_seconds: float | None = None) -> str | None:
+    """Both timer runs on a throw-away database; None if no PostgreSQL server answers."""
+    admin = pg.admin_engine(admin_url)
+    if admin is None:
         return None
-    admin, url, name = pg
-    try:
-        return report(measure(url, backlog, steady, steady_seconds), backlog, steady, steady_seconds)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with pg.temp_database(admin, "krabuan_timers") as url:
+        results = measure(url, backlog, steady, steady_seconds, lead_seconds)
+    admin.dispose()
+    return report(results, backlog, steady, steady_seconds)
 
 
 def main() -> None:
