@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from engine import ConfigurationError, EngineError, InvalidInput, Krabuan, Settings
 
@@ -23,7 +22,11 @@ class KrabuanGroup(click.Group):
         except EngineError as exc:
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(exc.exit_code)
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            from sqlalchemy.exc import SQLAlchemyError  # loaded already whenever the database was used
+
+            if not isinstance(exc, SQLAlchemyError):
+                raise
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             click.echo(f"error: database: {detail}", err=True)
             sys.exit(ConfigurationError.exit_code)

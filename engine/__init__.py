@@ -1,9 +1,15 @@
 """Krabuan's engine: the core of the product and the only package that imports SpiffWorkflow.
 
-The public surface is what this module re-exports: ``Krabuan`` (services per actor), its
-``Settings``, the error hierarchy and the returned dataclasses. cli/, web/ and scheduler/
-import nothing else from the engine (a test checks it).
+The public surface is what this module exports (``__all__``): ``Krabuan`` (services per actor),
+its ``Settings``, the error hierarchy, the returned dataclasses and the calendar helpers the
+edges need. cli/, web/ and scheduler/ import nothing else from the engine (a test checks it).
+Everything but the errors is imported on first use, so that a short command starts fast.
 """
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import ConfigurationError as ConfigurationError
 from .errors import Conflict as Conflict
 from .errors import DeployError as DeployError
@@ -14,32 +20,84 @@ from .errors import IntegrityViolation as IntegrityViolation
 from .errors import InvalidInput as InvalidInput
 from .errors import NotFound as NotFound
 from .errors import ProcessError as ProcessError
-from .krabuan import Krabuan as Krabuan
-from .model.definitions import ProcessModel as ProcessModel
-from .model.definitions import StepModel as StepModel
-from .model.forms import FormDefinition as FormDefinition
-from .model.metadata import ControlPoint as ControlPoint
-from .results import CaseStarted as CaseStarted
-from .results import ChainReport as ChainReport
-from .results import DeadlineChange as DeadlineChange
-from .results import DeployResult as DeployResult
-from .results import FireResult as FireResult
-from .results import HistoryEventView as HistoryEventView
-from .results import InstanceView as InstanceView
-from .results import NotificationView as NotificationView
-from .results import ProcessVersionView as ProcessVersionView
-from .results import TaskCompleted as TaskCompleted
-from .results import TaskView as TaskView
-from .results import TimerView as TimerView
-from .results import TriggerStart as TriggerStart
-from .results import TriggerView as TriggerView
-from .results import UserView as UserView
-from .settings import Settings as Settings
-from .time.calendar import BANGKOK as BANGKOK
-from .time.calendar import WorkCalendar as WorkCalendar
-from .time.calendar import be_date as be_date
-from .time.calendar import ce_year as ce_year
-from .time.calendar import fiscal_year as fiscal_year
-from .time.calendar import parse_date as parse_date
 
+if TYPE_CHECKING:
+    from .krabuan import Krabuan as Krabuan
+    from .model.definitions import ProcessModel as ProcessModel
+    from .model.definitions import StepModel as StepModel
+    from .model.forms import FormDefinition as FormDefinition
+    from .model.metadata import ControlPoint as ControlPoint
+    from .results import CaseStarted as CaseStarted
+    from .results import ChainReport as ChainReport
+    from .results import DeadlineChange as DeadlineChange
+    from .results import DeployResult as DeployResult
+    from .results import FireResult as FireResult
+    from .results import HistoryEventView as HistoryEventView
+    from .results import InstanceView as InstanceView
+    from .results import NotificationView as NotificationView
+    from .results import ProcessVersionView as ProcessVersionView
+    from .results import TaskCompleted as TaskCompleted
+    from .results import TaskView as TaskView
+    from .results import TimerView as TimerView
+    from .results import TriggerStart as TriggerStart
+    from .results import TriggerView as TriggerView
+    from .results import UserView as UserView
+    from .settings import Settings as Settings
+    from .time.calendar import BANGKOK as BANGKOK
+    from .time.calendar import WorkCalendar as WorkCalendar
+    from .time.calendar import be_date as be_date
+    from .time.calendar import ce_year as ce_year
+    from .time.calendar import fiscal_year as fiscal_year
+    from .time.calendar import parse_date as parse_date
+
+_LAZY = {
+    "Krabuan": "engine.krabuan",
+    "ProcessModel": "engine.model.definitions",
+    "StepModel": "engine.model.definitions",
+    "FormDefinition": "engine.model.forms",
+    "ControlPoint": "engine.model.metadata",
+    "CaseStarted": "engine.results",
+    "ChainReport": "engine.results",
+    "DeadlineChange": "engine.results",
+    "DeployResult": "engine.results",
+    "FireResult": "engine.results",
+    "HistoryEventView": "engine.results",
+    "InstanceView": "engine.results",
+    "NotificationView": "engine.results",
+    "ProcessVersionView": "engine.results",
+    "TaskCompleted": "engine.results",
+    "TaskView": "engine.results",
+    "TimerView": "engine.results",
+    "TriggerStart": "engine.results",
+    "TriggerView": "engine.results",
+    "UserView": "engine.results",
+    "Settings": "engine.settings",
+    "BANGKOK": "engine.time.calendar",
+    "WorkCalendar": "engine.time.calendar",
+    "be_date": "engine.time.calendar",
+    "ce_year": "engine.time.calendar",
+    "fiscal_year": "engine.time.calendar",
+    "parse_date": "engine.time.calendar",
+}
+__all__ = [
+    "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
+    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "Krabuan", "ProcessModel", "StepModel",
+    "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
+    "FireResult", "HistoryEventView", "InstanceView", "NotificationView", "ProcessVersionView",
+    "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView", "Settings",
+    "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
+]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,23 +12,26 @@ three caches that never need invalidating across nodes because each is keyed by 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from threading import Lock
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
-from .model.definitions import ProcessModel
-from .model.expressions import ExpressionEvaluator
-from .model.forms import FormRegistry
 from .settings import Settings
-from .spiff import Runtime, Workflow
 from .store import definitions, holidays
 from .store.db import Database, db_now
-from .time import time_functions
 from .time.calendar import WorkCalendar
-from .time.schedules import Schedules
+
+if TYPE_CHECKING:
+    from .model.definitions import ProcessModel
+    from .model.expressions import ExpressionEvaluator
+    from .model.forms import FormRegistry
+    from .spiff import Runtime, Workflow
+    from .time.schedules import Schedules
 
 
 @dataclass(frozen=True)
@@ -40,32 +43,53 @@ class LoadedDefinition:
     model: ProcessModel
 
 
-@dataclass
 class Context:
-    settings: Settings
-    db: Database
-    runtime: Runtime
-    forms: FormRegistry
-    evaluator: ExpressionEvaluator
-    schedules: Schedules = field(default_factory=Schedules)
-    # Tests and simulations only: a fixed "now" instead of the database's clock.
-    fixed_now: datetime | None = None
-    _definitions: OrderedDict[int, LoadedDefinition] = field(default_factory=OrderedDict)
-    _live: OrderedDict[tuple[int, int], Workflow] = field(default_factory=OrderedDict)
-    _calendar: tuple[int, WorkCalendar] | None = None
-    _lock: Lock = field(default_factory=Lock)
+    """Shared by every service of one ``Krabuan``. The parts a command may not need (the
+    SpiffWorkflow runtime, the forms, the evaluator, the schedules) are built on first use, so
+    that a short command starts fast."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        # Tests and simulations only: a fixed "now" instead of the database's clock.
+        self.fixed_now: datetime | None = None
+        self._definitions: OrderedDict[int, LoadedDefinition] = OrderedDict()
+        self._live: OrderedDict[tuple[int, int], Workflow] = OrderedDict()
+        self._calendar: tuple[int, WorkCalendar] | None = None
+        self._lock = Lock()
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
-        evaluator = ExpressionEvaluator(time_functions.FUNCTIONS)
-        return cls(settings=settings, db=Database(settings), runtime=Runtime(evaluator, settings.spec_cache_size),
-                   forms=FormRegistry.load(settings.forms_dir), evaluator=evaluator,
-                   schedules=Schedules.load(settings.schedules_file))
+        return cls(settings, Database(settings))
+
+    @cached_property
+    def evaluator(self) -> ExpressionEvaluator:
+        from .model.expressions import ExpressionEvaluator
+        from .time.time_functions import FUNCTIONS
+
+        return ExpressionEvaluator(FUNCTIONS)
+
+    @cached_property
+    def runtime(self) -> Runtime:
+        from .spiff import Runtime
+
+        return Runtime(self.evaluator, self.settings.spec_cache_size)
+
+    @cached_property
+    def forms(self) -> FormRegistry:
+        from .model.forms import FormRegistry
+
+        return FormRegistry.load(self.settings.forms_dir)
+
+    @cached_property
+    def schedules(self) -> Schedules:
+        from .time.schedules import Schedules
+
+        return Schedules.load(self.settings.schedules_file)
 
     def now(self, session: Session) -> datetime:
         """The database's clock (or the fixed time of a simulation)."""
         return self.fixed_now if self.fixed_now is not None else db_now(session)
-
     def calendar(self, session: Session, version: int | None = None) -> WorkCalendar:
         """The working-day calendar: the cached one when ``version`` (the newest change's id, read
         by the caller) says it is current, else loaded (one query) and cached."""
@@ -97,6 +121,8 @@ class Context:
         row = definitions.load(session, definition_id)
         if row is None:
             raise NotFound(f"process definition {definition_id} does not exist")
+        from .model.definitions import ProcessModel
+
         loaded = LoadedDefinition(row.id, row.process_id, row.version, row.spec_json,
                                   ProcessModel.from_json(row.model_json))
         with self._lock:

@@ -15,39 +15,85 @@ Krabuan's own dataclasses (``engine.results``):
 """
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .context import Context
 from .results import DeployResult
-from .services.audit import Audit
-from .services.calendar_admin import CalendarAdmin
-from .services.cases import Cases
-from .services.inbox import Inbox
-from .services.jobs import Jobs
-from .services.people import People
-from .services.repository import Repository
-from .services.tasks import Tasks
 from .settings import Settings
-from .store import schema
+
+if TYPE_CHECKING:
+    from .services.audit import Audit
+    from .services.calendar_admin import CalendarAdmin
+    from .services.cases import Cases
+    from .services.inbox import Inbox
+    from .services.jobs import Jobs
+    from .services.people import People
+    from .services.repository import Repository
+    from .services.tasks import Tasks
 
 
 class Krabuan:
+    """The engine. Each service is built (and its module imported) on first use."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.ctx = Context.build(settings)
-        self.repository = Repository(self.ctx)
-        self.cases = Cases(self.ctx)
-        self.tasks = Tasks(self.ctx)
-        self.jobs = Jobs(self.ctx)
-        self.inbox = Inbox(self.ctx)
-        self.calendar = CalendarAdmin(self.ctx)
-        self.audit = Audit(self.ctx)
-        self.people = People(self.ctx)
+
+    @cached_property
+    def repository(self) -> Repository:
+        from .services.repository import Repository
+
+        return Repository(self.ctx)
+
+    @cached_property
+    def cases(self) -> Cases:
+        from .services.cases import Cases
+
+        return Cases(self.ctx)
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        from .services.tasks import Tasks
+
+        return Tasks(self.ctx)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        from .services.jobs import Jobs
+
+        return Jobs(self.ctx)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        from .services.inbox import Inbox
+
+        return Inbox(self.ctx)
+
+    @cached_property
+    def calendar(self) -> CalendarAdmin:
+        from .services.calendar_admin import CalendarAdmin
+
+        return CalendarAdmin(self.ctx)
+
+    @cached_property
+    def audit(self) -> Audit:
+        from .services.audit import Audit
+
+        return Audit(self.ctx)
+
+    @cached_property
+    def people(self) -> People:
+        from .services.people import People
+
+        return People(self.ctx)
 
     def upgrade_schema(self) -> None:
         """Create or upgrade the tables (Alembic)."""
-        schema.upgrade(self.ctx.db)
+        from .store import schema
 
+        schema.upgrade(self.ctx.db)
     def init(self) -> tuple[list[DeployResult], dict[str, list[str]]]:
         """Create/upgrade the schema, load the organisation, deploy what passes the check in
         processes/bpmn. Returns what was deployed and the problems of the files left out."""

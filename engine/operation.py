@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -35,13 +35,15 @@ from . import projection
 from .context import Context, LoadedDefinition
 from .errors import NotFound
 from .results import TaskView
-from .spiff import Workflow
 from .store import instances, task_rows
 from .store.history import GENESIS, EventType, Recorder
 from .store.instances import LockedInstance, StateValues
 from .store.task_rows import TaskRow
 from .time import clock
 from .time.calendar import WorkCalendar
+
+if TYPE_CHECKING:
+    from .spiff import Workflow
 
 
 @dataclass(frozen=True)

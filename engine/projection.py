@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import ProcessError
-from .model.definitions import StepModel
-from .spiff import Workflow
 from .store import task_rows, timer_rows
 from .store.history import EventType
 from .store.task_rows import NewTask, TaskRow
 from .time import deadlines
 
 if TYPE_CHECKING:
+    from .model.definitions import StepModel
     from .operation import CaseOperation
+    from .spiff import Workflow
 
 _TIMER_EVENTS = {"set": EventType.TIMER_SET, "moved": EventType.TIMER_MOVED,
                  "cancelled": EventType.TIMER_CANCELLED}

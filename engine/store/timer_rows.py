@@ -17,18 +17,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..results import TimerView
-from ..spiff import WaitingTimer
 from ..time import calendar as cal
 from ..time.calendar import WorkCalendar
-from ..time.schedules import Reminder
 from .db import affected
 from .tables import Timer
+
+if TYPE_CHECKING:
+    from ..spiff import WaitingTimer
+    from ..time.schedules import Reminder
 
 MAX_ATTEMPTS = 5
 LIST_LIMIT = 10_000

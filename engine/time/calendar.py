@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-import holidays as holiday_data
-
 from ..errors import InvalidInput
 
 BE_OFFSET = 543
@@ -54,6 +52,8 @@ class AdminChange:
 
 @lru_cache(maxsize=64)
 def _package_year(year: int) -> dict[date, tuple[str, ...]]:
+    import holidays as holiday_data  # about 50 ms: imported when a year's holidays are first needed
+
     data = holiday_data.country_holidays("TH", years=year, categories=("public", "government"), language="th")
     result = {}
     for day in data:
