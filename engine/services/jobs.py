@@ -38,7 +38,7 @@ class Jobs:
             if timer is None:
                 raise Conflict(f"timer {timer_id} does not exist")
             with w.case(instance_id=timer.instance_id) as op:
-                if not timer_rows.take(op.session, timer_id, owner, self.ctx.now(op.session)):
+                if not timer_rows.take(op.session, timer_id, owner, op.now):
                     raise Conflict(f"timer {timer_id} is no longer leased to {owner} (fired, cancelled or "
                                    "taken over)")
                 detail = _fire_bpmn(op, timer) if timer.kind == "bpmn" else _escalate(op, timer)
