@@ -23,6 +23,9 @@ Rules (``krabuan:deadline``, from the SOP catalog's ``deadline.rule``):
 - ``unspecified``, ``reporting_rounds``, and a rule whose data is not there yet: the standard
   duration instead.
 
+``RULES`` maps each kind to its reader and is the one list of kinds (``RULE_KINDS``); ``UNITS``
+the one list of units. Deploy checks a model's rules against both (engine.model.step_schema).
+
 Counting: "days" are calendar days with the first day not counted, rolled to the next working day
 (193/3, 193/8; ``"roll": false`` turns the roll off); "working_days" count from the next day;
 weeks are 7 days, months calendar months, both rolled like days. A deadline on a day means the end
@@ -35,13 +38,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from ..errors import InvalidInput
 from . import calendar as cal
 from .calendar import WorkCalendar
-from ..errors import InvalidInput
 
 WORKDAY_MINUTES = 7 * 60
 _VARIABLE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -64,7 +68,7 @@ class DeadlineBasis:
                           ensure_ascii=False, sort_keys=True, default=str)
 
     @classmethod
-    def from_json(cls, text: str) -> "DeadlineBasis":
+    def from_json(cls, text: str) -> DeadlineBasis:
         raw = json.loads(text)
         return cls(created=datetime.fromisoformat(raw["created"]), rule=raw.get("rule"),
                    values=raw.get("values") or {}, minutes=raw.get("minutes"), working_days=raw.get("working_days"))
@@ -131,60 +135,109 @@ def _case_selectors(rule: Mapping[str, Any], data: Mapping[str, Any]) -> dict[st
     return found
 
 
-def _from_rule(rule: Mapping[str, Any], created: datetime, values: Mapping[str, Any],
-               calendar: WorkCalendar) -> datetime | None:
-    kind = rule.get("type")
+Rule = Mapping[str, Any]
+Interpreter = Callable[[Rule, datetime, Mapping[str, Any], WorkCalendar], datetime | None]
+
+
+def _from_rule(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime | None:
+    """When a rule makes the task due (UTC), or None to let the standard duration decide."""
+    interpret = RULES.get(str(rule.get("type")), _standard_duration)
+    return interpret(rule, created, values, calendar)
+
+
+def _roll(rule: Rule) -> bool:
+    return rule.get("roll", True) is not False
+
+
+def _on_day(day: date, calendar: WorkCalendar, roll: bool) -> datetime:
+    """The end of office hours on the day, moved to the next working day unless ``roll`` is off."""
+    return cal.at_local(calendar.next_working_day(day) if roll else day)
+
+
+def _all_of(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime | None:
+    found = [d for d in (_from_rule(r, created, values, calendar) for r in rule.get("rules") or ()
+                         if isinstance(r, Mapping)) if d is not None]
+    return min(found) if found else None
+
+
+def _relative(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime | None:
+    anchor = _anchor(rule, values, ("from", "anchor"))
+    return _shift(anchor if anchor is not None else created, rule, 1, calendar, _roll(rule))
+
+
+def _around_event(rule: Rule, created: datetime, values: Mapping[str, Any],
+                  calendar: WorkCalendar) -> datetime | None:
+    anchor = _anchor(rule, values, ("event",))
+    if anchor is None:
+        return None
+    return _shift(anchor, rule, -1 if rule.get("type") == "before_event" else 1, calendar, _roll(rule))
+
+
+def _by_case(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime | None:
+    chosen = values.get(rule["by"]) if isinstance(rule.get("by"), str) else values.get("*case*")
+    case = next((c for c in rule.get("cases") or () if isinstance(c, Mapping) and c.get("when") == chosen), None)
+    anchor = _anchor(rule, values, ("anchor",))
+    if case is None or anchor is None:
+        return None
+    return _shift(anchor, case, 1, calendar, case.get("roll", _roll(rule)) is not False)
+
+
+def _annual_date(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime:
+    day = _next_month_day(cal.local_date(created), int(rule["month"]), int(rule["day"]))
+    return _on_day(day, calendar, _roll(rule))
+
+
+def _month_window(rule: Rule, created: datetime, values: Mapping[str, Any],
+                  calendar: WorkCalendar) -> datetime | None:
+    months = _window_months(rule)
+    if not months:
+        return None
     start = cal.local_date(created)
-    roll = rule.get("roll", True) is not False
-    if kind == "all_of":
-        found = [d for d in (_from_rule(r, created, values, calendar) for r in rule.get("rules") or ()
-                             if isinstance(r, Mapping)) if d is not None]
-        return min(found) if found else None
-    if kind == "relative":
-        anchor = _anchor(rule, values, ("from", "anchor"))
-        return _shift(anchor if anchor is not None else created, rule, 1, calendar, roll)
-    if kind in ("before_event", "after_event"):
-        anchor = _anchor(rule, values, ("event",))
-        if anchor is None:
-            return None
-        return _shift(anchor, rule, -1 if kind == "before_event" else 1, calendar, roll)
-    if kind == "relative_by_case":
-        chosen = values.get(rule["by"]) if isinstance(rule.get("by"), str) else values.get("*case*")
-        case = next((c for c in rule.get("cases") or () if isinstance(c, Mapping) and c.get("when") == chosen), None)
-        anchor = _anchor(rule, values, ("anchor",))
-        if case is None or anchor is None:
-            return None
-        return _shift(anchor, case, 1, calendar, case.get("roll", roll) is not False)
-    if kind == "annual_date":
-        day = _next_month_day(start, int(rule["month"]), int(rule["day"]))
-        return cal.at_local(calendar.next_working_day(day) if roll else day)
-    if kind in ("month_window", "fixed_months"):
-        months = _window_months(rule)
-        if not months:
-            return None
-        ends = [_next_month_end(start, m) for m in months]
-        day = min(ends)
-        return cal.at_local(calendar.next_working_day(day) if roll else day)
-    if kind in ("monthly_window", "monthly_day"):
-        target = int(rule.get("to_day") or rule.get("day") or 0)
-        if not 1 <= target <= 31:
-            return None
-        first = date(start.year, start.month, 1)
-        if rule.get("relative_to") == "next_month":
-            first = cal.add_months(first, 1)
-        day = _clamped(first, target)
-        if day < start:
-            day = _clamped(cal.add_months(first, 1), target)
-        return cal.at_local(calendar.next_working_day(day) if roll else day)
-    if kind == "fiscal_year_end_offset":
-        fy_end = _fiscal_year_end(values.get("fiscal_year"), start)
-        return _shift(cal.at_local(fy_end, cal.OFFICE_OPENS), rule, 1, calendar, roll)
-    if kind in ("fiscal_year_start", "start_on"):
-        first = date(start.year if start.month < 10 else start.year + 1, 10, 1)
-        if kind == "start_on" and start.month == 10 and start.day == 1:
-            first = start
-        return cal.at_local(calendar.next_working_day(first))
-    return None  # unspecified, reporting_rounds: the standard duration decides
+    return _on_day(min(_next_month_end(start, m) for m in months), calendar, _roll(rule))
+
+
+def _monthly_day(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime | None:
+    target = int(rule.get("to_day") or rule.get("day") or 0)
+    if not 1 <= target <= 31:
+        return None
+    start = cal.local_date(created)
+    first = date(start.year, start.month, 1)
+    if rule.get("relative_to") == "next_month":
+        first = cal.add_months(first, 1)
+    day = _clamped(first, target)
+    if day < start:
+        day = _clamped(cal.add_months(first, 1), target)
+    return _on_day(day, calendar, _roll(rule))
+
+
+def _fiscal_year_end_offset(rule: Rule, created: datetime, values: Mapping[str, Any],
+                            calendar: WorkCalendar) -> datetime | None:
+    fy_end = _fiscal_year_end(values.get("fiscal_year"), cal.local_date(created))
+    return _shift(cal.at_local(fy_end, cal.OFFICE_OPENS), rule, 1, calendar, _roll(rule))
+
+
+def _fiscal_year_start(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime:
+    start = cal.local_date(created)
+    first = date(start.year if start.month < 10 else start.year + 1, 10, 1)
+    if rule.get("type") == "start_on" and start.month == 10 and start.day == 1:
+        first = start
+    return cal.at_local(calendar.next_working_day(first))
+
+
+def _standard_duration(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> None:
+    return None
+
+
+# The kinds of deadline rule (``type``) and how each is read: the one list of them (deploy checks
+# krabuan:deadline against it), in the order a refused rule's message lists them.
+RULES: dict[str, Interpreter] = {
+    "annual_date": _annual_date, "month_window": _month_window, "monthly_window": _monthly_day,
+    "monthly_day": _monthly_day, "fixed_months": _month_window, "fiscal_year_end_offset": _fiscal_year_end_offset,
+    "fiscal_year_start": _fiscal_year_start, "start_on": _fiscal_year_start, "relative": _relative,
+    "before_event": _around_event, "after_event": _around_event, "relative_by_case": _by_case,
+    "reporting_rounds": _standard_duration, "unspecified": _standard_duration, "all_of": _all_of,
+}
+RULE_KINDS = tuple(RULES)
 
 
 def _anchor(rule: Mapping[str, Any], values: Mapping[str, Any], keys: tuple[str, ...]) -> datetime | None:
@@ -206,7 +259,11 @@ def _moment(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except (InvalidInput, ValueError):
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=cal.BANGKOK)).astimezone(timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=cal.BANGKOK)).astimezone(UTC)
+
+
+# The units of a rule's ``amount`` (see _shift): the one list of them.
+UNITS = ("minutes", "hours", "days", "working_days", "weeks", "months", "years")
 
 
 def _shift(anchor: datetime, rule: Mapping[str, Any], sign: int, calendar: WorkCalendar, roll: bool) -> datetime | None:
