@@ -20,31 +20,25 @@ forms)::
 
 Values are stored JSON-native: money as a number rounded to satang (2 decimals), dates as
 ISO ``YYYY-MM-DD`` strings, datetimes as ISO strings in UTC.
+
+The file format is checked by engine.model.form_schema (a mistake names the file, the form and
+the field); the submitted values by ``FormDefinition.validate`` below.
 """
 from __future__ import annotations
 
-import keyword
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Mapping
-
-import yaml
-
-# libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from typing import Any, Literal, get_args
 
 from ..errors import ConfigurationError, InvalidInput
 
-FIELD_TYPES = ("text", "textarea", "integer", "money", "date", "datetime", "select", "multiselect", "checkbox",
-               "user", "users", "file")
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}$")
-_FIELD_KEYS = {"name", "type", "required", "label", "help", "options", "min", "max", "max_length", "pattern",
-               "group"}
-_FORM_KEYS = {"key", "title", "fields"}
+FieldType = Literal["text", "textarea", "integer", "money", "date", "datetime", "select", "multiselect", "checkbox",
+                    "user", "users", "file"]
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("999999999999.99")
 MembersOf = Callable[[str], set[str]]
@@ -189,7 +183,7 @@ def _clean_datetime(f: FieldDefinition, value: Any) -> str:
         raise _bad(f, f"{value!r} is not an ISO 8601 date and time") from None
     if moment.tzinfo is None:
         raise _bad(f, "the time needs a time zone, e.g. +07:00")
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def _clean_select(f: FieldDefinition, value: Any) -> str:
@@ -266,116 +260,15 @@ class FormRegistry:
         return sorted(self._forms)
 
     @classmethod
-    def load(cls, folder: Path) -> "FormRegistry":
+    def load(cls, folder: Path) -> FormRegistry:
         forms: dict[str, FormDefinition] = {}
         if not folder.exists():
             return cls(forms)
+        from .form_schema import load_form_file  # pydantic models: imported only when forms are loaded
+
         for path in sorted(folder.rglob("*.yaml")):
-            for form in _load_file(path):
+            for form in load_form_file(path):
                 if form.key in forms:
                     raise ConfigurationError(f"{path}: form key {form.key} is also defined in {forms[form.key].source}")
                 forms[form.key] = form
         return cls(forms)
-
-
-def _load_file(path: Path) -> list[FormDefinition]:
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigurationError(f"{path}: cannot read form file: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("forms"), list):
-        raise ConfigurationError(f"{path}: a form file is a mapping with a list under 'forms'")
-    return [_parse_form(item, f"{path}: forms[{i}]", str(path)) for i, item in enumerate(raw["forms"])]
-
-
-def _label(raw: Any, where: str) -> Label:
-    if isinstance(raw, dict) and isinstance(raw.get("th"), str) and isinstance(raw.get("en"), str) \
-            and raw["th"].strip() and raw["en"].strip() and set(raw) <= {"th", "en"}:
-        return Label(th=raw["th"].strip(), en=raw["en"].strip())
-    raise ConfigurationError(f"{where}: a label is {{th: ..., en: ...}} with both texts")
-
-
-def _parse_form(raw: Any, where: str, source: str) -> FormDefinition:
-    if not isinstance(raw, dict):
-        raise ConfigurationError(f"{where}: a form is a mapping")
-    unknown = set(raw) - _FORM_KEYS
-    if unknown:
-        raise ConfigurationError(f"{where}: unknown form keys {', '.join(sorted(unknown))}")
-    key = raw.get("key")
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise ConfigurationError(f"{where}: form key {key!r} is missing or not a valid key")
-    where = f"{where} ({key})"
-    fields_raw = raw.get("fields") or []
-    if not isinstance(fields_raw, list):
-        raise ConfigurationError(f"{where}: fields is a list")
-    fields = tuple(_parse_field(f, f"{where}: fields[{i}]") for i, f in enumerate(fields_raw))
-    names = [f.name for f in fields]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ConfigurationError(f"{where}: field names used twice: {', '.join(dupes)}")
-    return FormDefinition(key=key, title=_label(raw.get("title"), f"{where}: title"), fields=fields, source=source)
-
-
-def _number(raw: Any, where: str) -> Decimal | None:
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise ConfigurationError(f"{where}: not a number")
-    try:
-        return Decimal(str(raw))
-    except InvalidOperation:
-        raise ConfigurationError(f"{where}: not a number") from None
-
-
-def _parse_field(raw: Any, where: str) -> FieldDefinition:
-    if not isinstance(raw, dict):
-        raise ConfigurationError(f"{where}: a field is a mapping")
-    unknown = set(raw) - _FIELD_KEYS
-    if unknown:
-        raise ConfigurationError(f"{where}: unknown field keys {', '.join(sorted(unknown))}")
-    name = raw.get("name")
-    if not isinstance(name, str) or not _NAME.match(name) or keyword.iskeyword(name):
-        raise ConfigurationError(f"{where}: field name {name!r} must be lower_snake_case letters, digits and _")
-    where = f"{where} ({name})"
-    ftype = raw.get("type")
-    if ftype not in FIELD_TYPES:
-        raise ConfigurationError(f"{where}: type {ftype!r} is not one of {', '.join(FIELD_TYPES)}")
-    required = raw.get("required", False)
-    if not isinstance(required, bool):
-        raise ConfigurationError(f"{where}: required is true or false")
-    options: tuple[Option, ...] = ()
-    if ftype in ("select", "multiselect"):
-        opts = raw.get("options")
-        if not isinstance(opts, list) or not opts:
-            raise ConfigurationError(f"{where}: a {ftype} field needs a non-empty options list")
-        parsed = []
-        for j, opt in enumerate(opts):
-            if not isinstance(opt, dict) or not isinstance(opt.get("value"), str) or set(opt) - {"value", "label"}:
-                raise ConfigurationError(f"{where}: options[{j}] is {{value: ..., label: {{th, en}}}}")
-            parsed.append(Option(value=opt["value"], label=_label(opt.get("label"), f"{where}: options[{j}]")))
-        options = tuple(parsed)
-        values = [o.value for o in options]
-        if len(set(values)) != len(values):
-            raise ConfigurationError(f"{where}: option values must be unique")
-    elif "options" in raw:
-        raise ConfigurationError(f"{where}: only select and multiselect fields take options")
-    max_length = raw.get("max_length")
-    if max_length is not None and (not isinstance(max_length, int) or not 0 < max_length <= MAX_TEXT):
-        raise ConfigurationError(f"{where}: max_length is a whole number from 1 to {MAX_TEXT}")
-    pattern = raw.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError):
-            raise ConfigurationError(f"{where}: pattern is not a valid regular expression") from None
-    help_label = _label(raw["help"], f"{where}: help") if raw.get("help") is not None else None
-    group = raw.get("group")
-    if ftype in ("user", "users"):
-        if not isinstance(group, str) or not group:
-            raise ConfigurationError(f"{where}: a {ftype} field names the group its people come from (group: ...)")
-    elif group is not None:
-        raise ConfigurationError(f"{where}: only user and users fields take a group")
-    return FieldDefinition(name=name, type=ftype, label=_label(raw.get("label"), f"{where}: label"),
-                           required=required, help=help_label, options=options,
-                           min=_number(raw.get("min"), f"{where}: min"), max=_number(raw.get("max"), f"{where}: max"),
-                           max_length=max_length, pattern=pattern, group=group)
