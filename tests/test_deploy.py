@@ -1,6 +1,7 @@
 """Deploy: hostile XML refused with clear messages, versions, all-or-nothing."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -138,3 +139,83 @@ def test_spiffworkflow_corpus_models_deploy_or_are_refused_clearly(k):
     reasons = {v for v in outcomes.values() if v != "ok"}
     assert all("script tasks are not allowed" in r or "which no form of this process sets" in r
                for r in reasons), reasons
+
+
+def _with_step(step: str) -> str:
+    """MINIMAL with a krabuan:step on its user task."""
+    return (MINIMAL.replace('xmlns:bpmn=', 'xmlns:krabuan="urn:krabuan:bpmn:1" xmlns:bpmn=')
+            .replace('<bpmn:userTask id="do_it" name="Do it"/>',
+                     f'<bpmn:userTask id="do_it"><bpmn:extensionElements>{step}</bpmn:extensionElements>'
+                     '</bpmn:userTask>'))
+
+
+@pytest.mark.parametrize("step, message", [
+    ('<krabuan:step kind="boss"/>', "krabuan:step kind 'boss' is not one of user, approval, signature, archive, "
+                                    "notification, external_system"),
+    ('<krabuan:step minutes="half"/>', "minutes must be a whole number, not 'half'"),
+    ('<krabuan:step workingDays="-1"/>', "workingDays must not be negative"),
+    ('<krabuan:step durationInferred="yes"/>', "durationInferred is true or false, not 'yes'"),
+    ('<krabuan:step colour="red" size="L"/>', "unknown attribute(s) on krabuan:step: colour, size"),
+    ('<krabuan:step system=" "/>', "krabuan:step system is empty"),
+    ('<krabuan:step assignee="Member"/>', "assignee must name a data variable (lower_snake_case), not 'Member'"),
+    ('<krabuan:step><krabuan:control id="cp1" th="ก" en="a"/><krabuan:control id="cp1" th="ข" en="b"/></krabuan:step>',
+     "control point id cp1 is used twice"),
+    ('<krabuan:step><krabuan:control id="cp1" th="ก"/></krabuan:step>', "control point cp1 needs both th and en texts"),
+    ('<krabuan:step><krabuan:risk th="ก" en="r" likelihood="6"/></krabuan:step>',
+     "risk likelihood must be from 1 to 5"),
+    ('<krabuan:step><krabuan:risk th="ก" en="r" score="x"/></krabuan:step>',
+     "risk score must be a whole number, not 'x'"),
+    ('<krabuan:step><krabuan:document direction="up" th="ก"/></krabuan:step>',
+     'krabuan:document takes direction="in|out", th and en'),
+    ('<krabuan:step><krabuan:note/></krabuan:step>', "unknown element inside krabuan:step: krabuan:note"),
+    ('<krabuan:step><krabuan:deadline>{"type": "relative", "unit": "fortnights"}</krabuan:deadline></krabuan:step>',
+     "a deadline unit is one of minutes, hours, days, working_days, weeks, months, years"),
+    ('<krabuan:step><krabuan:deadline>{"type": "annual_date", "month": 13}</krabuan:deadline></krabuan:step>',
+     "deadline month must be a month number from 1 to 12"),
+    ('<krabuan:step><krabuan:deadline>{"type": "all_of", "rules": [{"type": "relative", "to_day": 0}]}'
+     '</krabuan:deadline></krabuan:step>', "deadline to_day must be a day of the month from 1 to 31"),
+    ('<krabuan:step><krabuan:deadline>{"type": "all_of"}</krabuan:deadline></krabuan:step>',
+     "an all_of deadline rule needs a non-empty list under rules"),
+    ('<krabuan:step><krabuan:deadline>{"type": "relative"</krabuan:deadline></krabuan:step>',
+     "krabuan:deadline is not valid JSON: "),
+    ('<krabuan:step><krabuan:deadline>{"type": "unspecified"}</krabuan:deadline>'
+     '<krabuan:deadline>{"type": "unspecified"}</krabuan:deadline></krabuan:step>',
+     "only one krabuan:deadline per step"),
+])
+def test_bad_step_metadata_is_refused_naming_file_and_element(k, tmp_path, step, message):
+    with pytest.raises(DeployError) as info:
+        _deploy_text(k, tmp_path, _with_step(step))
+    assert str(info.value).startswith(f"file {tmp_path / 'model.bpmn'}, element do_it: {message}")
+
+
+def test_deadline_rule_kinds_are_the_ones_the_interpreter_reads(k, tmp_path):
+    """One list: every kind engine.time.deadlines interprets deploys, and the refusal lists exactly those."""
+    from engine.time.deadlines import RULE_KINDS, RULES
+
+    assert RULE_KINDS == tuple(RULES) and "all_of" in RULE_KINDS
+    rules = [{"type": kind} if kind != "all_of" else {"type": "all_of", "rules": [{"type": "unspecified"}]}
+             for kind in RULE_KINDS]
+    for n, rule in enumerate(rules):
+        step = f'<krabuan:step><krabuan:deadline>{json.dumps(rule)}</krabuan:deadline></krabuan:step>'
+        _deploy_text(k, tmp_path, _with_step(step).replace("Do it", f"Do it {n}").replace('"tiny"', f'"tiny{n}"'))
+    with pytest.raises(DeployError) as info:
+        _deploy_text(k, tmp_path, _with_step('<krabuan:step><krabuan:deadline>{"type": "soon"}</krabuan:deadline>'
+                                             '</krabuan:step>'))
+    assert info.value.reason == f"a deadline rule is a JSON object whose type is one of {', '.join(RULE_KINDS)}"
+
+
+def test_step_metadata_is_read_into_typed_values(k, tmp_path):
+    step = ('<krabuan:step kind="approval" minutes="45" workingDays="1.5" durationInferred="true" assignee="member">'
+            '<krabuan:deadline>{"type": "relative", "amount": 2, "unit": "working_days", "note": "kept"}'
+            '</krabuan:deadline><krabuan:control id="cp1" th=" ก " en="a"/>'
+            '<krabuan:risk th="ก" en="r" likelihood="2" impact="3" score="6" levelEn="low"/>'
+            '<krabuan:document direction="out" en="Letter"/></krabuan:step>')
+    _deploy_text(k, tmp_path, _with_step(step))
+    _, model = k.repository.process_model("tiny")
+    meta = model.steps["do_it"].meta
+    assert (meta.kind, meta.duration_minutes, meta.duration_working_days, meta.duration_inferred,
+            meta.assignee_variable) == ("approval", 45, 1.5, True, "member")
+    assert meta.deadline == {"type": "relative", "amount": 2, "unit": "working_days", "note": "kept"}
+    assert [(c.id, c.th) for c in meta.controls] == [("cp1", "ก")]
+    assert (meta.risks[0].likelihood, meta.risks[0].score, meta.risks[0].level_en) == (2, 6, "low")
+    assert (meta.documents[0].direction, meta.documents[0].th, meta.documents[0].en) == ("out", "", "Letter")
