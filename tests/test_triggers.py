@@ -119,3 +119,49 @@ def test_bad_schedules_are_refused_with_the_place_named(tmp_path: Path, text, me
 def test_the_project_schedules_load():
     schedules = Schedules.load(PROJECT_ROOT / "processes" / "schedules.yaml")
     assert {t.process_id for t in schedules.triggers()} == set(TRIGGERED)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("processes: {p: {triggers: [{id: x, every: month, days: [1], at: '9:00'}]}}",
+     "processes.p.triggers[0]: at is HH:MM"),
+    ("processes: {p: {triggers: [{id: X, every: month, days: [1]}]}}",
+     "processes.p.triggers[0]: id must be lower-case letters, digits and _"),
+    ("processes: {p: {triggers: [{id: x, every: year, dates: ['02-29']}]}}",
+     "processes.p.triggers[0]: '02-29' is not a MM-DD date (29 February is not allowed)"),
+    ("processes: {p: {triggers: [{id: x, every: year}]}}",
+     "processes.p.triggers[0]: 'every' is year (with 'dates': [MM-DD, ...]) or month (with 'days': [1-28, ...])"),
+    ("processes: {p: {triggers: [{id: x, every: month, days: [1], catch_up_days: 400}]}}",
+     "processes.p.triggers[0]: catch_up_days is a whole number from 0 to 366"),
+    ("processes: {p: {triggers: [{id: x, every: month, days: [1], data: [a]}]}}",
+     "processes.p.triggers[0]: data is a mapping of variable names to values"),
+    ("processes: {p: {triggers: [{id: x, every: month, days: [1], when: 1, why: 2}]}}",
+     "processes.p.triggers[0]: unknown key(s) when, why"),
+    ("processes: {p: {reminders: [{working_days_before: 1}, {days: 1}]}}",
+     "processes.p.reminders[1]: a reminder is {working_days_before: N} with N from 0 to 60"),
+    ("processes: {p: {triggers: {id: x}}}", "processes.p: triggers is a list"),
+    ("processes: {p: {remind: []}}", "processes.p: only 'reminders' and 'triggers' may be given"),
+    ("processes: [p]", "expected 'processes:' mapping process ids to schedules"),
+])
+def test_schedule_errors_name_the_process_and_the_trigger(tmp_path: Path, text, message):
+    path = tmp_path / "schedules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError) as info:
+        Schedules.load(path)
+    assert info.value.message == f"{path}: {message}"
+
+
+def test_schedules_become_triggers(tmp_path: Path):
+    path = tmp_path / "schedules.yaml"
+    path.write_text("processes:\n  p:\n    reminders: [{working_days_before: 2}]\n    triggers:\n"
+                    "      - {id: y, every: year, dates: ['10-01', '04-01', '10-01'], days: ignored}\n"
+                    "      - {id: m, every: month, days: [20, 5], at: '16:15', catch_up_days: 0,"
+                    " data: {a: '{date}'}}\n",
+                    encoding="utf-8")
+    schedules = Schedules.load(path)
+    assert [r.working_days_before for r in schedules.reminders("p")] == [2]
+    yearly, monthly = schedules.triggers()
+    assert (yearly.every, yearly.on, yearly.at.isoformat(), yearly.catch_up_days) == ("year", ((4, 1), (10, 1)),
+                                                                                       "08:30:00", 7)
+    assert (monthly.every, monthly.on, monthly.at.isoformat(), monthly.data) == ("month", (5, 20), "16:15:00",
+                                                                                 {"a": "{date}"})
+    assert Schedules.load(tmp_path / "none.yaml").triggers() == []

@@ -27,17 +27,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-# libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from . import calendar as cal
-from ..errors import ConfigurationError
 
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_MMDD = re.compile(r"^(\d{2})-(\d{2})$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _PLACEHOLDER = re.compile(r"\{(date|fiscal_year|year|month)\}")
 
 
@@ -116,76 +107,11 @@ class Schedules:
         return [t for p in self.processes.values() for t in p.triggers]
 
     @classmethod
-    def load(cls, path: Path) -> "Schedules":
+    def load(cls, path: Path) -> Schedules:
+        """The schedules of the file (none if there is no file); a mistake is a ConfigurationError
+        naming the file, the process, the reminder or trigger and the rule (engine.time.schedule_schema)."""
         if not path.exists():
             return cls()
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigurationError(f"{path}: cannot read schedules: {exc}") from exc
-        if not isinstance(raw, dict) or not isinstance(raw.get("processes") or {}, dict):
-            raise ConfigurationError(f"{path}: expected 'processes:' mapping process ids to schedules")
-        result = {}
-        for process_id, spec in (raw.get("processes") or {}).items():
-            where = f"{path}: processes.{process_id}"
-            if not isinstance(spec, dict) or set(spec) - {"reminders", "triggers"}:
-                raise ConfigurationError(f"{where}: only 'reminders' and 'triggers' may be given")
-            reminders = tuple(_reminder(r, f"{where}.reminders[{i}]") for i, r in enumerate(spec.get("reminders") or []))
-            triggers = tuple(_trigger(process_id, t, f"{where}.triggers[{i}]")
-                             for i, t in enumerate(spec.get("triggers") or []))
-            ids = [t.id for t in triggers]
-            if len(set(ids)) != len(ids):
-                raise ConfigurationError(f"{where}: a trigger id is used twice")
-            result[str(process_id)] = ProcessSchedule(reminders, triggers)
-        return cls(result)
+        from .schedule_schema import load_schedules_file  # pydantic models: imported only when loading
 
-
-def _reminder(raw: Any, where: str) -> Reminder:
-    n = raw.get("working_days_before") if isinstance(raw, dict) else None
-    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 60 or set(raw) != {"working_days_before"}:
-        raise ConfigurationError(f"{where}: a reminder is {{working_days_before: N}} with N from 0 to 60")
-    return Reminder(n)
-
-
-def _trigger(process_id: str, raw: Any, where: str) -> Trigger:
-    if not isinstance(raw, dict):
-        raise ConfigurationError(f"{where}: a trigger is a mapping")
-    unknown = {str(k) for k in raw} - {"id", "every", "dates", "days", "at", "catch_up_days", "data"}
-    if unknown:
-        raise ConfigurationError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    trigger_id = raw.get("id")
-    if not isinstance(trigger_id, str) or not _ID.match(trigger_id):
-        raise ConfigurationError(f"{where}: id must be lower-case letters, digits and _")
-    every = raw.get("every")
-    on = raw.get("dates" if every == "year" else "days")
-    if every not in ("year", "month") or not isinstance(on, list) or not on:
-        raise ConfigurationError(f"{where}: 'every' is year (with 'dates': [MM-DD, ...]) or month "
-                                 "(with 'days': [1-28, ...])")
-    if every == "year":
-        pairs = []
-        for item in on:
-            match = _MMDD.match(item) if isinstance(item, str) else None
-            try:
-                date(2024, int(match.group(1)), int(match.group(2))) if match else None
-            except ValueError:
-                match = None
-            if not match or (int(match.group(1)), int(match.group(2))) == (2, 29):
-                raise ConfigurationError(f"{where}: {item!r} is not a MM-DD date (29 February is not allowed)")
-            pairs.append((int(match.group(1)), int(match.group(2))))
-        parsed: tuple[Any, ...] = tuple(sorted(set(pairs)))
-    else:
-        if not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 28 for d in on):
-            raise ConfigurationError(f"{where}: monthly days are whole numbers from 1 to 28")
-        parsed = tuple(sorted(set(on)))
-    at_text = raw.get("at", "08:30")
-    match = _HHMM.match(at_text) if isinstance(at_text, str) else None
-    if not match:
-        raise ConfigurationError(f"{where}: at is HH:MM")
-    catch_up = raw.get("catch_up_days", 7)
-    if not isinstance(catch_up, int) or isinstance(catch_up, bool) or not 0 <= catch_up <= 366:
-        raise ConfigurationError(f"{where}: catch_up_days is a whole number from 0 to 366")
-    data = raw.get("data") or {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise ConfigurationError(f"{where}: data is a mapping of variable names to values")
-    return Trigger(process_id=str(process_id), id=trigger_id, every=every, on=parsed,
-                   at=time(int(match.group(1)), int(match.group(2))), catch_up_days=catch_up, data=dict(data))
+        return load_schedules_file(path)
