@@ -4,49 +4,113 @@ Sources, later ones winning: built-in defaults, an optional TOML settings file (
 ``KRABUAN_SETTINGS_FILE``; keys are the variable names without the prefix, lower case),
 then the environment. Nothing below web/ reads the environment itself: the object is
 passed in.
+
+``Settings(...)`` is exactly its arguments over the defaults (it never reads the environment);
+``Settings.from_env()`` adds the file and the variables. Every value is converted to its type
+and checked; any mistake (an unknown key or variable, a value of the wrong type) is a
+``ConfigurationError`` whose one-line message names the setting as ``KRABUAN_X``.
 """
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, SecretStr, Strict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from .errors import ConfigurationError
 
 PREFIX = "KRABUAN_"
+SETTINGS_FILE = PREFIX + "SETTINGS_FILE"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
-@dataclass(frozen=True)
-class Settings:
+def _switch(value: Any) -> Any:
+    """yes/no words (any case, "" is no) to a bool; anything else is left for the bool check to refuse."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else value
+
+
+Switch = Annotated[bool, BeforeValidator(_switch), Strict()]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, case_sensitive=False, frozen=True, extra="forbid")
+
     data_dir: Path = Path("data")
     database_url: str = ""
     sqlite_synchronous: str = "NORMAL"
     sqlite_busy_timeout_ms: int = 10_000
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"
-    organisation_file: Path = field(default=PROJECT_ROOT / "processes" / "organisation.yaml")
+    organisation_file: Path = PROJECT_ROOT / "processes" / "organisation.yaml"
     max_bpmn_bytes: int = 2 * 1024 * 1024
     spec_cache_size: int = 256
-    # Reminders and calendar triggers per process (see engine.schedules).
-    schedules_file: Path = field(default=PROJECT_ROOT / "processes" / "schedules.yaml")
+    # Reminders and calendar triggers per process (see engine.time.schedules).
+    schedules_file: Path = PROJECT_ROOT / "processes" / "schedules.yaml"
     # The scheduler: how often it looks for due timers, how many it claims at once, and how long
     # a claim lasts before another scheduler may take the timer over.
-    scheduler_interval_ms: int = 200
-    scheduler_batch: int = 50
-    scheduler_lease_seconds: int = 30
+    scheduler_interval_ms: int = Field(200, ge=1)
+    scheduler_batch: int = Field(50, ge=1)
+    scheduler_lease_seconds: int = Field(30, ge=1)
     # E-mail for notifications: off unless a host is set.
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "krabuan@localhost"
-    smtp_starttls: bool = False
+    smtp_starttls: Switch = False
     smtp_user: str = ""
-    smtp_password: str = ""
+    smtp_password: SecretStr = SecretStr("")  # shown as '**********' by repr()
     # Address of a user for e-mail: the template's {username} is replaced.
     smtp_address_template: str = "{username}@localhost"
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise _configuration_error(exc) from None
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _known_synchronous_mode(cls, value: Any) -> str:
+        mode = str(value).upper()
+        if mode not in SQLITE_SYNCHRONOUS:
+            raise PydanticCustomError("refused", f"setting {PREFIX}SQLITE_SYNCHRONOUS must be one of "
+                                                 f"{', '.join(SQLITE_SYNCHRONOUS)}, not {mode!r}")
+        return mode
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        """SQLite or PostgreSQL; postgres:// and postgresql:// go through the psycopg driver."""
+        if url and not url.startswith(("sqlite", "postgresql", "postgres://")):
+            raise PydanticCustomError("refused",
+                                      f"setting {PREFIX}DATABASE_URL: only sqlite and postgresql URLs are supported")
+        if url.startswith(("postgresql://", "postgres://")):
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """``Settings(...)`` reads nothing but its arguments: the environment is from_env's to read."""
+        return (init_settings,)
 
     @property
     def bpmn_dir(self) -> Path:
@@ -63,66 +127,60 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
 
-    def with_overrides(self, **overrides: Any) -> "Settings":
-        return _coerce(replace(self, **overrides))
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with some values replaced, converted and checked like any other."""
+        return type(self)(**{**dict(self), **overrides})
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of ``environ`` (default: the process environment) and of its settings file."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        settings_file = environ.get(PREFIX + "SETTINGS_FILE")
-        if settings_file:
-            try:
-                with open(settings_file, "rb") as fh:
-                    values.update({k.lower(): v for k, v in tomllib.load(fh).items()})
-            except (OSError, tomllib.TOMLDecodeError) as exc:
-                raise ConfigurationError(f"cannot read settings file {settings_file}: {exc}") from exc
-        known = {f.name for f in fields(cls)}
-        for key, value in environ.items():
-            if key.startswith(PREFIX) and key != PREFIX + "SETTINGS_FILE":
-                name = key[len(PREFIX):].lower()
-                if name in known:
-                    values[name] = value
-        unknown = set(values) - known
+        in_file = _read_settings_file(environ.get(SETTINGS_FILE))
+        unknown = [key for key in in_file if key not in cls.model_fields]
+        unknown += [key for key in environ if key.upper().startswith(PREFIX) and key.upper() != SETTINGS_FILE
+                    and key[len(PREFIX):].lower() not in cls.model_fields]  # variables match in any case
         if unknown:
             raise ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return _coerce(cls(**values))
+        sources = (_Variables(cls, environ), InitSettingsSource(cls, in_file))  # the environment wins
+        return cls(_build_sources=(sources, {}))
 
 
-def _boolean(value: Any) -> bool:
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError(value)
+class _Variables(EnvSettingsSource):
+    """The ``KRABUAN_*`` variables of a given mapping (pydantic-settings reads only os.environ)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._environ.items()}
 
 
-def _coerce(settings: Settings) -> Settings:
-    """Convert strings to the declared types and check values; fail loudly."""
-    changes: dict[str, Any] = {}
-    for f in fields(settings):
-        value = getattr(settings, f.name)
-        try:
-            if f.type == "Path" and not isinstance(value, Path):
-                changes[f.name] = Path(value)
-            elif f.type == "int" and not isinstance(value, int):
-                changes[f.name] = int(value)
-            elif f.type == "bool" and not isinstance(value, bool):
-                changes[f.name] = _boolean(value)
-        except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"setting {PREFIX}{f.name.upper()}: {value!r} is not a {f.type}") from exc
-    settings = replace(settings, **changes)
-    sync = str(settings.sqlite_synchronous).upper()
-    if sync not in SQLITE_SYNCHRONOUS:
-        raise ConfigurationError(
-            f"setting {PREFIX}SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {sync!r}")
-    for name in ("scheduler_interval_ms", "scheduler_batch", "scheduler_lease_seconds"):
-        if getattr(settings, name) < 1:
-            raise ConfigurationError(f"setting {PREFIX}{name.upper()} must be at least 1")
-    url = settings.database_url
-    if url and not (url.startswith("sqlite") or url.startswith("postgresql")):
-        raise ConfigurationError(f"setting {PREFIX}DATABASE_URL: only sqlite and postgresql URLs are supported")
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return replace(settings, sqlite_synchronous=sync, database_url=url)
+def _read_settings_file(name: str | None) -> dict[str, Any]:
+    """The TOML settings file's keys, lower-cased; {} when no file is named."""
+    if not name:
+        return {}
+    try:
+        with open(name, "rb") as fh:
+            return {key.lower(): value for key, value in tomllib.load(fh).items()}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read settings file {name}: {exc}") from exc
+
+
+def _configuration_error(exc: ValidationError) -> ConfigurationError:
+    """The first problem of a failed validation, in one line naming the setting."""
+    errors = exc.errors()
+    unknown = [str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden"]
+    if unknown:
+        return ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
+    error = errors[0]
+    name = str(error["loc"][0]) if error["loc"] else ""
+    variable = PREFIX + name.upper()
+    if error["type"] == "refused":
+        return ConfigurationError(error["msg"])
+    if error["type"] == "greater_than_equal":
+        return ConfigurationError(f"setting {variable} must be at least {error['ctx']['ge']}")
+    field = Settings.model_fields.get(name)
+    kind = getattr(field.annotation, "__name__", "value") if field else "value"
+    kind = "str" if kind == "SecretStr" else kind
+    return ConfigurationError(f"setting {variable}: {error['input']!r} is not a {kind}")

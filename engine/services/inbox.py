@@ -55,7 +55,7 @@ def _send(settings: Settings, mails: list[Mail]) -> dict[int, str | None]:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password)
+                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
             for mail in mails:
                 message = EmailMessage()
                 message["From"] = settings.smtp_from
