@@ -285,6 +285,27 @@ def krabuan_variant(key: str, label: str, folder: Path, database_url: str = "") 
     return Variant(key, label, run, k.close), k
 
 
+def statements_per_step(k: Any) -> float:
+    """SQL statements Krabuan sends per user-task step, over one SOP case (its start included);
+    BEGIN, COMMIT and the pool's liveness pings are not counted. The raw loops send two."""
+    db = k.ctx.db
+    engines = {id(e): e for e in (db.write_engine, getattr(db, "read_engine", db.write_engine))}.values()
+    count = 0
+
+    def counter(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        nonlocal count
+        count += not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", counter)
+    try:
+        krabuan_case(k)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", counter)
+    return count / STEPS_PER_CASE
+
+
 # ----------------------------------------------------------------------------- per-step cost as a task loops
 
 def krabuan_loop_step_ms(k: Any, rounds: int, sample: int = 5) -> float:

@@ -1,6 +1,6 @@
 """Krabuan engine benchmark: one command, results printed as Markdown for docs/benchmarks.md.
 
-    .venv/bin/python bench/run.py                      # the full run (about half an hour on 2 cores)
+    .venv/bin/python bench/run.py                      # the full run (about 9 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick              # smoke check, under a minute
     .venv/bin/python bench/run.py --instances 200 --rounds 5 [--pg URL | --no-pg] [--timers N]
                                   [--no-cli] [--code DIR] [--json FILE]
@@ -97,9 +97,9 @@ def describe_tree(root: Path) -> str:
         return "unknown"
 
 
-def build_variants(stack: ExitStack, folder: Path, admin: Any) -> tuple[list[Any], Any]:
+def build_variants(stack: ExitStack, folder: Path, admin: Any) -> tuple[list[Any], dict[str, Any]]:
     """The variants in round order (PostgreSQL ones only with a server), closed by ``stack``;
-    also the SQLite Krabuan, for the bytes-per-case measurement."""
+    also the Krabuans of (c) and (d), by key."""
     import core
     import pg
 
@@ -108,30 +108,35 @@ def build_variants(stack: ExitStack, folder: Path, admin: Any) -> tuple[list[Any
                                      core.WholeStore),
                 core.durable_variant("s", LABELS["s"], core.sqlite_engine(folder / "raw-state.sqlite3"),
                                      core.StateStore)]
-    c, k_sqlite = core.krabuan_variant("c", LABELS["c"], folder)
+    krabuans = {}
+    c, krabuans["c"] = core.krabuan_variant("c", LABELS["c"], folder)
     variants.append(c)
     if admin is not None:
         raw_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench_raw"))
         variants.append(core.durable_variant("p", LABELS["p"], core.postgres_engine(raw_url), core.StateStore))
         k_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench"))
-        variants.append(core.krabuan_variant("d", LABELS["d"], folder, k_url)[0])
+        d, krabuans["d"] = core.krabuan_variant("d", LABELS["d"], folder, k_url)
+        variants.append(d)
     for v in variants:
         stack.callback(v.close)
-    return variants, k_sqlite
+    return variants, krabuans
 
 
 def engine_core(args: argparse.Namespace, folder: Path, admin: Any) -> dict[str, Any]:
-    """Run the interleaved rounds, then measure bytes per case on the SQLite Krabuan."""
+    """Run the interleaved rounds; then count Krabuan's statements per step and measure bytes
+    per case on the SQLite Krabuan."""
     import core
     import rounds
 
     with ExitStack() as stack:
-        variants, k_sqlite = build_variants(stack, folder, admin)
+        variants, krabuans = build_variants(stack, folder, admin)
         seconds = rounds.run_rounds(variants, args.instances, args.rounds, warmup=max(2, args.instances // 4))
-        row_kb, file_kb = core.bytes_per_case(k_sqlite)
+        statements = {key: core.statements_per_step(k) for key, k in krabuans.items()}
+        row_kb, file_kb = core.bytes_per_case(krabuans["c"])
     summaries = {key: rounds.summarise(s, args.instances) for key, s in seconds.items()}
     ratios = [rounds.ratio(seconds, top, bottom) for top, bottom, *_ in RATIOS if top in seconds and bottom in seconds]
-    return {"seconds": seconds, "summaries": summaries, "ratios": ratios, "row_kb": row_kb, "file_kb": file_kb}
+    return {"seconds": seconds, "summaries": summaries, "ratios": ratios, "statements": statements,
+            "row_kb": row_kb, "file_kb": file_kb}
 
 
 def core_report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
@@ -153,6 +158,9 @@ def core_report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
         text, target = what[(r.top, r.bottom)]
         verdict = "" if target is None else f"≥ {target} — {'**met**' if r.value >= target else '**not met**'}"
         lines.append(f"| {r.top}/{r.bottom}: {text} | **{r.value:.2f}** | {r.low:.2f}–{r.high:.2f} | {verdict} |")
+    counts = ", ".join(f"({key}) {n:.1f}" for key, n in res["statements"].items())
+    lines.append(f"\nSQL statements per user-task step (BEGIN, COMMIT and pool pings not counted): {counts}; "
+                 "the raw loops send 2 (a SELECT and an UPDATE).")
     lines.append(f"\nStored per completed SOP case: {res['row_kb']:.1f} KB of row data (instance state and case "
                  f"data, task rows, candidate rows, history events); {res['file_kb']:.1f} KB of SQLite file per "
                  "case including indexes (after a WAL checkpoint).")
@@ -212,8 +220,8 @@ def main() -> None:
     print("engine core ...", file=sys.stderr, flush=True)
     res = engine_core(args, folder, admin)
     out += ["### Engine core\n", *core_report(res, args)]
-    record["core"] = {"seconds": res["seconds"], "summaries": {k: asdict(v) for k, v in res["summaries"].items()},
-                      "ratios": [asdict(r) for r in res["ratios"]], "row_kb": res["row_kb"], "file_kb": res["file_kb"]}
+    record["core"] = {**res, "summaries": {k: asdict(v) for k, v in res["summaries"].items()},
+                      "ratios": [asdict(r) for r in res["ratios"]]}
 
     print("loop growth ...", file=sys.stderr, flush=True)
     import core
@@ -230,6 +238,8 @@ def main() -> None:
         import timers as timer_bench
         out += ["", timer_bench.run(args.pg, args.timers, args.steady, args.steady_seconds, args.timer_lead) or ""]
 
+    if admin is not None:
+        admin.dispose()
     elapsed = time.perf_counter() - began
     out.append(f"\nLoad average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
                f"the whole run took {elapsed / 60:.1f} min ({elapsed:.0f} s).")
