@@ -18,15 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, SecretStr, Strict, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, Strict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    InitSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
 
 from .errors import ConfigurationError
 
@@ -48,8 +41,12 @@ def _switch(value: Any) -> Any:
 Switch = Annotated[bool, BeforeValidator(_switch), Strict()]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=PREFIX, case_sensitive=False, frozen=True, extra="forbid")
+class Settings(BaseModel):
+    """A pydantic model rather than pydantic-settings' BaseSettings: reading ``KRABUAN_*`` is a few
+    lines (``from_env``), and pydantic-settings would add about 50 ms (it imports asyncio) to the
+    start of every command."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     data_dir: Path = Path("data")
     database_url: str = ""
@@ -103,15 +100,6 @@ class Settings(BaseSettings):
             return "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
 
-    @classmethod
-    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-                                   env_settings: PydanticBaseSettingsSource,
-                                   dotenv_settings: PydanticBaseSettingsSource,
-                                   file_secret_settings: PydanticBaseSettingsSource,
-                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """``Settings(...)`` reads nothing but its arguments: the environment is from_env's to read."""
-        return (init_settings,)
-
     @property
     def bpmn_dir(self) -> Path:
         return self.processes_dir / "bpmn"
@@ -141,19 +129,9 @@ class Settings(BaseSettings):
                     and key[len(PREFIX):].lower() not in cls.model_fields]  # variables match in any case
         if unknown:
             raise ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
-        sources = (_Variables(cls, environ), InitSettingsSource(cls, in_file))  # the environment wins
-        return cls(_build_sources=(sources, {}))
-
-
-class _Variables(EnvSettingsSource):
-    """The ``KRABUAN_*`` variables of a given mapping (pydantic-settings reads only os.environ)."""
-
-    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
-        self._environ = environ
-        super().__init__(settings_cls)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {key.lower(): value for key, value in self._environ.items()}
+        variables = {key[len(PREFIX):].lower(): value for key, value in environ.items()
+                     if key.upper().startswith(PREFIX) and key.upper() != SETTINGS_FILE}
+        return cls(**{**in_file, **variables})  # the environment wins
 
 
 def _read_settings_file(name: str | None) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Shared fixtures. Every engine test runs on SQLite and on PostgreSQL.
 
 PostgreSQL: a fresh database is created for the test session on the server at
-KRABUAN_TEST_PG (default 127.0.0.1:5432, user postgres or root, trust auth) and dropped at
+TEST_POSTGRES_URL (default 127.0.0.1:5432, user postgres or root, trust auth) and dropped at
 the end, so runs never see each other's data. With CI=true the PostgreSQL tests are
 mandatory and fail loudly when the server is missing; elsewhere they skip with one line.
 """
@@ -24,7 +24,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def _admin_urls() -> list[str]:
-    explicit = os.environ.get("KRABUAN_TEST_PG")
+    explicit = os.environ.get("TEST_POSTGRES_URL")
     if explicit:
         return [explicit]
     return [f"postgresql+psycopg://{user}@127.0.0.1:5432/test" for user in ("postgres", "root")]
