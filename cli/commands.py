@@ -274,19 +274,12 @@ def forms() -> None:
 def forms_show(k: Krabuan, key: str, as_json: bool) -> None:
     """Print one form definition."""
     form = k.repository.form(key)
-    fields = [{"name": f.name, "type": f.type, "required": f.required,
-               "label": {"th": f.label.th, "en": f.label.en},
-               "options": [{"value": o.value, "label": {"th": o.label.th, "en": o.label.en}} for o in f.options],
-               "min": None if f.min is None else float(f.min), "max": None if f.max is None else float(f.max),
-               "group": f.group}
-              for f in form.fields]
-    controls = [{"id": c.id, "label": {"th": c.th, "en": c.en}} for c in k.repository.form_controls(key)]
+    controls = k.repository.form_controls(key)
     if as_json:
-        emit_json({"key": form.key, "title": {"th": form.title.th, "en": form.title.en}, "fields": fields,
-                   "control_points": controls})
+        emit_json({**form.to_json(), "control_points": [c.to_json() for c in controls]})
         return
     click.echo(f"{form.key}: {form.title.th} / {form.title.en}")
     for field in form.fields:
         click.echo(f"  {field.name} ({field.type}{', required' if field.required else ''}): {field.label.th}")
-    for control in k.repository.form_controls(key):
+    for control in controls:
         click.echo(f"  [control {control.id}] {control.th}")

@@ -49,6 +49,9 @@ class Label:
     th: str
     en: str
 
+    def to_json(self) -> dict[str, str]:
+        return {"th": self.th, "en": self.en}
+
 
 @dataclass(frozen=True)
 class Option:
@@ -70,6 +73,14 @@ class FieldDefinition:
     pattern: str | None = None
     group: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "required": self.required, "label": self.label.to_json(),
+                "help": self.help.to_json() if self.help else None,
+                "options": [{"value": o.value, "label": o.label.to_json()} for o in self.options],
+                "min": None if self.min is None else float(self.min),
+                "max": None if self.max is None else float(self.max),
+                "max_length": self.max_length, "pattern": self.pattern, "group": self.group}
+
     def clean(self, value: Any, members_of: MembersOf | None = None) -> Any:
         """Convert one submitted value to its stored form, or raise InvalidInput."""
         if self.type in ("user", "users"):
@@ -86,6 +97,10 @@ class FormDefinition:
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    def to_json(self) -> dict[str, Any]:
+        """The form's shape for scripts and the web (``krabuan forms show --json``)."""
+        return {"key": self.key, "title": self.title.to_json(), "fields": [f.to_json() for f in self.fields]}
 
     def validate(self, data: Mapping[str, Any], members_of: MembersOf | None = None) -> dict[str, Any]:
         """Return the cleaned submission, or raise InvalidInput naming the offending field."""

@@ -37,6 +37,9 @@ class ControlPoint:
     th: str
     en: str
 
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "label": {"th": self.th, "en": self.en}}
+
 
 @dataclass(frozen=True)
 class Risk:
