@@ -24,10 +24,12 @@ Then: per-step cost as a user task loops, bytes per completed case, the CLI's st
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -214,7 +216,8 @@ def main() -> None:
     admin = None if args.no_pg else pg.admin_engine(args.pg)
     pg_settings = pg.server_settings(admin) if admin is not None else None
     out = header(args, api.generation, pg_settings)
-    folder = Path(tempfile.mkdtemp(prefix="krabuan-bench-"))
+    folder = Path(tempfile.mkdtemp(prefix="krabuan-bench-"))  # removed at exit
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     record: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "pg": pg_settings}
 
     print("engine core ...", file=sys.stderr, flush=True)

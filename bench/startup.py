@@ -97,7 +97,11 @@ def import_profile(cli: list[str], env: dict[str, str], cwd: Path, runs: int = 5
 
 def measure(cli: list[str], code_root: Path, default_root: Path, runs: int) -> Startup:
     """Prepare a data folder in a temporary directory and time the command there."""
-    folder = Path(tempfile.mkdtemp(prefix="krabuan-startup-"))
+    with tempfile.TemporaryDirectory(prefix="krabuan-startup-") as tmp:
+        return _measure_in(Path(tmp), cli, code_root, default_root, runs)
+
+
+def _measure_in(folder: Path, cli: list[str], code_root: Path, default_root: Path, runs: int) -> Startup:
     env = _env(code_root, folder / "data", default_root)
     prepare(cli, env, folder)
     argv, floor_argv = [sys.executable, *cli, *COMMAND], [sys.executable, "-c", "pass"]

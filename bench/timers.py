@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -120,6 +121,7 @@ def measure(url: str, backlog: int, steady: int, steady_seconds: float,
             p.terminate()
             p.wait(timeout=30)
         k.close()
+        shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
