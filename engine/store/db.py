@@ -34,7 +34,7 @@ def db_now(session: Session) -> datetime:
     shared by every node. SQLite is a file on this host, and its clock ("now") is this host's
     clock: read directly, without a query."""
     if session.get_bind().dialect.name == "postgresql":
-        moment: datetime = session.execute(_PG_NOW).scalar_one()
+        moment: datetime = session.connection().execute(_PG_NOW).scalar_one()
         return moment.astimezone(UTC)
     return datetime.now(UTC)
 

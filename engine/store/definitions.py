@@ -37,13 +37,13 @@ _LOAD = (select(ProcessDefinition.id, ProcessDefinition.process_id, ProcessDefin
 
 
 def load(session: Session, definition_id: int) -> DefinitionRow | None:
-    row = session.execute(_LOAD, {"definition_id": definition_id}).first()
+    row = session.connection().execute(_LOAD, {"definition_id": definition_id}).first()
     return DefinitionRow(row.id, row.process_id, row.version, row.spec_json, row.model_json) if row else None
 
 
 def latest(session: Session, process_id: str) -> tuple[int, str] | None:
     """(version, sha256) of the newest version of a process, if any."""
-    row = session.execute(select(ProcessDefinition.version, ProcessDefinition.sha256)
+    row = session.connection().execute(select(ProcessDefinition.version, ProcessDefinition.sha256)
                           .where(ProcessDefinition.process_id == process_id)
                           .order_by(ProcessDefinition.version.desc()).limit(1)).first()
     return (row.version, row.sha256) if row else None
@@ -61,13 +61,13 @@ def versions(session: Session, process_id: str | None = None) -> list[ProcessVer
                    ProcessDefinition.deployed_at).order_by(ProcessDefinition.process_id, ProcessDefinition.version)
     if process_id is not None:
         query = query.where(ProcessDefinition.process_id == process_id)
-    return [ProcessVersionView(*row) for row in session.execute(query)]
+    return [ProcessVersionView(*row) for row in session.connection().execute(query)]
 
 
 def definition_id_of(session: Session, process_id: str, version: int | None = None) -> int | None:
     """The id of a process's given version, or of its latest."""
     query = select(ProcessDefinition.id).where(ProcessDefinition.process_id == process_id)
     if version is not None:
-        return session.scalar(query.where(ProcessDefinition.version == version))
+        return session.connection().scalar(query.where(ProcessDefinition.version == version))
     newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
-    return session.scalar(query.where(ProcessDefinition.version == newest.scalar_subquery()))
+    return session.connection().scalar(query.where(ProcessDefinition.version == newest.scalar_subquery()))

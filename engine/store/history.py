@@ -115,14 +115,14 @@ class Recorder:
                          "actor": actor, "occurred_at": now, "payload": canonical_json(payload),
                          "prev_hash": self.head, "hash": digest})
             self.head = digest
-        self.session.execute(insert(HistoryEvent), rows)
+        self.session.connection().execute(insert(HistoryEvent), rows)
         self._pending.clear()
         return self.seq, self.head
 
 
 def events_of(session: Session, instance_id: int) -> list[HistoryEventView]:
     """One case's history in order (for the case page and ``instance show``)."""
-    rows = session.execute(select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor,
+    rows = session.connection().execute(select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor,
                                   HistoryEvent.occurred_at, HistoryEvent.payload, HistoryEvent.hash)
                            .where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq))
     return [HistoryEventView(r.seq, r.event_type, r.actor, r.occurred_at, json.loads(r.payload), r.hash)
@@ -134,15 +134,15 @@ def verify(session: Session, instance_id: int | None = None) -> Iterator[ChainRe
     heads = select(Instance.id, Instance.history_seq, Instance.history_head).order_by(Instance.id)
     if instance_id is not None:
         heads = heads.where(Instance.id == instance_id)
-    head_of = {row.id: (row.history_seq, row.history_head) for row in session.execute(heads)}
-    orphan_ids = session.scalars(select(HistoryEvent.instance_id).distinct()).all()
+    head_of = {row.id: (row.history_seq, row.history_head) for row in session.connection().execute(heads)}
+    orphan_ids = session.connection().scalars(select(HistoryEvent.instance_id).distinct()).all()
     ids = sorted(set(head_of) | ({i for i in orphan_ids if instance_id in (None, i)}))
     for iid in ids:
         yield _verify_one(session, iid, head_of.get(iid))
 
 
 def _verify_one(session: Session, instance_id: int, head_row: tuple[int, str] | None) -> ChainReport:
-    rows = session.execute(
+    rows = session.connection().execute(
         select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor, HistoryEvent.occurred_at,
                HistoryEvent.payload, HistoryEvent.prev_hash, HistoryEvent.hash)
         .where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)).yield_per(1000)
@@ -179,4 +179,4 @@ def _verify_one(session: Session, instance_id: int, head_row: tuple[int, str] | 
 
 
 def count_events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(HistoryEvent)) or 0
+    return session.connection().scalar(select(func.count()).select_from(HistoryEvent)) or 0

@@ -24,7 +24,7 @@ def load_versioned(session: Session) -> tuple[int, WorkCalendar]:
     """The calendar with every administrator's change applied, and its version."""
     changes: dict[date, AdminChange] = {}
     latest = 0
-    for row in session.execute(select(HolidayChange.id, HolidayChange.day, HolidayChange.action,
+    for row in session.connection().execute(select(HolidayChange.id, HolidayChange.day, HolidayChange.action,
                                       HolidayChange.name, HolidayChange.ref).order_by(HolidayChange.id)):
         changes[row.day] = AdminChange(row.day, row.action, row.name, row.ref)
         latest = row.id

@@ -59,7 +59,7 @@ _WRITE_STATE = _WRITE_HEAD.values(
 
 
 def lock(session: Session, instance_id: int) -> LockedInstance:
-    row = session.execute(_LOCK, {"instance_id": instance_id}).first()
+    row = session.connection().execute(_LOCK, {"instance_id": instance_id}).first()
     if row is None:
         raise NotFound(f"instance {instance_id} does not exist")
     return LockedInstance(*row)
@@ -67,7 +67,7 @@ def lock(session: Session, instance_id: int) -> LockedInstance:
 
 def lock_by_task(session: Session, task_id: int) -> tuple[LockedInstance, TaskRow]:
     """Lock a task's case (and the task's row); both as read under the lock."""
-    row = session.execute(_LOCK_BY_TASK, {"task_id": task_id}).first()
+    row = session.connection().execute(_LOCK_BY_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return LockedInstance(*row[:_WIDTH]), TaskRow(*row[_WIDTH:])
@@ -76,7 +76,7 @@ def lock_by_task(session: Session, task_id: int) -> tuple[LockedInstance, TaskRo
 def insert_started(session: Session, definition_id: int, process_id: str, started_by: str,
                    state: StateValues) -> int:
     """A new instance row at version 1 (its history head is written when the start is done)."""
-    instance_id: int = session.execute(
+    instance_id: int = session.connection().execute(
         insert(Instance).returning(Instance.id),
         [dict(definition_id=definition_id, process_id=process_id, version=1, history_seq=0,
               history_head="0" * 64, started_by=started_by, created_at=state.updated_at, **vars(state))]
@@ -91,7 +91,7 @@ def write(session: Session, locked: LockedInstance, head: tuple[int, str], state
     if state is not None:
         params.update(p_state=state.state_json, p_data=state.data_json, p_status=state.status,
                       p_updated=state.updated_at, p_completed=state.completed_at)
-    result = session.execute(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
+    result = session.connection().execute(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
     if affected(result) != 1:
         raise Conflict(f"instance {locked.id} was changed by someone else at the same time; reload and retry")
 
@@ -109,7 +109,7 @@ class InstanceRow:
 
 
 def read(session: Session, instance_id: int) -> InstanceRow:
-    row = session.execute(
+    row = session.connection().execute(
         select(Instance.id, Instance.process_id, Instance.definition_id, Instance.status, Instance.data_json,
                Instance.started_by, Instance.created_at, Instance.completed_at)
         .where(Instance.id == instance_id)).first()

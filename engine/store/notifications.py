@@ -34,7 +34,7 @@ class Mail:
 
 def add(session: Session, people: list[str], note: NewNotification, now: datetime, email_status: str) -> None:
     if people:
-        session.execute(insert(Notification), [dict(username=u, created_at=now, email_status=email_status,
+        session.connection().execute(insert(Notification), [dict(username=u, created_at=now, email_status=email_status,
                                                     **vars(note)) for u in people])
 
 
@@ -45,17 +45,19 @@ def views_for(session: Session, username: str, unread_only: bool) -> list[Notifi
                    Notification.email_status).where(Notification.username == username)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return [NotificationView(*r) for r in session.execute(query.order_by(Notification.id.desc()).limit(LIST_LIMIT))]
+    rows = session.connection().execute(query.order_by(Notification.id.desc()).limit(LIST_LIMIT))
+    return [NotificationView(*r) for r in rows]
 
 
 def mark_read(session: Session, notification_id: int, username: str, now: datetime) -> None:
-    owner = session.scalar(select(Notification.username).where(Notification.id == notification_id))
+    owner = session.connection().scalar(select(Notification.username).where(Notification.id == notification_id))
     if owner is None:
         raise NotFound(f"notification {notification_id} does not exist")
     if owner != username:
         raise Forbidden(f"notification {notification_id} is not addressed to {username}")
-    session.execute(update(Notification).where(Notification.id == notification_id, Notification.read_at.is_(None))
-                    .values(read_at=now))
+    session.connection().execute(update(Notification)
+                                 .where(Notification.id == notification_id, Notification.read_at.is_(None))
+                                 .values(read_at=now))
 
 
 def take_pending_mail(session: Session, limit: int) -> list[Mail]:
@@ -64,9 +66,9 @@ def take_pending_mail(session: Session, limit: int) -> list[Mail]:
              .where(Notification.email_status == "pending").order_by(Notification.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    mails = [Mail(*r) for r in session.execute(query)]
+    mails = [Mail(*r) for r in session.connection().execute(query)]
     if mails:
-        session.execute(update(Notification).where(Notification.id.in_([m.id for m in mails]))
+        session.connection().execute(update(Notification).where(Notification.id.in_([m.id for m in mails]))
                         .values(email_status="sending"))
     return mails
 
@@ -74,5 +76,5 @@ def take_pending_mail(session: Session, limit: int) -> list[Mail]:
 def set_mail_status(session: Session, results: dict[int, str | None]) -> None:
     """Per notification id: None when sent, else the error."""
     for notification_id, error in results.items():
-        session.execute(update(Notification).where(Notification.id == notification_id)
+        session.connection().execute(update(Notification).where(Notification.id == notification_id)
                         .values(email_status="sent" if error is None else "failed", email_error=error))

@@ -30,9 +30,9 @@ def sync_organisation(session: Session, org: Organisation) -> None:
         else:
             user.name_th, user.name_en, user.active = u.name_th, u.name_en, True
     session.flush()
-    session.execute(delete(Membership).where(Membership.username.in_(listed)))
+    session.connection().execute(delete(Membership).where(Membership.username.in_(listed)))
     session.add_all(Membership(username=u.username, group_id=g) for u in org.users for g in u.groups)
-    session.execute(update(User).where(User.username.not_in(listed)).values(active=False))
+    session.connection().execute(update(User).where(User.username.not_in(listed)).values(active=False))
 
 
 _USER_GROUPS = (select(User.active, Membership.group_id)
@@ -42,7 +42,7 @@ _USER_GROUPS = (select(User.active, Membership.group_id)
 
 def user_groups(session: Session, username: str) -> set[str]:
     """The groups of an active user; NotFound for an unknown or inactive user."""
-    rows = session.execute(_USER_GROUPS, {"username": username}).all()
+    rows = session.connection().execute(_USER_GROUPS, {"username": username}).all()
     if not rows or not rows[0].active:
         raise NotFound(f"user {username!r} does not exist or is not active")
     return {r.group_id for r in rows if r.group_id is not None}
@@ -50,13 +50,13 @@ def user_groups(session: Session, username: str) -> set[str]:
 
 def group_members(session: Session, group_id: str) -> set[str]:
     """Active users of a group."""
-    return set(session.scalars(select(Membership.username).join(User, User.username == Membership.username)
+    return set(session.connection().scalars(select(Membership.username).join(User, User.username == Membership.username)
                                .where(Membership.group_id == group_id, User.active.is_(True))))
 
 
 def list_users(session: Session) -> list[UserView]:
     members: dict[str, list[str]] = {}
-    for username, group_id in session.execute(select(Membership.username, Membership.group_id)
+    for username, group_id in session.connection().execute(select(Membership.username, Membership.group_id)
                                               .order_by(Membership.group_id)):
         members.setdefault(username, []).append(group_id)
     return [UserView(u.username, u.name_th, u.name_en, tuple(members.get(u.username, ())), u.active)
@@ -68,5 +68,5 @@ def supervisors_of(session: Session, group_ids: list[str] | tuple[str, ...]) -> 
     if not group_ids:
         return set()
     sup = select(Group.supervisor).where(Group.id.in_(list(group_ids)), Group.supervisor.is_not(None))
-    return set(session.scalars(select(Membership.username).join(User, User.username == Membership.username)
+    return set(session.connection().scalars(select(Membership.username).join(User, User.username == Membership.username)
                                .where(Membership.group_id.in_(sup), User.active.is_(True))))

@@ -83,33 +83,33 @@ _ASSIGN = (update(HumanTask)
 
 
 def rows(session: Session, query: Select[Any]) -> list[TaskRow]:
-    return [TaskRow(*r) for r in session.execute(query)]
+    return [TaskRow(*r) for r in session.connection().execute(query)]
 
 
 def load(session: Session, task_id: int) -> TaskRow | None:
-    row = session.execute(_LOAD, {"task_id": task_id}).first()
+    row = session.connection().execute(_LOAD, {"task_id": task_id}).first()
     return TaskRow(*row) if row is not None else None
 
 
 def open_of(session: Session, instance_id: int) -> list[TaskRow]:
-    return [TaskRow(*r) for r in session.execute(_OPEN_OF, {"instance_id": instance_id})]
+    return [TaskRow(*r) for r in session.connection().execute(_OPEN_OF, {"instance_id": instance_id})]
 
 
 def mark_completed(session: Session, task: TaskRow, user: str, now: datetime) -> None:
-    done = session.execute(_COMPLETE, {"task_id": task.id, "v": task.version, "user": user, "now": now})
+    done = session.connection().execute(_COMPLETE, {"task_id": task.id, "v": task.version, "user": user, "now": now})
     if affected(done) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload it")
 
 
 def cancel(session: Session, task: TaskRow, now: datetime) -> None:
-    result = session.execute(_CANCEL, {"task_id": task.id, "v": task.version, "now": now})
+    result = session.connection().execute(_CANCEL, {"task_id": task.id, "v": task.version, "now": now})
     if affected(result) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload and retry")
 
 
 def assign(session: Session, task: TaskRow, expected: str | None, assignee: str | None) -> None:
     """Set the assignee if it still is ``expected`` (claim: None; hand back: the claimer)."""
-    result = session.execute(_ASSIGN, {"task_id": task.id, "v": task.version, "expected": expected,
+    result = session.connection().execute(_ASSIGN, {"task_id": task.id, "v": task.version, "expected": expected,
                                        "assignee": assignee})
     if affected(result) != 1:
         raise Conflict(f"task {task.id} was {'claimed' if assignee else 'changed'} by someone else just now")
@@ -124,12 +124,12 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
                    candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
                    reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at, due_at=t.due_at,
                    deadline_json=t.deadline_json) for t in new]
-    ids = session.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
+    ids = session.connection().execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
                           values).scalars().all()
     candidates = [{"task_id": task_id, "group_id": g}
                   for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
     if candidates:
-        session.execute(insert(TaskCandidate), candidates)
+        session.connection().execute(insert(TaskCandidate), candidates)
     return [TaskRow(id=task_id, instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
                     element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
                     candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
@@ -140,12 +140,12 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
 
 
 def mark_overdue(session: Session, task_id: int, now: datetime) -> None:
-    session.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.overdue_at.is_(None))
+    session.connection().execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.overdue_at.is_(None))
                     .values(overdue_at=now))
 
 
 def move_deadline(session: Session, task_id: int, due: datetime | None, overdue_at: datetime | None) -> None:
-    session.execute(update(HumanTask).where(HumanTask.id == task_id)
+    session.connection().execute(update(HumanTask).where(HumanTask.id == task_id)
                     .values(due_at=due, overdue_at=overdue_at, version=HumanTask.version + 1))
 
 

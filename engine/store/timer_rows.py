@@ -70,15 +70,15 @@ _TAKE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "
 
 def sync_bpmn(session: Session, instance_id: int, timers: list[WaitingTimer], now: datetime) -> list[TimerChange]:
     """Make the pending ``bpmn`` rows match the timers the workflow waits on; returns the changes."""
-    pending = {r.spiff_task_id: r for r in session.execute(_PENDING_BPMN, {"instance_id": instance_id})}
+    pending = {r.spiff_task_id: r for r in session.connection().execute(_PENDING_BPMN, {"instance_id": instance_id})}
     waiting = {t.spiff_id: t for t in timers}
     changes: list[TimerChange] = []
     for spiff_id, row in pending.items():
         if spiff_id not in waiting:
-            session.execute(_CANCEL, {"timer_id": row.id})
+            session.connection().execute(_CANCEL, {"timer_id": row.id})
             changes.append(TimerChange("cancelled", row.id, {}))
         elif waiting[spiff_id].due_at != row.due_at:
-            session.execute(_MOVE, {"timer_id": row.id, "due": waiting[spiff_id].due_at})
+            session.connection().execute(_MOVE, {"timer_id": row.id, "due": waiting[spiff_id].due_at})
             changes.append(TimerChange("moved", row.id, {"old_due": row.due_at.isoformat(),
                                                          "due": waiting[spiff_id].due_at.isoformat()}))
     new = [t for spiff_id, t in waiting.items() if spiff_id not in pending]
@@ -86,7 +86,8 @@ def sync_bpmn(session: Session, instance_id: int, timers: list[WaitingTimer], no
         rows = [dict(kind="bpmn", instance_id=instance_id, task_id=None, spiff_task_id=t.spiff_id,
                      element_id=t.element_id, due_at=t.due_at, state="pending", attempts=0, created_at=now)
                 for t in new]
-        ids = session.execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), rows).scalars().all()
+        inserted = session.connection().execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), rows)
+        ids = inserted.scalars().all()
         changes += [TimerChange("set", i, {"element_id": t.element_id, "due": t.due_at.isoformat()})
                     for i, t in zip(ids, new, strict=True)]
     return changes
@@ -111,22 +112,23 @@ def deadline_rows(task: tuple[int, int, str], due: datetime, reminders: Iterable
 
 def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(Timer), rows)
+        session.connection().execute(insert(Timer), rows)
 
 
 def cancel_task_timers(session: Session, task_ids: list[int]) -> None:
     if task_ids:
-        session.execute(update(Timer).where(Timer.task_id.in_(task_ids), Timer.state == "pending")
+        session.connection().execute(update(Timer).where(Timer.task_id.in_(task_ids), Timer.state == "pending")
                         .values(state="cancelled"))
 
 
 def drop_pending_of_task(session: Session, task_id: int) -> None:
-    session.execute(delete(Timer).where(Timer.task_id == task_id, Timer.state == "pending"))
+    session.connection().execute(delete(Timer).where(Timer.task_id == task_id, Timer.state == "pending"))
 
 
 def instances_waiting_on_bpmn(session: Session) -> set[int]:
-    return set(session.scalars(select(Timer.instance_id).where(Timer.kind == "bpmn", Timer.state == "pending")
-                               .distinct()))
+    return set(session.connection().scalars(select(Timer.instance_id)
+                                            .where(Timer.kind == "bpmn", Timer.state == "pending")
+                                            .distinct()))
 
 
 def _due(now: datetime) -> Select[int]:
@@ -141,12 +143,12 @@ def claim(session: Session, owner: str, batch: int, lease: tuple[datetime, int])
     expires = now + timedelta(seconds=seconds)
     candidates = _due(now).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+        ids = list(session.connection().scalars(candidates.with_for_update(skip_locked=True)))
         if ids:
-            session.execute(update(Timer).where(Timer.id.in_(ids))
+            session.connection().execute(update(Timer).where(Timer.id.in_(ids))
                             .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1))
         return ids
-    claimed = session.execute(
+    claimed = session.connection().execute(
         update(Timer).where(Timer.id.in_(candidates.scalar_subquery()), Timer.state == "pending")
         .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1)
         .returning(Timer.id, Timer.due_at)).all()
@@ -154,25 +156,25 @@ def claim(session: Session, owner: str, batch: int, lease: tuple[datetime, int])
 
 
 def load(session: Session, timer_id: int) -> TimerRow | None:
-    row = session.execute(_LOAD, {"timer_id": timer_id}).first()
+    row = session.connection().execute(_LOAD, {"timer_id": timer_id}).first()
     return TimerRow(*row) if row is not None else None
 
 
 def take(session: Session, timer_id: int, owner: str, now: datetime) -> bool:
     """Mark the timer fired if it is still pending and leased to ``owner``."""
-    return affected(session.execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now})) == 1
+    return affected(session.connection().execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now})) == 1
 
 
 def record_failure(session: Session, timer_id: int, owner: str, message: str) -> None:
     """Keep the message; after MAX_ATTEMPTS the timer is parked as failed."""
-    row = session.execute(select(Timer.attempts).where(Timer.id == timer_id, Timer.lease_owner == owner,
+    row = session.connection().execute(select(Timer.attempts).where(Timer.id == timer_id, Timer.lease_owner == owner,
                                                        Timer.state == "pending")).first()
     if row is None:
         return
     values: dict[str, object] = {"last_error": message[:2000]}
     if row.attempts >= MAX_ATTEMPTS:
         values["state"] = "failed"
-    session.execute(update(Timer).where(Timer.id == timer_id).values(**values))
+    session.connection().execute(update(Timer).where(Timer.id == timer_id).values(**values))
 
 
 def views(session: Session, instance_id: int | None, state: str | None) -> list[TimerView]:
@@ -182,4 +184,5 @@ def views(session: Session, instance_id: int | None, state: str | None) -> list[
         query = query.where(Timer.instance_id == instance_id)
     if state is not None:
         query = query.where(Timer.state == state)
-    return [TimerView(*r) for r in session.execute(query.order_by(Timer.due_at, Timer.id).limit(LIST_LIMIT))]
+    rows = session.connection().execute(query.order_by(Timer.due_at, Timer.id).limit(LIST_LIMIT))
+    return [TimerView(*r) for r in rows]
