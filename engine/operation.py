@@ -26,7 +26,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -58,15 +58,22 @@ class Start:
 
 @dataclass
 class Work:
-    """One transaction, with the database's time and calendar bound."""
+    """One transaction, with the database's time and calendar bound. The time is read once, on
+    first use: a case's lock statement brings it along on PostgreSQL (no round trip of its own)."""
 
     ctx: Context
     session: Session
-    now: datetime
+    _now: datetime | None = None
     # The calendar's version as read by a lock statement (None: not read yet).
     calendar_version: int | None = None
     # Run once the transaction has committed (never after a rollback).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        if self._now is None:
+            self._now = self.ctx.now(self.session)
+        return self._now
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -79,8 +86,7 @@ class Work:
     def case(self, *, instance_id: int | None = None, task_id: int | None = None, start: Start | None = None,
              actor: str | None = None) -> Iterator[CaseOperation]:
         """One case inside this transaction (see the module docstring)."""
-        op = self._open(instance_id, task_id, start)
-        op.actor = actor
+        op = self._open(instance_id, task_id, start, actor)
         if start is not None:
             op.record(EventType.INSTANCE_STARTED, actor, process_id=start.definition.process_id,
                       version=start.definition.version, definition_id=start.definition.id, data=start.data,
@@ -88,21 +94,24 @@ class Work:
         yield op
         op.finish()
 
-    def _open(self, instance_id: int | None, task_id: int | None, start: Start | None) -> CaseOperation:
+    def _open(self, instance_id: int | None, task_id: int | None, start: Start | None,
+              actor: str | None) -> CaseOperation:
         if [instance_id, task_id, start].count(None) != 2:
             raise TypeError("a case operation names exactly one of instance_id, task_id, start")
         if start is not None:
             workflow = self.ctx.runtime.start(start.definition.id, start.definition.spec_json, start.data)
-            return CaseOperation(self, None, start.definition, workflow)
+            return CaseOperation(self, None, start.definition, workflow, actor)
         task = None
         if task_id is not None:
-            locked, task = instances.lock_by_task(self.session, task_id)
+            locked, task = instances.lock_by_task(self.session, task_id, actor)
         else:
             assert instance_id is not None
-            locked = instances.lock(self.session, instance_id)
+            locked = instances.lock(self.session, instance_id, actor)
         if self.calendar_version is None:
             self.calendar_version = locked.calendar_version
-        op = CaseOperation(self, locked, self.ctx.definition(self.session, locked.definition_id), None)
+        if self._now is None and locked.db_time is not None and self.ctx.fixed_now is None:
+            self._now = locked.db_time.astimezone(UTC)
+        op = CaseOperation(self, locked, self.ctx.definition(self.session, locked.definition_id), None, actor)
         if task is not None:
             op.known_task(task)
         return op
@@ -112,12 +121,11 @@ class CaseOperation:
     """One case, locked, inside a ``Work``; see the module docstring."""
 
     def __init__(self, work: Work, locked: LockedInstance | None, definition: LoadedDefinition,
-                 workflow: Workflow | None) -> None:
+                 workflow: Workflow | None, actor: str | None) -> None:
         self.work = work
         self.session = work.session
-        self.now = work.now
         self.definition = definition
-        self.actor: str | None = None
+        self.actor = actor
         self._locked = locked
         self._workflow = workflow
         self._tasks: dict[int, TaskRow] = {}
@@ -129,6 +137,19 @@ class CaseOperation:
     @property
     def ctx(self) -> Context:
         return self.work.ctx
+
+    @property
+    def now(self) -> datetime:
+        return self.work.now
+
+    def actor_groups(self) -> set[str]:
+        """The acting user's groups, as read with the lock; NotFound for an unknown or inactive user."""
+        locked = self._locked
+        if locked is None or self.actor is None:
+            raise RuntimeError("only an operation on an existing case, for a user, knows the user's groups")
+        if not locked.actor_active:
+            raise NotFound(f"user {self.actor!r} does not exist or is not active")
+        return set((locked.actor_groups or "").split())
 
     @property
     def instance_id(self) -> int:
@@ -220,8 +241,8 @@ def _state_values(workflow: Workflow, now: datetime) -> StateValues:
 def work(ctx: Context, write: bool = True) -> Iterator[Work]:
     """One transaction with the database's time and working-day calendar bound."""
     with ctx.db.unit_of_work(write) as session:
-        w = Work(ctx, session, ctx.now(session))
-        with clock.operation_time(w.now, w.load_calendar):
+        w = Work(ctx, session)
+        with clock.operation_time(lambda: w.now, w.load_calendar):
             yield w
     for hook in w.after_commit:
         hook()

@@ -51,7 +51,7 @@ class Cases:
         """Complete a claimed task with its form data and the control points the user confirms,
         and run the case to its next wait state."""
         with case(self.ctx, task_id=task_id, actor=username) as op:
-            people.user_groups(op.session, username)
+            op.actor_groups()  # an active user
             task = op.task(task_id)
             _check_may_complete(task, username)
             form = self._form(task.form_key)

@@ -44,7 +44,7 @@ class Tasks:
     def claim(self, task_id: int, username: str) -> TaskView:
         """Take a task of one of my groups (or one reserved for me)."""
         with case(self.ctx, task_id=task_id, actor=username) as op:
-            groups = people.user_groups(op.session, username)
+            groups = op.actor_groups()
             task = op.task(task_id)
             _check_may_claim(task, username, groups)
             task_rows.assign(op.session, task, None, username)
@@ -54,7 +54,7 @@ class Tasks:
     def unclaim(self, task_id: int, username: str) -> TaskView:
         """Hand a task I claimed back to its groups."""
         with case(self.ctx, task_id=task_id, actor=username) as op:
-            people.user_groups(op.session, username)
+            op.actor_groups()  # an active user
             task = op.task(task_id)
             if task.state != "open":
                 raise Conflict(f"task {task_id} is already {task.state}")

@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound
 from .db import affected
 from .holidays import LATEST_CHANGE
-from .tables import HumanTask, Instance
+from .tables import HumanTask, Instance, Membership, User
 from .task_rows import TASK_COLUMNS, TaskRow
 
 
@@ -31,6 +32,11 @@ class LockedInstance:
     history_seq: int
     history_head: str
     calendar_version: int = 0
+    # The acting user as read in the same statement: active (None: unknown) and groups.
+    actor_active: bool | None = None
+    actor_groups: str | None = None
+    # The database's clock in the same round trip (PostgreSQL; None on SQLite, whose clock is local).
+    db_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,26 @@ class StateValues:
 
 _COLUMNS = (Instance.id, Instance.version, Instance.definition_id, Instance.state_json,
             Instance.history_seq, Instance.history_head)
-_LOCK = (select(*_COLUMNS, LATEST_CHANGE).where(Instance.id == bindparam("instance_id")).with_for_update())
-# Locks the task row too, so that what is read of it is its latest committed version.
-_LOCK_BY_TASK = (select(*_COLUMNS, LATEST_CHANGE, *TASK_COLUMNS).join(HumanTask, HumanTask.instance_id == Instance.id)
-                 .where(HumanTask.id == bindparam("task_id")).with_for_update())
-_WIDTH = len(_COLUMNS) + 1
+# What an operation needs besides the row, read in the same statement to save round trips: the
+# calendar's version, the acting user's membership, and (PostgreSQL) the database's clock.
+_ACTOR_ACTIVE = select(User.active).where(User.username == bindparam("actor")).scalar_subquery()
+_ACTOR_GROUPS = (select(func.aggregate_strings(Membership.group_id, " "))
+                 .where(Membership.username == bindparam("actor")).scalar_subquery())
+_CONTEXT = (LATEST_CHANGE, _ACTOR_ACTIVE, _ACTOR_GROUPS)
+_WIDTH = len(_COLUMNS) + len(_CONTEXT) + 1
+
+
+def _lock_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
+    clock = func.clock_timestamp() if dialect == "postgresql" else null()
+    by_id = select(*_COLUMNS, *_CONTEXT, clock).where(Instance.id == bindparam("instance_id")).with_for_update()
+    # Locks the task row too, so that what is read of it is its latest committed version.
+    by_task = (select(*_COLUMNS, *_CONTEXT, clock, *TASK_COLUMNS)
+               .join(HumanTask, HumanTask.instance_id == Instance.id)
+               .where(HumanTask.id == bindparam("task_id")).with_for_update())
+    return by_id, by_task
+
+
+_LOCKS = {dialect: _lock_statements(dialect) for dialect in ("postgresql", "sqlite")}
 _WRITE_HEAD = (update(Instance).where(Instance.id == bindparam("iid"), Instance.version == bindparam("v"))
                .values(history_seq=bindparam("seq"), history_head=bindparam("head")))
 _WRITE_STATE = _WRITE_HEAD.values(
@@ -58,16 +79,20 @@ _WRITE_STATE = _WRITE_HEAD.values(
     status=bindparam("p_status"), updated_at=bindparam("p_updated"), completed_at=bindparam("p_completed"))
 
 
-def lock(session: Session, instance_id: int) -> LockedInstance:
-    row = session.connection().execute(_LOCK, {"instance_id": instance_id}).first()
+def lock(session: Session, instance_id: int, actor: str | None) -> LockedInstance:
+    connection = session.connection()
+    statement = _LOCKS[connection.dialect.name][0]
+    row = connection.execute(statement, {"instance_id": instance_id, "actor": actor or ""}).first()
     if row is None:
         raise NotFound(f"instance {instance_id} does not exist")
     return LockedInstance(*row)
 
 
-def lock_by_task(session: Session, task_id: int) -> tuple[LockedInstance, TaskRow]:
+def lock_by_task(session: Session, task_id: int, actor: str | None) -> tuple[LockedInstance, TaskRow]:
     """Lock a task's case (and the task's row); both as read under the lock."""
-    row = session.connection().execute(_LOCK_BY_TASK, {"task_id": task_id}).first()
+    connection = session.connection()
+    statement = _LOCKS[connection.dialect.name][1]
+    row = connection.execute(statement, {"task_id": task_id, "actor": actor or ""}).first()
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return LockedInstance(*row[:_WIDTH]), TaskRow(*row[_WIDTH:])

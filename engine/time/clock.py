@@ -19,9 +19,15 @@ from .calendar import WorkCalendar
 
 @dataclass
 class _Operation:
-    now: datetime
+    read_now: Callable[[], datetime]
     load_calendar: Callable[[], WorkCalendar]
+    _now: datetime | None = field(default=None)
     _calendar: WorkCalendar | None = field(default=None)
+
+    def now(self) -> datetime:
+        if self._now is None:
+            self._now = self.read_now().astimezone(UTC)
+        return self._now
 
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
@@ -33,8 +39,10 @@ _current: ContextVar[_Operation | None] = ContextVar("krabuan_operation", defaul
 
 
 @contextmanager
-def operation_time(now: datetime, load_calendar: Callable[[], WorkCalendar]) -> Iterator[None]:
-    token = _current.set(_Operation(now.astimezone(UTC), load_calendar))
+def operation_time(now: datetime | Callable[[], datetime], load_calendar: Callable[[], WorkCalendar]) -> Iterator[None]:
+    """Bind the operation's time (a moment, or how to read it on first use) and its calendar."""
+    read_now = now if callable(now) else (lambda: now)
+    token = _current.set(_Operation(read_now, load_calendar))
     try:
         yield
     finally:
@@ -44,7 +52,7 @@ def operation_time(now: datetime, load_calendar: Callable[[], WorkCalendar]) -> 
 def now() -> datetime:
     """The current operation's time; outside an operation, the node's clock (reads only)."""
     op = _current.get()
-    return op.now if op is not None else datetime.now(UTC)
+    return op.now() if op is not None else datetime.now(UTC)
 
 
 def calendar() -> WorkCalendar:
