@@ -130,7 +130,11 @@ class CaseOperation:
         self._workflow = workflow
         self._tasks: dict[int, TaskRow] = {}
         self._open_after: tuple[TaskView, ...] = ()
-        self._waited_on_timers = False
+        # What the workflow waited on before this operation ran it: its ready human tasks (which
+        # the open task rows mirror) and its timers (which the pending BPMN timer rows mirror).
+        self.ready_before: frozenset[str] = frozenset()
+        self.timers_before: dict[str, datetime] = {}
+        self.closed: set[str] = set()
         head = (locked.history_seq, locked.history_head) if locked else (0, GENESIS)
         self.recorder = Recorder(self.session, locked.id if locked else None, *head)
 
@@ -171,15 +175,15 @@ class CaseOperation:
             workflow = self.ctx.take_live(locked.id, locked.version)
             if workflow is None:
                 workflow = self.ctx.runtime.restore(self.definition.id, self.definition.spec_json, locked.state_json)
-            self._waited_on_timers = bool(workflow.waiting_timers())
+            self.ready_before = frozenset(t.spiff_id for t in workflow.ready_tasks())
+            self.timers_before = {t.spiff_id: t.due_at for t in workflow.waiting_timers()}
             self._workflow = workflow
         return self._workflow
 
-    @property
-    def waited_on_timers(self) -> bool:
-        """Whether the workflow waited on BPMN timers before this operation ran it (its timer rows
-        then need syncing even if it waits on none now)."""
-        return self._waited_on_timers
+    def complete_task(self, task: TaskRow, user: str) -> None:
+        """Mark a task row of this case completed by ``user`` (version-checked)."""
+        task_rows.mark_completed(self.session, task, user, self.now)
+        self.closed.add(task.spiff_task_id)
 
     def record(self, event: EventType, actor: str | None, **payload: Any) -> None:
         self.recorder.record(event, actor, **payload)

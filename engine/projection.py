@@ -26,7 +26,9 @@ def follow(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     """Sync task and timer rows with the workflow; returns the case's open task rows."""
     open_rows = _sync_tasks(op, workflow)
     waiting = workflow.waiting_timers()
-    if waiting or op.waited_on_timers:  # else there is no pending timer row to compare with
+    # The pending timer rows mirror what the workflow waited on before it ran: nothing to do if
+    # that has not changed.
+    if {t.spiff_id: t.due_at for t in waiting} != op.timers_before:
         for change in timer_rows.sync_bpmn(op.session, op.instance_id, waiting, op.now):
             op.record(_TIMER_EVENTS[change.change], None, timer_id=change.timer_id, **change.detail)
     return open_rows
@@ -34,9 +36,12 @@ def follow(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
 
 def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     session, now = op.session, op.now
-    open_rows = {r.spiff_task_id: r for r in task_rows.open_of(session, op.instance_id)}
     ready = workflow.ready_tasks()
     ready_ids = {t.spiff_id for t in ready}
+    # The open rows mirror the tasks that were ready before the run: they need reading only if
+    # some stay open (to return them) or must be cancelled (to name them).
+    unread = op.ready_before - op.closed
+    open_rows = ({r.spiff_task_id: r for r in task_rows.open_of(session, op.instance_id)} if unread else {})
     cancelled = []
     for spiff_id, row in open_rows.items():
         if spiff_id not in ready_ids:

@@ -59,7 +59,7 @@ class Cases:
             _check_size(clean)
             controls = _check_controls(op.definition.model.steps.get(task.element_id), confirmed)
             op.workflow.complete(task.spiff_task_id, clean)
-            task_rows.mark_completed(op.session, task, username, op.now)
+            op.complete_task(task, username)
             if task.due_at is not None:  # only a task with a deadline has escalation timers
                 timer_rows.cancel_task_timers(op.session, [task.id])
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
