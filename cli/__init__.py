@@ -6,11 +6,15 @@ and nowhere else. Every command that prints data takes ``--json`` (a stable cont
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
+
+# No pydantic plugins are used: skip their discovery (an entry-point scan) at every start.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from engine import ConfigurationError, EngineError, InvalidInput, Krabuan, Settings
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .settings import Settings
-from .store import definitions, holidays
+from .store import definitions, holiday_cache, holidays
 from .store.db import Database, db_now
 from .time.calendar import WorkCalendar
 
@@ -60,6 +60,7 @@ class Context:
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
+        holiday_cache.install(settings.data_dir / "cache")
         return cls(settings, Database(settings))
 
     @cached_property

@@ -16,7 +16,7 @@ Fiscal year: 1 October to 30 September, named by the Buddhist-era year in which 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -50,9 +50,14 @@ class AdminChange:
     ref: str
 
 
-@lru_cache(maxsize=64)
-def _package_year(year: int) -> dict[date, tuple[str, ...]]:
-    import holidays as holiday_data  # about 50 ms: imported when a year's holidays are first needed
+PackageYear = dict[date, tuple[str, ...]]
+
+
+def package_year(year: int) -> PackageYear:
+    """The government holidays of one year as the ``holidays`` package computes them (Thai names,
+    Labour Day left out). Importing the package and computing a year takes about 85 ms, so a
+    process may install a faster source of the same values (``install_package_source``)."""
+    import holidays as holiday_data
 
     data = holiday_data.country_holidays("TH", years=year, categories=("public", "government"), language="th")
     result = {}
@@ -61,6 +66,21 @@ def _package_year(year: int) -> dict[date, tuple[str, ...]]:
         if names:
             result[day] = names
     return result
+
+
+_source: Callable[[int], PackageYear] = package_year
+
+
+def install_package_source(source: Callable[[int], PackageYear]) -> None:
+    """Serve package holidays from ``source``, which gives what ``package_year`` gives (so the
+    years already served stay valid)."""
+    global _source
+    _source = source
+
+
+@lru_cache(maxsize=64)
+def _package_year(year: int) -> PackageYear:
+    return _source(year)
 
 
 class WorkCalendar:
