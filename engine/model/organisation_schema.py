@@ -8,13 +8,13 @@ Keys the format does not use are ignored.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import yaml
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from ..errors import ConfigurationError
-from ..time.file_schema import REQUIRED, Schema, first_problem, refuse, says
+from ..time.file_schema import REQUIRED, Schema, first_problem, list_of, refuse, says
 from .organisation import Organisation, OrgGroup, OrgUser
 
 # libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
@@ -24,17 +24,6 @@ _ID = r"^[a-z][a-z0-9_.\-]{0,99}$"
 GROUP_RULE = "a group needs an id of lower-case letters, digits, _ . -"
 USER_RULE = "a user needs a username of lower-case letters, digits, _ . -"
 ORGANISATION_RULE = "an organisation is {id: ..., name: {th: ..., en: ...}, supervisor: group id}"
-
-
-def _list_of(what: str) -> BeforeValidator:
-    """A list; nothing (absent, null, empty) is an empty one."""
-    def check(value: Any) -> Any:
-        if not value:
-            return []
-        if not isinstance(value, list):
-            raise refuse(f"{what} is a list")
-        return value
-    return BeforeValidator(check)
 
 
 class Lenient(Schema):
@@ -96,9 +85,9 @@ class OrganisationFileSchema(Lenient):
 
     NOT_A_MAPPING = "expected a mapping with 'groups' and 'users'"
 
-    organisations: Annotated[list[OrganisationSchema], _list_of("organisations")] = Field(default_factory=list)
-    groups: Annotated[list[GroupSchema], _list_of("groups")] = Field(default_factory=list)
-    users: Annotated[list[UserSchema], _list_of("users")] = Field(default_factory=list)
+    organisations: Annotated[list[OrganisationSchema], list_of("organisations")] = Field(default_factory=list)
+    groups: Annotated[list[GroupSchema], list_of("groups")] = Field(default_factory=list)
+    users: Annotated[list[UserSchema], list_of("users")] = Field(default_factory=list)
 
     def by_id(self) -> dict[str, OrganisationSchema]:
         return {o.id: o for o in self.organisations}

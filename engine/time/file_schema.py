@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     ValidationError,
     ValidationInfo,
@@ -35,6 +36,17 @@ REQUIRED: Any = None
 def refuse(message: str, kind: str = REFUSED) -> PydanticCustomError:
     """The error for a broken rule, worded for the file's author (taken as is, braces included)."""
     return PydanticCustomError(kind, message)
+
+
+def list_of(what: str) -> BeforeValidator:
+    """A list; nothing (absent, null, empty) is an empty one."""
+    def check(value: Any) -> Any:
+        if not value:
+            return []
+        if not isinstance(value, list):
+            raise refuse(f"{what} is a list")
+        return value
+    return BeforeValidator(check)
 
 
 def says(message: str) -> WrapValidator:

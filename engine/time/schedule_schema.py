@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from ..errors import ConfigurationError
-from .file_schema import REQUIRED, Schema, first_problem, refuse, says
+from .file_schema import REQUIRED, Schema, first_problem, list_of, refuse, says
 from .schedules import ProcessSchedule, Reminder, Schedules, Trigger
 
 # libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
@@ -59,17 +59,6 @@ def _non_empty_list(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         raise refuse(EVERY_RULE)
     return value
-
-
-def _list_of(what: str) -> BeforeValidator:
-    """A list; nothing (absent, null, empty) is an empty one."""
-    def check(value: Any) -> Any:
-        if not value:
-            return []
-        if not isinstance(value, list):
-            raise refuse(f"{what} is a list")
-        return value
-    return BeforeValidator(check)
 
 
 MonthDay = Annotated[tuple[int, int], BeforeValidator(_month_day),
@@ -133,9 +122,9 @@ class ProcessScheduleSchema(Schema):
     NOT_A_MAPPING = UNKNOWN_KEYS = "only 'reminders' and 'triggers' may be given"
 
     reminders: Annotated[list[Annotated[ReminderSchema, says(
-        "a reminder is {working_days_before: N} with N from 0 to 60")]], _list_of("reminders")] \
+        "a reminder is {working_days_before: N} with N from 0 to 60")]], list_of("reminders")] \
         = Field(default_factory=list)
-    triggers: Annotated[list[AnyTrigger], _list_of("triggers")] = Field(default_factory=list)
+    triggers: Annotated[list[AnyTrigger], list_of("triggers")] = Field(default_factory=list)
 
     @field_validator("triggers")
     @classmethod
