@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -48,12 +49,23 @@ class EngineApi:
     def claim(self, k: Any, task_id: int, user: str) -> None:
         (k.claim if self.flat else k.tasks.claim)(task_id, user)
 
-    def complete(self, k: Any, task_id: int, user: str, data: dict[str, Any], instance_id: int) -> list[Any]:
-        """Complete a task; returns the case's open tasks after it (a read on the flat API)."""
+    @property
+    def claims_on_complete(self) -> bool:
+        """Whether complete can claim an unclaimed task in the same transaction (``claim=True``)."""
+        if self.flat:
+            return False
+        cases = importlib.import_module("engine.services.cases").Cases
+        return "claim" in inspect.signature(cases.complete).parameters
+
+    def complete(self, k: Any, task_id: int, user: str, data: dict[str, Any], instance_id: int,
+                 claim: bool = False) -> list[Any]:
+        """Complete a task; returns the case's open tasks after it (a read on the flat API).
+        ``claim``: claim it in the same transaction (only where ``claims_on_complete``)."""
         if self.flat:
             k.complete(task_id, user, data)
             return k.open_tasks(instance_id)
-        return list(k.cases.complete(task_id, user, data).open_tasks)
+        extra = {"claim": True} if claim else {}
+        return list(k.cases.complete(task_id, user, data, **extra).open_tasks)
 
     def cli_argv(self) -> list[str]:
         """How to run the ``krabuan`` command of this code tree (after the interpreter)."""

@@ -9,7 +9,10 @@
 (p) the (s) loop on PostgreSQL, one commit per step at the server's durability
     (``synchronous_commit=on``, as the engine runs);
 (c) Krabuan through its engine API on SQLite: per step a claim and a complete, two transactions;
-(d) Krabuan on PostgreSQL.
+(d) Krabuan on PostgreSQL;
+(e), (f) Krabuan on SQLite, on PostgreSQL, one request per step as the raw loops: a complete
+    that claims the still unclaimed task in the same transaction (``complete(..., claim=True)``,
+    the web form's "claim and complete"; not in code before it existed).
 
 Every raw durable step is one request: load the row, deserialize, complete the task, run the
 engine steps, serialize, update, commit. Like the engine's complete, the request ends knowing
@@ -257,35 +260,39 @@ def make_krabuan(folder: Path, database_url: str = "") -> Any:
     return k
 
 
-def krabuan_case(k: Any) -> int:
+def krabuan_case(k: Any, one_request: bool = False) -> int:
     """One SOP case as users do it: take the first open task, claim it, complete it, until none
-    is left. The open tasks come back from start and complete (read separately on the flat API)."""
+    is left; with ``one_request`` the complete claims the task itself (one transaction per step,
+    as the raw loops do). The open tasks come back from start and complete (read separately on
+    the flat API)."""
     instance_id, tasks = API.start(k, "sop_bench", "clerk1")
     steps = 0
     while tasks:
         task = tasks[0]
         user = USER[task.candidate_groups[0]]
-        API.claim(k, task.id, user)
-        tasks = API.complete(k, task.id, user, FORMS[task.element_id], instance_id)
+        if not one_request:
+            API.claim(k, task.id, user)
+        tasks = API.complete(k, task.id, user, FORMS[task.element_id], instance_id, claim=one_request)
         steps += 1
     check_case(True, steps)
     return instance_id
 
 
-def krabuan_variant(key: str, label: str, folder: Path, database_url: str = "") -> tuple[Variant, Any]:
-    """(c) or (d); also returns the Krabuan, for the bytes-per-case measurement."""
+def krabuan_variant(key: str, label: str, folder: Path, database_url: str = "",
+                    one_request: bool = False) -> tuple[Variant, Any]:
+    """(c), (d), (e) or (f); also returns the Krabuan, for the bytes-per-case measurement."""
     k = make_krabuan(folder, database_url)
 
     def run(n: int) -> float:
         start = time.perf_counter()
         for _ in range(n):
-            krabuan_case(k)
+            krabuan_case(k, one_request)
         return time.perf_counter() - start
 
     return Variant(key, label, run, k.close), k
 
 
-def statements_per_step(k: Any) -> float:
+def statements_per_step(k: Any, one_request: bool = False) -> float:
     """SQL statements Krabuan sends per user-task step, over one SOP case (its start included);
     BEGIN, COMMIT and the pool's liveness pings are not counted. The raw loops send two."""
     db = k.ctx.db
@@ -299,7 +306,7 @@ def statements_per_step(k: Any) -> float:
     for engine in engines:
         event.listen(engine, "before_cursor_execute", counter)
     try:
-        krabuan_case(k)
+        krabuan_case(k, one_request)
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", counter)

@@ -41,7 +41,7 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-ORDER = "abscpd"
+ORDER = "abscepdf"
 LABELS = {
     "a": "(a) raw SpiffWorkflow, in memory",
     "b": "(b) raw loop, whole workflow (stock serializer), SQLite WAL/NORMAL",
@@ -49,11 +49,16 @@ LABELS = {
     "c": "(c) Krabuan engine API, SQLite WAL/NORMAL (claim + complete per step)",
     "p": "(p) raw loop, state only (StateSerializer), PostgreSQL, one durable commit per step",
     "d": "(d) Krabuan engine API, PostgreSQL (claim + complete per step)",
+    "e": "(e) Krabuan engine API, SQLite WAL/NORMAL (one request per step: complete with claim)",
+    "f": "(f) Krabuan engine API, PostgreSQL (one request per step: complete with claim)",
 }
 # (top, bottom, what it says, target)
 RATIOS = [
-    ("c", "s", "Krabuan / raw state-only, SQLite (fair)", 0.4),
-    ("d", "p", "Krabuan / raw state-only, PostgreSQL, like for like (fair)", 0.5),
+    ("c", "s", "Krabuan (claim + complete) / raw state-only, SQLite (fair)", 0.4),
+    ("d", "p", "Krabuan (claim + complete) / raw state-only, PostgreSQL (same durability; two requests "
+               "against one)", 0.5),
+    ("e", "s", "Krabuan / raw state-only, SQLite, one request per step each (like for like)", 0.4),
+    ("f", "p", "Krabuan / raw state-only, PostgreSQL, one request per step each (like for like)", 0.5),
     ("c", "b", "Krabuan SQLite / raw whole-workflow SQLite (published before; flattering)", None),
     ("d", "b", "Krabuan PostgreSQL / raw whole-workflow SQLite (published before; unfair)", None),
     ("s", "b", "what storing only the state is worth to the raw loop", None),
@@ -113,12 +118,20 @@ def build_variants(stack: ExitStack, folder: Path, admin: Any) -> tuple[list[Any
     krabuans = {}
     c, krabuans["c"] = core.krabuan_variant("c", LABELS["c"], folder)
     variants.append(c)
+    one_request = core.API.claims_on_complete
+    if one_request:
+        e, krabuans["e"] = core.krabuan_variant("e", LABELS["e"], folder, one_request=True)
+        variants.append(e)
     if admin is not None:
         raw_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench_raw"))
         variants.append(core.durable_variant("p", LABELS["p"], core.postgres_engine(raw_url), core.StateStore))
         k_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench"))
         d, krabuans["d"] = core.krabuan_variant("d", LABELS["d"], folder, k_url)
         variants.append(d)
+        if one_request:
+            f_url = stack.enter_context(pg.temp_database(admin, "krabuan_bench_one"))
+            f, krabuans["f"] = core.krabuan_variant("f", LABELS["f"], folder, f_url, one_request=True)
+            variants.append(f)
     for v in variants:
         stack.callback(v.close)
     return variants, krabuans
@@ -133,7 +146,7 @@ def engine_core(args: argparse.Namespace, folder: Path, admin: Any) -> dict[str,
     with ExitStack() as stack:
         variants, krabuans = build_variants(stack, folder, admin)
         seconds = rounds.run_rounds(variants, args.instances, args.rounds, warmup=max(2, args.instances // 4))
-        statements = {key: core.statements_per_step(k) for key, k in krabuans.items()}
+        statements = {key: core.statements_per_step(k, key in "ef") for key, k in krabuans.items()}
         row_kb, file_kb = core.bytes_per_case(krabuans["c"])
     summaries = {key: rounds.summarise(s, args.instances) for key, s in seconds.items()}
     ratios = [rounds.ratio(seconds, top, bottom) for top, bottom, *_ in RATIOS if top in seconds and bottom in seconds]

@@ -198,13 +198,14 @@ def unclaim(k: Krabuan, task_id: int, username: str, as_json: bool) -> None:
 @click.option("--data", help="Form data as a JSON object (or @file.json).")
 @click.option("--confirm", "confirmed", multiple=True, metavar="CONTROL_ID",
               help="A control point of the step that you confirm (repeat for each).")
+@click.option("--claim", is_flag=True, help="Claim the task first if it is still unclaimed (one transaction).")
 @as_option
 @json_option
 @engine_command
-def complete(k: Krabuan, task_id: int, data: str | None, confirmed: tuple[str, ...], username: str,
+def complete(k: Krabuan, task_id: int, data: str | None, confirmed: tuple[str, ...], claim: bool, username: str,
              as_json: bool) -> None:
     """Complete a task I have claimed, with its form data and confirmed control points."""
-    done = k.cases.complete(task_id, username, parse_json_object(data), confirmed)
+    done = k.cases.complete(task_id, username, parse_json_object(data), confirmed, claim=claim)
     if as_json:
         emit_json(done.to_json())
         return

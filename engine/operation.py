@@ -180,9 +180,10 @@ class CaseOperation:
             self._workflow = workflow
         return self._workflow
 
-    def complete_task(self, task: TaskRow, user: str) -> None:
-        """Mark a task row of this case completed by ``user`` (version-checked)."""
-        task_rows.mark_completed(self.session, task, user, self.now)
+    def complete_task(self, task: TaskRow, user: str, *, claiming: bool = False) -> None:
+        """Mark a task row of this case completed by ``user`` (version-checked); ``claiming``: the
+        row must still be unclaimed, and the user becomes its assignee in the same update."""
+        task_rows.mark_completed(self.session, task, user, self.now, claiming=claiming)
         self.closed.add(task.spiff_task_id)
 
     def record(self, event: EventType, actor: str | None, **payload: Any) -> None:
@@ -227,7 +228,7 @@ class CaseOperation:
         if state is None and not self.recorder.pending:
             return
         written = state if self._locked else None
-        instances.write(self.session, locked, self.recorder.flush(), written)
+        instances.write(self.session, locked, self.recorder, written)
         if self._workflow is not None:
             workflow, version = self._workflow, locked.version + (1 if written else 0)
             self.work.after_commit.append(lambda: self.ctx.keep_live(locked.id, version, workflow))

@@ -29,7 +29,7 @@ def follow(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     # The pending timer rows mirror what the workflow waited on before it ran: nothing to do if
     # that has not changed.
     if {t.spiff_id: t.due_at for t in waiting} != op.timers_before:
-        for change in timer_rows.sync_bpmn(op.session, op.instance_id, waiting, op.now):
+        for change in timer_rows.sync_bpmn(op.session, op.instance_id, op.timers_before, waiting, op.now):
             op.record(_TIMER_EVENTS[change.change], None, timer_id=change.timer_id, **change.detail)
     return open_rows
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..context import Context
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..model.definitions import StepModel
 from ..model.forms import FormDefinition, Label
 from ..operation import Start, case, work
@@ -16,6 +16,7 @@ from ..results import CaseStarted, InstanceView, TaskCompleted
 from ..store import definitions, instances, people, task_rows, timer_rows
 from ..store.history import EventType, events_of
 from ..store.task_rows import TaskRow
+from .rules import check_may_claim, check_may_complete
 
 MAX_DATA_BYTES = 256 * 1024
 NO_FORM = FormDefinition(key="(no form)", title=Label("ไม่มีแบบฟอร์ม", "no form"))
@@ -47,21 +48,28 @@ class Cases:
                                op.open_tasks())
 
     def complete(self, task_id: int, username: str, data: Mapping[str, Any] | None = None,
-                 confirmed: list[str] | tuple[str, ...] = ()) -> TaskCompleted:
+                 confirmed: list[str] | tuple[str, ...] = (), *, claim: bool = False) -> TaskCompleted:
         """Complete a claimed task with its form data and the control points the user confirms,
-        and run the case to its next wait state."""
+        and run the case to its next wait state. With ``claim``, a task still unclaimed is claimed
+        by the user in the same transaction (the claim's rules apply, and history records both)."""
         with case(self.ctx, task_id=task_id, actor=username) as op:
-            op.actor_groups()  # an active user
+            groups = op.actor_groups()  # an active user
             task = op.task(task_id)
-            _check_may_complete(task, username)
+            claiming = claim and task.state == "open" and task.assignee is None
+            if claiming:
+                check_may_claim(task, username, groups)
+                task = replace(task, assignee=username)
+            check_may_complete(task, username)
             form = self._form(task.form_key)
             clean = form.validate(data or {}, members_of=lambda g: people.group_members(op.session, g))
             _check_size(clean)
             controls = _check_controls(op.definition.model.steps.get(task.element_id), confirmed)
             op.workflow.complete(task.spiff_task_id, clean)
-            op.complete_task(task, username)
+            op.complete_task(task, username, claiming=claiming)
             if task.due_at is not None:  # only a task with a deadline has escalation timers
                 timer_rows.cancel_task_timers(op.session, [task.id])
+            if claiming:
+                op.record(EventType.TASK_CLAIMED, username, task_id=task.id, element_id=task.element_id)
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
                       confirmed_controls=controls, **_timing(task, op.now))
         done = replace(task_rows.to_view(task), state="completed", completed_at=op.now, completed_by=username)
@@ -87,15 +95,6 @@ class Cases:
         if form is None:
             raise NotFound(f"form {key!r} is not loaded")
         return form
-
-
-def _check_may_complete(task: TaskRow, username: str) -> None:
-    if task.state != "open":
-        raise Conflict(f"task {task.id} is already {task.state}")
-    if task.assignee is None:
-        raise Forbidden(f"task {task.id} is not claimed; claim it before completing it")
-    if task.assignee != username:
-        raise Forbidden(f"task {task.id} is claimed by {task.assignee}, not by {username}")
 
 
 def _check_controls(step: StepModel | None, confirmed: list[str] | tuple[str, ...]) -> list[str]:

@@ -14,7 +14,7 @@ from ..operation import case, work
 from ..results import TaskView
 from ..store import people, task_rows
 from ..store.history import EventType
-from ..store.task_rows import TaskRow
+from .rules import check_may_claim
 
 
 class Tasks:
@@ -46,7 +46,7 @@ class Tasks:
         with case(self.ctx, task_id=task_id, actor=username) as op:
             groups = op.actor_groups()
             task = op.task(task_id)
-            _check_may_claim(task, username, groups)
+            check_may_claim(task, username, groups)
             task_rows.assign(op.session, task, None, username)
             op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=username)
@@ -66,17 +66,3 @@ class Tasks:
             op.record(EventType.TASK_UNCLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=None)
 
-
-def _check_may_claim(task: TaskRow, username: str, groups: set[str]) -> None:
-    if task.state != "open":
-        raise Conflict(f"task {task.id} is already {task.state}")
-    if task.assignee == username:
-        raise Conflict(f"task {task.id} is already claimed by you")
-    if task.assignee is not None:
-        raise Conflict(f"task {task.id} is already claimed by {task.assignee}")
-    candidates = set(task.groups)
-    if task.reserved_for is not None and task.reserved_for != username:
-        raise Forbidden(f"task {task.id} is personal to {task.reserved_for}")
-    if task.reserved_for is None and candidates and not candidates & groups:
-        raise Forbidden(f"{username} is not in the lane of task {task.id} "
-                        f"(needs one of: {', '.join(sorted(candidates))})")

@@ -18,7 +18,8 @@ from datetime import UTC
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import BigInteger, Integer, Result, Text, Update, bindparam, column, func, insert, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from ..results import ChainReport, HistoryEventView
@@ -45,6 +46,15 @@ class EventType(StrEnum):
     TIMER_MOVED = "timer_moved"
     TIMER_CANCELLED = "timer_cancelled"
     TIMER_FIRED = "timer_fired"
+
+
+# The rows of one append as one JSON parameter: a statement of one shape, whatever the number of
+# events, so that it is compiled once and prepared by the server.
+_ROWS = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+    column("instance_id", BigInteger), column("seq", Integer), column("event_type", Text), column("actor", Text),
+    column("occurred_at", Text), column("payload", Text), column("prev_hash", Text), column("hash", Text),
+).render_derived(with_types=True)
+_APPEND_ROWS = insert(HistoryEvent).from_select(list(_ROWS.c.keys()), select(*_ROWS.c)).cte("appended")
 
 
 def canonical_json(value: Any) -> str:
@@ -82,7 +92,8 @@ class Recorder:
     The case operation (engine.operation) owns one recorder per case: it passes the chain head
     it read under the instance row lock (``last_seq``, ``last_hash``; an instance being started
     has none yet, and gets its id before the flush); ``flush`` returns the new head, which the
-    operation writes back to the instance row in the same unit of work. Two writers that read
+    operation writes back to the instance row in the same unit of work (given the operation's
+    UPDATE, ``flush`` runs it with the append: on PostgreSQL as one statement). Two writers that read
     the same head collide on the unique (instance_id, seq) and one gets a Conflict.
     """
 
@@ -100,24 +111,37 @@ class Recorder:
     def record(self, event_type: EventType, actor: str | None, **payload: Any) -> None:
         self._pending.append((EventType(event_type), actor, payload))
 
-    def flush(self) -> tuple[int, str]:
-        if not self._pending:
-            return self.seq, self.head
-        if self.instance_id is None:
+    def flush(self, head_write: Update | None = None, params: dict[str, Any] | None = None) -> Result[Any] | None:
+        """Append the pending events. ``head_write``, if given, is the UPDATE that stores the new
+        head (``seq`` and ``head`` are added to its ``params``); it runs with the append, in the
+        same statement on PostgreSQL (a data-modifying WITH, one round trip), and its result is
+        returned for the caller's version check."""
+        rows = self._seal()
+        values = dict(params or {}, seq=self.seq, head=self.head)
+        connection = self.session.connection()
+        if head_write is not None and rows and connection.dialect.name == "postgresql":
+            values["rows"] = rows
+            return connection.execute(head_write.add_cte(_APPEND_ROWS), values)
+        if rows:
+            connection.execute(insert(HistoryEvent), rows)
+        return connection.execute(head_write, values) if head_write is not None else None
+
+    def _seal(self) -> list[dict[str, Any]]:
+        """The pending events as rows, each chained to the one before; the head moves past them."""
+        if self._pending and self.instance_id is None:
             raise RuntimeError("the recorder has no instance id to flush to")
         now = utc_now_iso()
         rows = []
         for event_type, actor, payload in self._pending:
             self.seq += 1
-            digest = event_hash(ChainLink(self.instance_id, self.seq, event_type.value, actor, now, payload,
+            digest = event_hash(ChainLink(self.instance_id or 0, self.seq, event_type.value, actor, now, payload,
                                           self.head))
             rows.append({"instance_id": self.instance_id, "seq": self.seq, "event_type": event_type.value,
                          "actor": actor, "occurred_at": now, "payload": canonical_json(payload),
                          "prev_hash": self.head, "hash": digest})
             self.head = digest
-        self.session.connection().execute(insert(HistoryEvent), rows)
         self._pending.clear()
-        return self.seq, self.head
+        return rows
 
 
 def events_of(session: Session, instance_id: int) -> list[HistoryEventView]:

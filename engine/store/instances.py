@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound
 from .db import affected
+from .history import Recorder
 from .holidays import LATEST_CHANGE
 from .tables import HumanTask, Instance, Membership, User
 from .task_rows import TASK_COLUMNS, TaskRow
@@ -109,15 +110,16 @@ def insert_started(session: Session, definition_id: int, process_id: str, starte
     return instance_id
 
 
-def write(session: Session, locked: LockedInstance, head: tuple[int, str], state: StateValues | None) -> None:
-    """Store the new chain head, and the new state if the workflow ran, with the optimistic version
-    check. The version counts state changes: it moves only with the state."""
-    params: dict[str, object] = {"iid": locked.id, "v": locked.version, "seq": head[0], "head": head[1]}
+def write(session: Session, locked: LockedInstance, recorder: Recorder, state: StateValues | None) -> None:
+    """Append the recorder's events and store the new chain head, and the new state if the
+    workflow ran, with the optimistic version check. The version counts state changes: it moves
+    only with the state."""
+    params: dict[str, Any] = {"iid": locked.id, "v": locked.version}
     if state is not None:
         params.update(p_state=state.state_json, p_data=state.data_json, p_status=state.status,
                       p_updated=state.updated_at, p_completed=state.completed_at)
-    result = session.connection().execute(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
-    if affected(result) != 1:
+    result = recorder.flush(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
+    if result is None or affected(result) != 1:
         raise Conflict(f"instance {locked.id} was changed by someone else at the same time; reload and retry")
 
 

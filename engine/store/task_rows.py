@@ -9,7 +9,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Select, bindparam, column, exists, func, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict
@@ -74,12 +75,34 @@ _COMPLETE = (update(HumanTask)
                     HumanTask.state == "open", HumanTask.assignee == bindparam("user"))
              .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"),
                      version=bindparam("v") + 1))
+_CLAIM_AND_COMPLETE = (update(HumanTask)
+                       .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
+                              HumanTask.state == "open", HumanTask.assignee.is_(None))
+                       .values(state="completed", assignee=bindparam("user"), completed_at=bindparam("now"),
+                               completed_by=bindparam("user"), version=bindparam("v") + 1))
 _CANCEL = (update(HumanTask).where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"))
            .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
 _ASSIGN = (update(HumanTask)
            .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
                   HumanTask.state == "open", HumanTask.assignee.is_not_distinct_from(bindparam("expected")))
            .values(assignee=bindparam("assignee"), version=bindparam("v") + 1))
+
+# PostgreSQL: the new rows as one JSON parameter, inserted with their candidate rows in one
+# statement of one shape (compiled once, prepared by the server); returns (id, spiff task id).
+_NEW_COLUMNS = ("instance_id", "process_id", "spiff_task_id", "element_id", "name", "lane", "form_key",
+                "candidate_groups", "assignee", "reserved_for", "state", "version", "created_at", "due_at",
+                "deadline_json")
+_NEW_ROWS = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+    *(column(name, getattr(HumanTask, name).type) for name in _NEW_COLUMNS)).render_derived(with_types=True)
+_INSERTED = (insert(HumanTask).from_select(list(_NEW_COLUMNS), select(*_NEW_ROWS.c))
+             .returning(HumanTask.id, HumanTask.spiff_task_id, HumanTask.candidate_groups).cte("inserted"))
+_GROUP = (func.unnest(func.string_to_array(_INSERTED.c.candidate_groups, " ")).table_valued("group_id")
+          .render_derived(name="g"))
+_INSERT_WITH_CANDIDATES = (
+    select(_INSERTED.c.id, _INSERTED.c.spiff_task_id)
+    .add_cte(insert(TaskCandidate).from_select(["task_id", "group_id"],
+                                               select(_INSERTED.c.id, _GROUP.c.group_id)
+                                               .select_from(_INSERTED).join(_GROUP, true())).cte("candidates")))
 
 
 def rows(session: Session, query: Select[Any]) -> list[TaskRow]:
@@ -95,8 +118,10 @@ def open_of(session: Session, instance_id: int) -> list[TaskRow]:
     return [TaskRow(*r) for r in session.connection().execute(_OPEN_OF, {"instance_id": instance_id})]
 
 
-def mark_completed(session: Session, task: TaskRow, user: str, now: datetime) -> None:
-    done = session.connection().execute(_COMPLETE, {"task_id": task.id, "v": task.version, "user": user, "now": now})
+def mark_completed(session: Session, task: TaskRow, user: str, now: datetime, *, claiming: bool = False) -> None:
+    """Completed by ``user``, who holds the task or (``claiming``) takes it unclaimed in this update."""
+    statement = _CLAIM_AND_COMPLETE if claiming else _COMPLETE
+    done = session.connection().execute(statement, {"task_id": task.id, "v": task.version, "user": user, "now": now})
     if affected(done) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload it")
 
@@ -124,12 +149,20 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
                    candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
                    reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at, due_at=t.due_at,
                    deadline_json=t.deadline_json) for t in new]
-    ids = session.connection().execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
-                          values).scalars().all()
-    candidates = [{"task_id": task_id, "group_id": g}
-                  for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
-    if candidates:
-        session.connection().execute(insert(TaskCandidate), candidates)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # tasks and candidates in one statement
+        for v, t in zip(values, new, strict=True):  # JSON has no timestamps: ISO 8601 with the offset
+            v.update(created_at=t.created_at.isoformat(), due_at=t.due_at.isoformat() if t.due_at else None)
+        by_spiff_id = {spiff_id: task_id for task_id, spiff_id
+                       in connection.execute(_INSERT_WITH_CANDIDATES, {"rows": values})}
+        ids: list[int] = [by_spiff_id[t.spiff_task_id] for t in new]
+    else:
+        ids = list(connection.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
+                                      values).scalars().all())
+        candidates = [{"task_id": task_id, "group_id": g}
+                      for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
+        if candidates:
+            connection.execute(insert(TaskCandidate), candidates)
     return [TaskRow(id=task_id, instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
                     element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
                     candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,

@@ -55,12 +55,11 @@ class TimerChange:
     detail: dict[str, Any]
 
 
-_PENDING_BPMN = (select(Timer.id, Timer.spiff_task_id, Timer.due_at)
-                 .where(Timer.instance_id == bindparam("instance_id"), Timer.kind == "bpmn",
-                        Timer.state == "pending"))
-_CANCEL = update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending").values(state="cancelled")
-_MOVE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending")
-         .values(due_at=bindparam("due"), lease_owner=None, lease_expires_at=None))
+_PENDING_BPMN_OF = (Timer.instance_id == bindparam("iid"), Timer.kind == "bpmn", Timer.state == "pending")
+_CANCEL_BPMN = (update(Timer).where(*_PENDING_BPMN_OF, Timer.spiff_task_id.in_(bindparam("spiff_ids", expanding=True)))
+                .values(state="cancelled").returning(Timer.id))
+_MOVE_BPMN = (update(Timer).where(*_PENDING_BPMN_OF, Timer.spiff_task_id == bindparam("spiff_id"))
+              .values(due_at=bindparam("due"), lease_owner=None, lease_expires_at=None).returning(Timer.id))
 _LOAD = (select(Timer.id, Timer.kind, Timer.instance_id, Timer.task_id, Timer.element_id, Timer.due_at)
          .where(Timer.id == bindparam("timer_id")))
 _TAKE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending",
@@ -68,25 +67,36 @@ _TAKE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "
          .values(state="fired", fired_at=bindparam("now"), fired_by=bindparam("owner"), lease_expires_at=None))
 
 
-def sync_bpmn(session: Session, instance_id: int, timers: list[WaitingTimer], now: datetime) -> list[TimerChange]:
-    """Make the pending ``bpmn`` rows match the timers the workflow waits on; returns the changes."""
-    pending = {r.spiff_task_id: r for r in session.connection().execute(_PENDING_BPMN, {"instance_id": instance_id})}
+def sync_bpmn(session: Session, instance_id: int, before: dict[str, datetime], timers: list[WaitingTimer],
+              now: datetime) -> list[TimerChange]:
+    """Make the pending ``bpmn`` rows match the timers the workflow waits on; returns the changes.
+
+    The pending rows mirror ``before``, what the workflow waited on before it ran (every change
+    to either is made by a case operation, in one transaction), so they are changed without
+    being read first: cancelled and moved by spiff task id (a row the scheduler fired in this
+    operation is no longer pending and is left alone), new ones inserted."""
+    connection = session.connection()
     waiting = {t.spiff_id: t for t in timers}
     changes: list[TimerChange] = []
-    for spiff_id, row in pending.items():
-        if spiff_id not in waiting:
-            session.connection().execute(_CANCEL, {"timer_id": row.id})
+    gone = [spiff_id for spiff_id in before if spiff_id not in waiting]
+    if gone:
+        for row in connection.execute(_CANCEL_BPMN, {"iid": instance_id, "spiff_ids": gone}):
             changes.append(TimerChange("cancelled", row.id, {}))
-        elif waiting[spiff_id].due_at != row.due_at:
-            session.connection().execute(_MOVE, {"timer_id": row.id, "due": waiting[spiff_id].due_at})
-            changes.append(TimerChange("moved", row.id, {"old_due": row.due_at.isoformat(),
-                                                         "due": waiting[spiff_id].due_at.isoformat()}))
-    new = [t for spiff_id, t in waiting.items() if spiff_id not in pending]
+    new = [t for spiff_id, t in waiting.items() if spiff_id not in before]
+    for spiff_id, old_due in before.items():
+        if spiff_id in waiting and waiting[spiff_id].due_at != old_due:
+            new_due = waiting[spiff_id].due_at
+            moved = connection.execute(_MOVE_BPMN, {"iid": instance_id, "spiff_id": spiff_id, "due": new_due}).first()
+            if moved is None:  # its row was just fired: a cycle's next repetition gets a row of its own
+                new.append(waiting[spiff_id])
+            else:
+                changes.append(TimerChange("moved", moved.id, {"old_due": old_due.isoformat(),
+                                                               "due": new_due.isoformat()}))
     if new:
         rows = [dict(kind="bpmn", instance_id=instance_id, task_id=None, spiff_task_id=t.spiff_id,
                      element_id=t.element_id, due_at=t.due_at, state="pending", attempts=0, created_at=now)
                 for t in new]
-        inserted = session.connection().execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), rows)
+        inserted = connection.execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), rows)
         ids = inserted.scalars().all()
         changes += [TimerChange("set", i, {"element_id": t.element_id, "due": t.due_at.isoformat()})
                     for i, t in zip(ids, new, strict=True)]

@@ -110,6 +110,18 @@ def test_send_letter_end_to_end_with_a_revision(cli):
     assert show["data"]["outgoing_number"] == "สธ 0710/123"
 
 
+
+def test_complete_with_claim_takes_and_finishes_an_unclaimed_task(cli):
+    cli("start", "receive-letter", "--as", "clerk1")
+    task = _the_task(cli, "clerk1", "distribute_copies")
+    payload = json.dumps({"letter_subject": "ขอเชิญประชุม", "received_number": "รับ 1/2569",
+                          "recipients": "ฝ่ายแผนงาน", "copies": 1}, ensure_ascii=False)
+    unclaimed = cli("complete", task["id"], "--as", "clerk2", "--data", payload, "--confirm", "cp1", ok=False)
+    assert unclaimed.exit_code == 4 and "not claimed" in unclaimed.stderr
+    done = cli.json("complete", task["id"], "--as", "clerk2", "--data", payload, "--confirm", "cp1", "--claim")
+    assert (done["task"]["assignee"], done["task"]["state"]) == ("clerk2", "completed")
+    assert [t["element_id"] for t in done["open_tasks"]] == ["file_original"]
+
 @pytest.mark.parametrize("args, code, message", [
     (["start", "send-letter", "--as", "nobody"], 3, "user 'nobody' does not exist"),
     (["start", "no-such", "--as", "clerk1"], 3, "process 'no-such' is not deployed"),

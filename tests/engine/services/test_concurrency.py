@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from engine import Krabuan
-from engine.errors import Conflict
+from engine.errors import Conflict, Forbidden
 from engine.store.tables import HistoryEvent, HumanTask, Instance
 from helpers import FORM_DATA, do_task, open_tasks
 
@@ -85,6 +85,36 @@ def test_completion_race_each_task_completes_once(k):
     assert all(r.ok for r in k.audit.verify())
 
 
+
+def test_claim_and_complete_race_one_winner_per_task(k):
+    task_ids = _start_many(k, 40)
+    attempts = [(t, ("clerk1", "clerk2")[i % 2]) for t in task_ids for i in range(4)]
+    random.Random(5).shuffle(attempts)
+    barrier = threading.Barrier(THREADS)
+
+    def worker(chunk):
+        barrier.wait()
+        won, lost = [], 0
+        for task_id, user in chunk:
+            try:
+                k.cases.complete(task_id, user, FORM_DATA["register_application"], claim=True)
+                won.append((task_id, user))
+            except (Conflict, Forbidden):  # lost the row, or found it already taken by the other clerk
+                lost += 1
+        return won, lost
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(worker, [attempts[i::THREADS] for i in range(THREADS)]))
+    winners = dict(w for won, _ in results for w in won)
+    assert len([w for won, _ in results for w in won]) == 40 and sum(lost for _, lost in results) == 120
+    with k.ctx.db.unit_of_work(write=False) as s:
+        done = dict(s.execute(select(HumanTask.id, HumanTask.completed_by).where(HumanTask.id.in_(task_ids))).all())
+        claims = s.scalar(select(func.count()).select_from(HistoryEvent)
+                          .where(HistoryEvent.event_type == "task_claimed"))
+    assert done == winners
+    assert claims == 40
+    assert all(r.ok for r in k.audit.verify())
+
 def _to_committee(k: Krabuan) -> int:
     instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     for element in ("register_application", "check_documents", "prepare_draft"):
@@ -120,6 +150,7 @@ def test_concurrent_committee_votes_lose_nothing(k):
 def _stale_writer(settings, instance_id, loaded, go, result):  # runs in a second process
     from engine import Krabuan as K
     from engine.store import instances
+    from engine.store.history import Recorder
     from engine.store.instances import LockedInstance, StateValues
     from engine.store.tables import Instance as I
     k2 = K(settings)
@@ -135,7 +166,7 @@ def _stale_writer(settings, instance_id, loaded, go, result):  # runs in a secon
         try:
             with k2.ctx.db.unit_of_work() as s:
                 now = datetime.now(timezone.utc)
-                instances.write(s, locked, (locked.history_seq, locked.history_head),
+                instances.write(s, locked, Recorder(s, locked.id, locked.history_seq, locked.history_head),
                                 StateValues(workflow.to_json(), "{}", "running", now, None))
             result.put("written")
         except Conflict:

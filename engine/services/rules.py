@@ -1,0 +1,31 @@
+"""Who may take or finish a task: the rules that claim and complete share (no SQL of their own)."""
+from __future__ import annotations
+
+from ..errors import Conflict, Forbidden
+from ..store.task_rows import TaskRow
+
+
+def check_may_claim(task: TaskRow, username: str, groups: set[str]) -> None:
+    """An open, unclaimed task of one of the user's groups, or one reserved for the user."""
+    if task.state != "open":
+        raise Conflict(f"task {task.id} is already {task.state}")
+    if task.assignee == username:
+        raise Conflict(f"task {task.id} is already claimed by you")
+    if task.assignee is not None:
+        raise Conflict(f"task {task.id} is already claimed by {task.assignee}")
+    candidates = set(task.groups)
+    if task.reserved_for is not None and task.reserved_for != username:
+        raise Forbidden(f"task {task.id} is personal to {task.reserved_for}")
+    if task.reserved_for is None and candidates and not candidates & groups:
+        raise Forbidden(f"{username} is not in the lane of task {task.id} "
+                        f"(needs one of: {', '.join(sorted(candidates))})")
+
+
+def check_may_complete(task: TaskRow, username: str) -> None:
+    """An open task the user has claimed."""
+    if task.state != "open":
+        raise Conflict(f"task {task.id} is already {task.state}")
+    if task.assignee is None:
+        raise Forbidden(f"task {task.id} is not claimed; claim it before completing it")
+    if task.assignee != username:
+        raise Forbidden(f"task {task.id} is claimed by {task.assignee}, not by {username}")
