@@ -18,8 +18,7 @@ from datetime import UTC
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Result, Text, Update, bindparam, column, func, insert, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, BigInteger, Integer, Result, Text, Update, bindparam, column, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..results import ChainReport, HistoryEventView
@@ -50,7 +49,7 @@ class EventType(StrEnum):
 
 # The rows of one append as one JSON parameter: a statement of one shape, whatever the number of
 # events, so that it is compiled once and prepared by the server.
-_ROWS = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+_ROWS = func.json_to_recordset(bindparam("rows", type_=JSON)).table_valued(
     column("instance_id", BigInteger), column("seq", Integer), column("event_type", Text), column("actor", Text),
     column("occurred_at", Text), column("payload", Text), column("prev_hash", Text), column("hash", Text),
 ).render_derived(with_types=True)

@@ -9,8 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, column, exists, func, insert, or_, select, true, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, Select, bindparam, column, exists, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict
@@ -92,7 +91,7 @@ _ASSIGN = (update(HumanTask)
 _NEW_COLUMNS = ("instance_id", "process_id", "spiff_task_id", "element_id", "name", "lane", "form_key",
                 "candidate_groups", "assignee", "reserved_for", "state", "version", "created_at", "due_at",
                 "deadline_json")
-_NEW_ROWS = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+_NEW_ROWS = func.json_to_recordset(bindparam("rows", type_=JSON)).table_valued(
     *(column(name, getattr(HumanTask, name).type) for name in _NEW_COLUMNS)).render_derived(with_types=True)
 _INSERTED = (insert(HumanTask).from_select(list(_NEW_COLUMNS), select(*_NEW_ROWS.c))
              .returning(HumanTask.id, HumanTask.spiff_task_id, HumanTask.candidate_groups).cte("inserted"))
