@@ -49,6 +49,12 @@ class EngineApi:
     def claim(self, k: Any, task_id: int, user: str) -> None:
         (k.claim if self.flat else k.tasks.claim)(task_id, user)
 
+    def table(self, name: str) -> Any:
+        """A table as SQLAlchemy Core sees it (``.c``): the Core table itself, or an ORM entity's
+        table in code before the store dropped the ORM."""
+        entity = getattr(self.tables, name)
+        return getattr(entity, "__table__", entity)
+
     @property
     def claims_on_complete(self) -> bool:
         """Whether complete can claim an unclaimed task in the same transaction (``claim=True``)."""

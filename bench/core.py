@@ -367,18 +367,17 @@ def loop_growth(folder: Path, round_counts: list[int], repeats: int) -> list[dic
 
 def stored_bytes(k: Any, instance_id: int) -> int:
     """Bytes of every row the instance owns (text lengths plus fixed-width columns)."""
-    t = API.tables
+    inst_t, h, cand, e = (API.table(n).c for n in ("Instance", "HumanTask", "TaskCandidate", "HistoryEvent"))
     with k.ctx.db.unit_of_work(write=False) as s:
-        inst = s.execute(select(func.length(t.Instance.state_json) + func.length(t.Instance.data_json))
-                         .where(t.Instance.id == instance_id)).scalar_one() + 80
-        h = t.HumanTask
+        inst = s.execute(select(func.length(inst_t.state_json) + func.length(inst_t.data_json))
+                         .where(inst_t.id == instance_id)).scalar_one() + 80
         tasks = s.execute(select(func.count(), func.coalesce(func.sum(
             func.length(h.element_id) + func.length(h.name) + func.length(h.spiff_task_id)
             + func.coalesce(func.length(h.form_key), 0) + func.coalesce(func.length(h.lane), 0)
             + func.coalesce(func.length(h.assignee), 0)), 0)).where(h.instance_id == instance_id)).one()
-        cands = s.scalar(select(func.coalesce(func.sum(func.length(t.TaskCandidate.group_id) + 8), 0))
-                         .join(h, h.id == t.TaskCandidate.task_id).where(h.instance_id == instance_id))
-        e = t.HistoryEvent
+        cands = s.scalar(select(func.coalesce(func.sum(func.length(cand.group_id) + 8), 0))
+                         .join_from(API.table("TaskCandidate"), API.table("HumanTask"), h.id == cand.task_id)
+                         .where(h.instance_id == instance_id))
         events = s.execute(select(func.count(), func.coalesce(func.sum(
             func.length(e.payload) + func.length(e.event_type) + func.length(e.occurred_at)
             + func.coalesce(func.length(e.actor), 0) + 128), 0)).where(e.instance_id == instance_id)).one()

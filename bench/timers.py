@@ -50,8 +50,8 @@ def _engine(folder: Path, url: str) -> Krabuan:
 
 
 def _now(k: Krabuan) -> datetime:
-    with k.ctx.db.unit_of_work(write=False) as session:
-        return db_now(session)
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        return db_now(conn)
 
 
 def _start_all(k: Krabuan, wakes: list[str]) -> float:
@@ -64,9 +64,9 @@ def _start_all(k: Krabuan, wakes: list[str]) -> float:
 def _wait_fired(k: Krabuan, since_id: int, total: int, limit: float) -> None:
     stop = time.monotonic() + limit
     while time.monotonic() < stop:
-        with k.ctx.db.unit_of_work(write=False) as session:
-            left = session.scalar(select(func.count()).select_from(Timer)
-                                  .where(Timer.id > since_id, Timer.state == "pending"))
+        with k.ctx.db.unit_of_work(write=False) as conn:
+            left = conn.scalar(select(func.count()).select_from(Timer)
+                                  .where(Timer.c.id > since_id, Timer.c.state == "pending"))
         if left == 0:
             return
         time.sleep(0.2)
@@ -74,11 +74,11 @@ def _wait_fired(k: Krabuan, since_id: int, total: int, limit: float) -> None:
 
 
 def _lateness(k: Krabuan, since_id: int) -> dict[str, Any]:
-    with k.ctx.db.unit_of_work(write=False) as session:
-        rows = session.execute(select(Timer.due_at, Timer.fired_at, Timer.state).where(Timer.id > since_id)).all()
-        dup = session.scalar(select(func.count()).select_from(
-            select(HistoryEvent.instance_id).where(HistoryEvent.event_type == "timer_fired")
-            .group_by(HistoryEvent.instance_id).having(func.count() > 1).subquery()))
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        rows = conn.execute(select(Timer.c.due_at, Timer.c.fired_at, Timer.c.state).where(Timer.c.id > since_id)).all()
+        dup = conn.scalar(select(func.count()).select_from(
+            select(HistoryEvent.c.instance_id).where(HistoryEvent.c.event_type == "timer_fired")
+            .group_by(HistoryEvent.c.instance_id).having(func.count() > 1).subquery()))
     late = sorted((r.fired_at - r.due_at).total_seconds() for r in rows if r.fired_at is not None)
     q = statistics.quantiles(late, n=100, method="inclusive") if len(late) >= 2 else late * 99
     return {"count": len(rows), "fired": len(late), "pending": sum(r.state == "pending" for r in rows),
@@ -108,8 +108,8 @@ def measure(url: str, backlog: int, steady: int, steady_seconds: float,
         _start_all(k, wakes)
         _wait_fired(k, 0, steady, steady_seconds + 120)
         results["steady"] = _lateness(k, 0)
-        with k.ctx.db.unit_of_work(write=False) as session:
-            last_id = session.scalar(select(func.max(Timer.id))) or 0
+        with k.ctx.db.unit_of_work(write=False) as conn:
+            last_id = conn.scalar(select(func.max(Timer.c.id))) or 0
         # Backlog: all due at the same instant.
         lead = backlog / 100 + 10 if lead_seconds is None else lead_seconds
         due = (_now(k) + timedelta(seconds=lead)).isoformat()

@@ -18,7 +18,7 @@ from functools import cached_property
 from threading import Lock
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from .errors import NotFound
 from .settings import Settings
@@ -88,16 +88,16 @@ class Context:
 
         return Schedules.load(self.settings.schedules_file)
 
-    def now(self, session: Session) -> datetime:
+    def now(self, conn: Connection) -> datetime:
         """The database's clock (or the fixed time of a simulation)."""
-        return self.fixed_now if self.fixed_now is not None else db_now(session)
-    def calendar(self, session: Session, version: int | None = None) -> WorkCalendar:
+        return self.fixed_now if self.fixed_now is not None else db_now(conn)
+    def calendar(self, conn: Connection, version: int | None = None) -> WorkCalendar:
         """The working-day calendar: the cached one when ``version`` (the newest change's id, read
         by the caller) says it is current, else loaded (one query) and cached."""
         cached = self._calendar
         if cached is not None and version is not None and cached[0] == version:
             return cached[1]
-        loaded = holidays.load_versioned(session)
+        loaded = holidays.load_versioned(conn)
         self._calendar = loaded
         return loaded[1]
 
@@ -113,13 +113,13 @@ class Context:
             while len(self._live) > self.settings.spec_cache_size:
                 self._live.popitem(last=False)
 
-    def definition(self, session: Session, definition_id: int) -> LoadedDefinition:
+    def definition(self, conn: Connection, definition_id: int) -> LoadedDefinition:
         """A deployed version, from the cache or the database."""
         with self._lock:
             hit = self._definitions.get(definition_id)
         if hit is not None:
             return hit
-        row = definitions.load(session, definition_id)
+        row = definitions.load(conn, definition_id)
         if row is None:
             raise NotFound(f"process definition {definition_id} does not exist")
         from .model.definitions import ProcessModel

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from . import projection
 from .context import Context, LoadedDefinition
@@ -62,7 +62,7 @@ class Work:
     first use: a case's lock statement brings it along on PostgreSQL (no round trip of its own)."""
 
     ctx: Context
-    session: Session
+    conn: Connection
     _now: datetime | None = None
     # The calendar's version as read by a lock statement (None: not read yet).
     calendar_version: int | None = None
@@ -72,7 +72,7 @@ class Work:
     @property
     def now(self) -> datetime:
         if self._now is None:
-            self._now = self.ctx.now(self.session)
+            self._now = self.ctx.now(self.conn)
         return self._now
 
     @property
@@ -80,7 +80,7 @@ class Work:
         return clock.calendar()
 
     def load_calendar(self) -> WorkCalendar:
-        return self.ctx.calendar(self.session, self.calendar_version)
+        return self.ctx.calendar(self.conn, self.calendar_version)
 
     @contextmanager
     def case(self, *, instance_id: int | None = None, task_id: int | None = None, start: Start | None = None,
@@ -103,15 +103,15 @@ class Work:
             return CaseOperation(self, None, start.definition, workflow, actor)
         task = None
         if task_id is not None:
-            locked, task = instances.lock_by_task(self.session, task_id, actor)
+            locked, task = instances.lock_by_task(self.conn, task_id, actor)
         else:
             assert instance_id is not None
-            locked = instances.lock(self.session, instance_id, actor)
+            locked = instances.lock(self.conn, instance_id, actor)
         if self.calendar_version is None:
             self.calendar_version = locked.calendar_version
         if self._now is None and locked.db_time is not None and self.ctx.fixed_now is None:
             self._now = locked.db_time.astimezone(UTC)
-        op = CaseOperation(self, locked, self.ctx.definition(self.session, locked.definition_id), None, actor)
+        op = CaseOperation(self, locked, self.ctx.definition(self.conn, locked.definition_id), None, actor)
         if task is not None:
             op.known_task(task)
         return op
@@ -123,7 +123,7 @@ class CaseOperation:
     def __init__(self, work: Work, locked: LockedInstance | None, definition: LoadedDefinition,
                  workflow: Workflow | None, actor: str | None) -> None:
         self.work = work
-        self.session = work.session
+        self.conn = work.conn
         self.definition = definition
         self.actor = actor
         self._locked = locked
@@ -136,7 +136,7 @@ class CaseOperation:
         self.timers_before: dict[str, datetime] = {}
         self.closed: set[str] = set()
         head = (locked.history_seq, locked.history_head) if locked else (0, GENESIS)
-        self.recorder = Recorder(self.session, locked.id if locked else None, *head)
+        self.recorder = Recorder(self.conn, locked.id if locked else None, *head)
 
     @property
     def ctx(self) -> Context:
@@ -183,7 +183,7 @@ class CaseOperation:
     def complete_task(self, task: TaskRow, user: str, *, claiming: bool = False) -> None:
         """Mark a task row of this case completed by ``user`` (version-checked); ``claiming``: the
         row must still be unclaimed, and the user becomes its assignee in the same update."""
-        task_rows.mark_completed(self.session, task, user, self.now, claiming=claiming)
+        task_rows.mark_completed(self.conn, task, user, self.now, claiming=claiming)
         self.closed.add(task.spiff_task_id)
 
     def record(self, event: EventType, actor: str | None, **payload: Any) -> None:
@@ -196,7 +196,7 @@ class CaseOperation:
     def task(self, task_id: int) -> TaskRow:
         """A task row of this case, as read under the case's lock."""
         if task_id not in self._tasks:
-            row = task_rows.load(self.session, task_id)
+            row = task_rows.load(self.conn, task_id)
             if row is None or (self._locked is not None and row.instance_id != self._locked.id):
                 raise NotFound(f"task {task_id} does not exist")
             self._tasks[task_id] = row
@@ -216,7 +216,7 @@ class CaseOperation:
         locked = self._locked
         if locked is None:
             assert state is not None
-            instance_id = instances.insert_started(self.session, self.definition.id, self.definition.process_id,
+            instance_id = instances.insert_started(self.conn, self.definition.id, self.definition.process_id,
                                                    self.actor or "", state)
             self.recorder.instance_id = instance_id
             locked = LockedInstance(instance_id, 1, self.definition.id, state.state_json, 0, GENESIS)
@@ -228,7 +228,7 @@ class CaseOperation:
         if state is None and not self.recorder.pending:
             return
         written = state if self._locked else None
-        instances.write(self.session, locked, self.recorder, written)
+        instances.write(self.conn, locked, self.recorder, written)
         if self._workflow is not None:
             workflow, version = self._workflow, locked.version + (1 if written else 0)
             self.work.after_commit.append(lambda: self.ctx.keep_live(locked.id, version, workflow))
@@ -245,8 +245,8 @@ def _state_values(workflow: Workflow, now: datetime) -> StateValues:
 @contextmanager
 def work(ctx: Context, write: bool = True) -> Iterator[Work]:
     """One transaction with the database's time and working-day calendar bound."""
-    with ctx.db.unit_of_work(write) as session:
-        w = Work(ctx, session)
+    with ctx.db.unit_of_work(write) as conn:
+        w = Work(ctx, conn)
         with clock.operation_time(lambda: w.now, w.load_calendar):
             yield w
     for hook in w.after_commit:

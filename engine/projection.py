@@ -29,26 +29,26 @@ def follow(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     # The pending timer rows mirror what the workflow waited on before it ran: nothing to do if
     # that has not changed.
     if {t.spiff_id: t.due_at for t in waiting} != op.timers_before:
-        for change in timer_rows.sync_bpmn(op.session, op.instance_id, op.timers_before, waiting, op.now):
+        for change in timer_rows.sync_bpmn(op.conn, op.instance_id, op.timers_before, waiting, op.now):
             op.record(_TIMER_EVENTS[change.change], None, timer_id=change.timer_id, **change.detail)
     return open_rows
 
 
 def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
-    session, now = op.session, op.now
+    conn, now = op.conn, op.now
     ready = workflow.ready_tasks()
     ready_ids = {t.spiff_id for t in ready}
     # The open rows mirror the tasks that were ready before the run: they need reading only if
     # some stay open (to return them) or must be cancelled (to name them).
     unread = op.ready_before - op.closed
-    open_rows = ({r.spiff_task_id: r for r in task_rows.open_of(session, op.instance_id)} if unread else {})
+    open_rows = ({r.spiff_task_id: r for r in task_rows.open_of(conn, op.instance_id)} if unread else {})
     cancelled = []
     for spiff_id, row in open_rows.items():
         if spiff_id not in ready_ids:
-            task_rows.cancel(session, row, now)
+            task_rows.cancel(conn, row, now)
             cancelled.append(row.id)
             op.record(EventType.TASK_CANCELLED, None, task_id=row.id)
-    timer_rows.cancel_task_timers(session, cancelled)
+    timer_rows.cancel_task_timers(conn, cancelled)
     model = op.definition.model
     new: list[NewTask] = []
     for ready_task in ready:
@@ -65,9 +65,9 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
             reserved_for=_personal_assignee(step, ready_task.data) if step else None, created_at=now,
             due_at=deadlines.due_at(basis, op.calendar) if basis else None,
             deadline_json=basis.to_json() if basis else None))
-    created = task_rows.insert_new(session, new)
+    created = task_rows.insert_new(conn, new)
     reminders = op.ctx.schedules.reminders(op.definition.process_id)
-    timer_rows.insert_rows(session, [
+    timer_rows.insert_rows(conn, [
         timer for row in created if row.due_at is not None
         for timer in timer_rows.deadline_rows((op.instance_id, row.id, row.element_id), row.due_at, reminders,
                                               op.calendar, now)])

@@ -6,6 +6,8 @@ from typing import Any
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from engine import Krabuan
 from engine.store.tables import Instance
 from engine.settings import Settings
@@ -26,10 +28,10 @@ LANE_USER = {"clerk": "clerk1", "director": "director1"}
 
 def assert_roundtrip(k: Krabuan, instance_id: int) -> None:
     """The stored state restores and serializes back to the same state."""
-    with k.ctx.db.unit_of_work(write=False) as session:
-        inst = session.get(Instance, instance_id)
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        inst = conn.execute(select(Instance).where(Instance.c.id == instance_id)).one()
         assert inst is not None
-        definition = k.ctx.definition(session, inst.definition_id)
+        definition = k.ctx.definition(conn, inst.definition_id)
         state = inst.state_json
     workflow = k.ctx.runtime.restore(definition.id, definition.spec_json, state)
     assert json.loads(workflow.to_json()) == json.loads(state)

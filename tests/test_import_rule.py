@@ -78,6 +78,13 @@ def test_edges_import_only_the_engines_public_surface():
     assert offenders == []
 
 
+def test_the_store_is_sqlalchemy_core_without_the_orm():
+    """Rows are read as rows and written with statements; no command pays for importing the ORM."""
+    offenders = [f"{p.relative_to(PROJECT_ROOT)} imports {name}" for folder in ("engine", "cli", "web", "scheduler")
+                 for p in _py(folder) for name in _imports(p) if name.startswith("sqlalchemy.orm")]
+    assert offenders == []
+
+
 def test_no_private_name_crosses_a_module():
     offenders = []
     for p in _py("engine") + _py("cli") + _py("web") + _py("scheduler"):

@@ -14,5 +14,5 @@ class Audit:
 
     def verify(self, instance_id: int | None = None) -> Iterator[ChainReport]:
         """Recompute every case's hash chain (or one case's); one report per case."""
-        with self.ctx.db.unit_of_work(write=False) as session:
-            yield from history.verify(session, instance_id)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            yield from history.verify(conn, instance_id)

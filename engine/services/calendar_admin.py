@@ -28,8 +28,8 @@ class CalendarAdmin:
 
     def calendar(self) -> WorkCalendar:
         """The calendar as it stands (package holidays with the administrators' changes)."""
-        with self.ctx.db.unit_of_work(write=False) as session:
-            return holidays.load_calendar(session)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return holidays.load_calendar(conn)
 
     def add_holiday(self, day: date, name: str, ref: str, actor: str = "admin") -> list[DeadlineChange]:
         """Add a holiday; every open deadline it moves is recomputed (returned, and in each case's history)."""
@@ -40,20 +40,20 @@ class CalendarAdmin:
 
     def _change(self, request: HolidayChangeRequest) -> list[DeadlineChange]:
         with work(self.ctx) as w:
-            holidays.change_holiday(w.session, request, w.now)
-            calendar = holidays.load_calendar(w.session)
+            holidays.change_holiday(w.conn, request, w.now)
+            calendar = holidays.load_calendar(w.conn)
             with clock.operation_time(w.now, lambda: calendar):
                 return _recompute(w, calendar, request)
 
 
 def _recompute(w: Work, calendar: WorkCalendar, request: HolidayChangeRequest) -> list[DeadlineChange]:
     moved: dict[int, list[tuple[TaskRow, datetime | None]]] = {}
-    for row in task_rows.open_with_deadline_basis(w.session):
+    for row in task_rows.open_with_deadline_basis(w.conn):
         assert row.deadline_json is not None
         new_due = deadlines.due_at(deadlines.DeadlineBasis.from_json(row.deadline_json), calendar)
         if new_due != row.due_at:
             moved.setdefault(row.instance_id, []).append((row, new_due))
-    waiting = timer_rows.instances_waiting_on_bpmn(w.session)
+    waiting = timer_rows.instances_waiting_on_bpmn(w.conn)
     reason = {"date": request.day.isoformat(), "action": request.action, "name": request.name, "ref": request.ref}
     changes: list[DeadlineChange] = []
     for instance_id in sorted(set(moved) | waiting):  # one lock order: by instance id
@@ -68,10 +68,10 @@ def _recompute(w: Work, calendar: WorkCalendar, request: HolidayChangeRequest) -
 def _move(op: CaseOperation, row: TaskRow, new_due: datetime | None, reason: dict[str, Any]) -> DeadlineChange:
     # Already escalated and still past due: it stays overdue and is not escalated twice.
     still_overdue = row.overdue_at is not None and new_due is not None and new_due <= op.now
-    task_rows.move_deadline(op.session, row.id, new_due, row.overdue_at if still_overdue else None)
-    timer_rows.drop_pending_of_task(op.session, row.id)
+    task_rows.move_deadline(op.conn, row.id, new_due, row.overdue_at if still_overdue else None)
+    timer_rows.drop_pending_of_task(op.conn, row.id)
     if new_due is not None and not still_overdue:
-        timer_rows.insert_rows(op.session, timer_rows.deadline_rows(
+        timer_rows.insert_rows(op.conn, timer_rows.deadline_rows(
             (row.instance_id, row.id, row.element_id), new_due, op.ctx.schedules.reminders(row.process_id),
             op.calendar, op.now))
     op.record(EventType.DEADLINE_CHANGED, op.actor, task_id=row.id, element_id=row.element_id,

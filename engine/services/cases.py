@@ -30,17 +30,17 @@ class Cases:
               version: int | None = None) -> CaseStarted:
         """Start the latest (or the given) version of a process as this user."""
         with work(self.ctx) as w:
-            people.user_groups(w.session, username)
-            definition_id = definitions.definition_id_of(w.session, process_id, version)
+            people.user_groups(w.conn, username)
+            definition_id = definitions.definition_id_of(w.conn, process_id, version)
             if definition_id is None:
                 which = f"version {version} of " if version is not None else ""
                 raise NotFound(f"{which}process {process_id!r} is not deployed")
-            definition = self.ctx.definition(w.session, definition_id)
+            definition = self.ctx.definition(w.conn, definition_id)
             start_form = definition.model.start_form
             if start_form is None and data:
                 raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
             clean = (self._form(start_form).validate(data or {},
-                                                     members_of=lambda g: people.group_members(w.session, g))
+                                                     members_of=lambda g: people.group_members(w.conn, g))
                      if start_form else {})
             with w.case(start=Start(definition, clean), actor=username) as op:
                 pass
@@ -61,13 +61,13 @@ class Cases:
                 task = replace(task, assignee=username)
             check_may_complete(task, username)
             form = self._form(task.form_key)
-            clean = form.validate(data or {}, members_of=lambda g: people.group_members(op.session, g))
+            clean = form.validate(data or {}, members_of=lambda g: people.group_members(op.conn, g))
             _check_size(clean)
             controls = _check_controls(op.definition.model.steps.get(task.element_id), confirmed)
             op.workflow.complete(task.spiff_task_id, clean)
             op.complete_task(task, username, claiming=claiming)
             if task.due_at is not None:  # only a task with a deadline has escalation timers
-                timer_rows.cancel_task_timers(op.session, [task.id])
+                timer_rows.cancel_task_timers(op.conn, [task.id])
             if claiming:
                 op.record(EventType.TASK_CLAIMED, username, task_id=task.id, element_id=task.element_id)
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
@@ -78,15 +78,15 @@ class Cases:
     def show(self, instance_id: int) -> InstanceView:
         """A case: its state, data, open tasks and history."""
         with work(self.ctx, write=False) as w:
-            inst = instances.read(w.session, instance_id)
-            definition = self.ctx.definition(w.session, inst.definition_id)
-            open_rows = task_rows.rows(w.session, task_rows.of_instance_query(instance_id))
+            inst = instances.read(w.conn, instance_id)
+            definition = self.ctx.definition(w.conn, inst.definition_id)
+            open_rows = task_rows.rows(w.conn, task_rows.of_instance_query(instance_id))
             return InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version,
                                 definition_id=inst.definition_id, status=inst.status, data=dict(inst.data),
                                 started_by=inst.started_by, created_at=inst.created_at,
                                 completed_at=inst.completed_at,
                                 open_tasks=tuple(task_rows.to_view(r, w.now, w.calendar) for r in open_rows),
-                                history=tuple(events_of(w.session, instance_id)))
+                                history=tuple(events_of(w.conn, instance_id)))
 
     def _form(self, key: str | None) -> FormDefinition:
         if key is None:

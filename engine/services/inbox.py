@@ -25,25 +25,25 @@ class Inbox:
         self.ctx = ctx
 
     def notifications(self, username: str, unread_only: bool = False) -> list[NotificationView]:
-        with self.ctx.db.unit_of_work(write=False) as session:
-            return notifications.views_for(session, username, unread_only)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return notifications.views_for(conn, username, unread_only)
 
     def mark_read(self, notification_id: int, username: str) -> None:
         with work(self.ctx) as w:
-            notifications.mark_read(w.session, notification_id, username, w.now)
+            notifications.mark_read(w.conn, notification_id, username, w.now)
 
     def send_pending_mail(self, limit: int = 50) -> int:
         """E-mail pending notifications; returns how many were sent."""
         settings = self.ctx.settings
         if not settings.smtp_host:
             return 0
-        with self.ctx.db.unit_of_work() as session:
-            mails = notifications.take_pending_mail(session, limit)
+        with self.ctx.db.unit_of_work() as conn:
+            mails = notifications.take_pending_mail(conn, limit)
         if not mails:
             return 0
         results = _send(settings, mails)
-        with self.ctx.db.unit_of_work() as session:
-            notifications.set_mail_status(session, results)
+        with self.ctx.db.unit_of_work() as conn:
+            notifications.set_mail_status(conn, results)
         return sum(1 for error in results.values() if error is None)
 
 

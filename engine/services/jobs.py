@@ -28,17 +28,17 @@ class Jobs:
 
     def claim_timers(self, owner: str, batch: int, lease_seconds: int) -> list[int]:
         """Lease up to ``batch`` due timers to ``owner``; their ids, earliest due first."""
-        with self.ctx.db.unit_of_work() as session:
-            return timer_rows.claim(session, owner, batch, (self.ctx.now(session), lease_seconds))
+        with self.ctx.db.unit_of_work() as conn:
+            return timer_rows.claim(conn, owner, batch, (self.ctx.now(conn), lease_seconds))
 
     def fire_timer(self, timer_id: int, owner: str) -> FireResult:
         """Fire one leased timer (one transaction). Raises Conflict when the lease was lost."""
         with work(self.ctx) as w:
-            timer = timer_rows.load(w.session, timer_id)
+            timer = timer_rows.load(w.conn, timer_id)
             if timer is None:
                 raise Conflict(f"timer {timer_id} does not exist")
             with w.case(instance_id=timer.instance_id) as op:
-                if not timer_rows.take(op.session, timer_id, owner, op.now):
+                if not timer_rows.take(op.conn, timer_id, owner, op.now):
                     raise Conflict(f"timer {timer_id} is no longer leased to {owner} (fired, cancelled or "
                                    "taken over)")
                 detail = _fire_bpmn(op, timer) if timer.kind == "bpmn" else _escalate(op, timer)
@@ -46,12 +46,12 @@ class Jobs:
 
     def record_failure(self, timer_id: int, owner: str, error: EngineError) -> None:
         """A fire that failed: keep the message; after a few attempts the timer is parked as failed."""
-        with self.ctx.db.unit_of_work() as session:
-            timer_rows.record_failure(session, timer_id, owner, error.message)
+        with self.ctx.db.unit_of_work() as conn:
+            timer_rows.record_failure(conn, timer_id, owner, error.message)
 
     def timers(self, instance_id: int | None = None, state: str | None = "pending") -> list[TimerView]:
-        with self.ctx.db.unit_of_work(write=False) as session:
-            return timer_rows.views(session, instance_id, state)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return timer_rows.views(conn, instance_id, state)
 
     def run_triggers(self) -> list[TriggerStart]:
         return triggers.run_due(self.ctx)
@@ -73,7 +73,7 @@ def _fire_bpmn(op: CaseOperation, timer: TimerRow) -> str:
 
 
 def _escalate(op: CaseOperation, timer: TimerRow) -> str:
-    task = task_rows.load(op.session, timer.task_id) if timer.task_id is not None else None
+    task = task_rows.load(op.conn, timer.task_id) if timer.task_id is not None else None
     if task is None or task.state != "open" or task.due_at is None:
         return "task no longer open"
     if timer.kind == "reminder" and op.now >= task.due_at:

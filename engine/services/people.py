@@ -16,10 +16,10 @@ class People:
     def load_organisation(self, path: Path | None = None) -> int:
         """Make the database match the organisation file; returns how many users it lists."""
         organisation = load_organisation(path or self.ctx.settings.organisation_file)
-        with self.ctx.db.unit_of_work() as session:
-            people.sync_organisation(session, organisation)
+        with self.ctx.db.unit_of_work() as conn:
+            people.sync_organisation(conn, organisation)
         return len(organisation.users)
 
     def users(self) -> list[UserView]:
-        with self.ctx.db.unit_of_work(write=False) as session:
-            return people.list_users(session)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return people.list_users(conn)

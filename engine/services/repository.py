@@ -51,16 +51,16 @@ class Repository:
         return report
 
     def versions(self, process_id: str | None = None) -> list[ProcessVersionView]:
-        with self.ctx.db.unit_of_work(write=False) as session:
-            return definitions.versions(session, process_id)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return definitions.versions(conn, process_id)
 
     def process_model(self, process_id: str, version: int | None = None) -> tuple[ProcessVersionView, ProcessModel]:
         """A deployed version (the latest by default) with its steps and their metadata."""
-        with self.ctx.db.unit_of_work(write=False) as session:
-            found = [v for v in definitions.versions(session, process_id) if version in (None, v.version)]
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            found = [v for v in definitions.versions(conn, process_id) if version in (None, v.version)]
             if not found:
                 raise NotFound(f"process {process_id!r}{f' version {version}' if version else ''} is not deployed")
-            return found[-1], self.ctx.definition(session, found[-1].definition_id).model
+            return found[-1], self.ctx.definition(conn, found[-1].definition_id).model
 
     def form(self, key: str) -> FormDefinition:
         form = self.ctx.forms.get(key)
@@ -71,10 +71,10 @@ class Repository:
     def form_controls(self, key: str) -> list[ControlPoint]:
         """The control points of the step(s) of the latest deployed versions that use this form."""
         found: list[ControlPoint] = []
-        with self.ctx.db.unit_of_work(write=False) as session:
-            latest = {v.process_id: v for v in definitions.versions(session)}
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            latest = {v.process_id: v for v in definitions.versions(conn)}
             for v in latest.values():
-                for step in self.ctx.definition(session, v.definition_id).model.steps.values():
+                for step in self.ctx.definition(conn, v.definition_id).model.steps.values():
                     if step.form_key == key:
                         found += [c for c in step.meta.controls if c not in found]
         return found
@@ -96,17 +96,17 @@ class Repository:
                 self._check_conditions(doc)
         compiled = self.ctx.runtime.compile([(doc.root, doc.source) for doc in documents])
         results: list[DeployResult] = []
-        with self.ctx.db.unit_of_work() as session:
-            now = self.ctx.now(session)
+        with self.ctx.db.unit_of_work() as conn:
+            now = self.ctx.now(conn)
             for proc in compiled:
                 model, doc = _with_called(proc.process_id, models, proc.called_processes), models[proc.process_id][1]
                 sha = hashlib.sha256(doc.data).hexdigest()
-                latest = definitions.latest(session, proc.process_id)
+                latest = definitions.latest(conn, proc.process_id)
                 if latest is not None and latest[1] == sha:
                     results.append(DeployResult(proc.process_id, latest[0], sha, doc.source, created=False))
                     continue
                 version = 1 if latest is None else latest[0] + 1
-                definitions.add_version(session, NewVersion(
+                definitions.add_version(conn, NewVersion(
                     process_id=proc.process_id, name=model.name, sha256=sha, source_name=Path(doc.source).name,
                     bpmn_xml=doc.data.decode("utf-8"), spec_json=proc.spec_json, model_json=model.to_json()),
                     version, now)

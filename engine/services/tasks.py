@@ -24,19 +24,19 @@ class Tasks:
     def worklist(self, username: str) -> list[TaskView]:
         """Open tasks assigned to the user, and unclaimed ones the user's groups may claim."""
         with work(self.ctx, write=False) as w:
-            groups = people.user_groups(w.session, username)
-            rows = task_rows.rows(w.session, task_rows.worklist_query(username, groups))
+            groups = people.user_groups(w.conn, username)
+            rows = task_rows.rows(w.conn, task_rows.worklist_query(username, groups))
             return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
 
     def of_case(self, instance_id: int) -> list[TaskView]:
         """A case's open tasks."""
         with work(self.ctx, write=False) as w:
-            rows = task_rows.rows(w.session, task_rows.of_instance_query(instance_id))
+            rows = task_rows.rows(w.conn, task_rows.of_instance_query(instance_id))
             return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
 
     def get(self, task_id: int) -> TaskView:
         with work(self.ctx, write=False) as w:
-            rows = task_rows.rows(w.session, task_rows.by_id_query(task_id))
+            rows = task_rows.rows(w.conn, task_rows.by_id_query(task_id))
             if not rows:
                 raise NotFound(f"task {task_id} does not exist")
             return task_rows.to_view(rows[0], w.now, w.calendar)
@@ -47,7 +47,7 @@ class Tasks:
             groups = op.actor_groups()
             task = op.task(task_id)
             check_may_claim(task, username, groups)
-            task_rows.assign(op.session, task, None, username)
+            task_rows.assign(op.conn, task, None, username)
             op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=username)
 
@@ -62,7 +62,7 @@ class Tasks:
                 raise Conflict(f"task {task_id} is not claimed")
             if task.assignee != username:
                 raise Forbidden(f"task {task_id} is claimed by {task.assignee}; only they can hand it back")
-            task_rows.assign(op.session, task, username, None)
+            task_rows.assign(op.conn, task, username, None)
             op.record(EventType.TASK_UNCLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=None)
 

@@ -30,7 +30,7 @@ def list_triggers(ctx: Context) -> list[TriggerView]:
     with work(ctx, write=False) as w:
         views = []
         for t in ctx.schedules.triggers():
-            last = runs.last_run(w.session, t.process_id, t.id)
+            last = runs.last_run(w.conn, t.process_id, t.id)
             upcoming = t.next_after(w.now)
             views.append(TriggerView(t.process_id, t.id, t.every, describe(t), t.catch_up_days, dict(t.data),
                                      upcoming.isoformat() if upcoming else None,
@@ -57,14 +57,14 @@ def _run_one(ctx: Context, trigger: Trigger) -> TriggerStart | None:
         if day is None:
             return None
         period = day.isoformat()
-        if runs.already_run(w.session, trigger.process_id, trigger.id, period):
+        if runs.already_run(w.conn, trigger.process_id, trigger.id, period):
             return None
-        definition_id = definitions.definition_id_of(w.session, trigger.process_id)
+        definition_id = definitions.definition_id_of(w.conn, trigger.process_id)
         if definition_id is None:
             return None  # not deployed (yet): nothing to start
-        start = Start(ctx.definition(w.session, definition_id), trigger.data_for(day),
+        start = Start(ctx.definition(w.conn, definition_id), trigger.data_for(day),
                       {"trigger": trigger.id, "period": period, "occurrence": trigger.moment(day).isoformat()})
         with w.case(start=start, actor=SYSTEM_ACTOR) as op:
             pass
-        runs.record_run(w.session, (trigger.process_id, trigger.id, period), op.instance_id, w.now)
+        runs.record_run(w.conn, (trigger.process_id, trigger.id, period), op.instance_id, w.now)
         return TriggerStart(trigger.process_id, trigger.id, period, op.instance_id)

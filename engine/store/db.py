@@ -1,6 +1,6 @@
 """Database access: engines, SQLite pragmas and the unit of work.
 
-One operation = one ``unit_of_work()``: it yields a session, and commits exactly once when
+One operation = one ``unit_of_work()``: it yields a connection, and commits exactly once when
 the block ends without error (rolls back otherwise). Writers on SQLite start with
 ``BEGIN IMMEDIATE`` so that read-then-write is isolated (pysqlite's deferred BEGIN is not);
 on PostgreSQL the optimistic version checks in the operations resolve races.
@@ -13,9 +13,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ConfigurationError, Conflict
 from ..settings import Settings
@@ -29,12 +28,12 @@ def affected(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-def db_now(session: Session) -> datetime:
+def db_now(conn: Connection) -> datetime:
     """The database's current time, UTC-aware. PostgreSQL: the server's clock (one round trip),
     shared by every node. SQLite is a file on this host, and its clock ("now") is this host's
     clock: read directly, without a query."""
-    if session.get_bind().dialect.name == "postgresql":
-        moment: datetime = session.connection().execute(_PG_NOW).scalar_one()
+    if conn.dialect.name == "postgresql":
+        moment: datetime = conn.execute(_PG_NOW).scalar_one()
         return moment.astimezone(UTC)
     return datetime.now(UTC)
 
@@ -74,42 +73,40 @@ class Database:
         else:
             self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.read_engine = self.write_engine
-        self._writer = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=False)
-        self._reader = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
 
     @property
     def dialect(self) -> str:
         return self.write_engine.dialect.name
 
     @contextmanager
-    def unit_of_work(self, write: bool = True) -> Iterator[Session]:
+    def unit_of_work(self, write: bool = True) -> Iterator[Connection]:
         """One transaction, committed once. Lost races surface as ``Conflict``."""
-        session = (self._writer if write else self._reader)()
+        conn = (self.write_engine if write else self.read_engine).connect()
         try:
-            yield session
+            yield conn
             if write:
-                session.commit()
+                conn.commit()
             else:
-                session.rollback()
+                conn.rollback()
         except IntegrityError as exc:
-            session.rollback()
+            conn.rollback()
             raise Conflict("the record was changed by someone else at the same time; reload and try again",
                            detail=str(exc.orig).splitlines()[0]) from exc
         except OperationalError as exc:
-            session.rollback()
+            conn.rollback()
             if _LOCKED.search(str(exc.orig)):
                 raise Conflict("the database was busy with a concurrent change; try again") from exc
             raise ConfigurationError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
         except DBAPIError as exc:
-            session.rollback()
+            conn.rollback()
             if _LOCKED.search(str(exc.orig)):
                 raise Conflict("concurrent change; try again") from exc
             raise
         except BaseException:
-            session.rollback()
+            conn.rollback()
             raise
         finally:
-            session.close()
+            conn.close()
 
     def dispose(self) -> None:
         self.write_engine.dispose()

@@ -18,8 +18,20 @@ from datetime import UTC
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, Result, Text, Update, bindparam, column, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Integer,
+    Result,
+    Text,
+    Update,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+)
 
 from ..results import ChainReport, HistoryEventView
 from ..time import clock
@@ -96,8 +108,8 @@ class Recorder:
     the same head collide on the unique (instance_id, seq) and one gets a Conflict.
     """
 
-    def __init__(self, session: Session, instance_id: int | None, last_seq: int, last_hash: str) -> None:
-        self.session = session
+    def __init__(self, conn: Connection, instance_id: int | None, last_seq: int, last_hash: str) -> None:
+        self.conn = conn
         self.instance_id = instance_id
         self.seq = last_seq
         self.head = last_hash
@@ -117,7 +129,7 @@ class Recorder:
         returned for the caller's version check."""
         rows = self._seal()
         values = dict(params or {}, seq=self.seq, head=self.head)
-        connection = self.session.connection()
+        connection = self.conn
         if head_write is not None and rows and connection.dialect.name == "postgresql":
             values["rows"] = rows
             return connection.execute(head_write.add_cte(_APPEND_ROWS), values)
@@ -143,32 +155,32 @@ class Recorder:
         return rows
 
 
-def events_of(session: Session, instance_id: int) -> list[HistoryEventView]:
+def events_of(conn: Connection, instance_id: int) -> list[HistoryEventView]:
     """One case's history in order (for the case page and ``instance show``)."""
-    rows = session.connection().execute(select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor,
-                                  HistoryEvent.occurred_at, HistoryEvent.payload, HistoryEvent.hash)
-                           .where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq))
+    rows = conn.execute(select(HistoryEvent.c.seq, HistoryEvent.c.event_type, HistoryEvent.c.actor,
+                                  HistoryEvent.c.occurred_at, HistoryEvent.c.payload, HistoryEvent.c.hash)
+                           .where(HistoryEvent.c.instance_id == instance_id).order_by(HistoryEvent.c.seq))
     return [HistoryEventView(r.seq, r.event_type, r.actor, r.occurred_at, json.loads(r.payload), r.hash)
             for r in rows]
 
 
-def verify(session: Session, instance_id: int | None = None) -> Iterator[ChainReport]:
+def verify(conn: Connection, instance_id: int | None = None) -> Iterator[ChainReport]:
     """Recompute every chain (or one); yield one report per instance."""
-    heads = select(Instance.id, Instance.history_seq, Instance.history_head).order_by(Instance.id)
+    heads = select(Instance.c.id, Instance.c.history_seq, Instance.c.history_head).order_by(Instance.c.id)
     if instance_id is not None:
-        heads = heads.where(Instance.id == instance_id)
-    head_of = {row.id: (row.history_seq, row.history_head) for row in session.connection().execute(heads)}
-    orphan_ids = session.connection().scalars(select(HistoryEvent.instance_id).distinct()).all()
+        heads = heads.where(Instance.c.id == instance_id)
+    head_of = {row.id: (row.history_seq, row.history_head) for row in conn.execute(heads)}
+    orphan_ids = conn.scalars(select(HistoryEvent.c.instance_id).distinct()).all()
     ids = sorted(set(head_of) | ({i for i in orphan_ids if instance_id in (None, i)}))
     for iid in ids:
-        yield _verify_one(session, iid, head_of.get(iid))
+        yield _verify_one(conn, iid, head_of.get(iid))
 
 
-def _verify_one(session: Session, instance_id: int, head_row: tuple[int, str] | None) -> ChainReport:
-    rows = session.connection().execute(
-        select(HistoryEvent.seq, HistoryEvent.event_type, HistoryEvent.actor, HistoryEvent.occurred_at,
-               HistoryEvent.payload, HistoryEvent.prev_hash, HistoryEvent.hash)
-        .where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)).yield_per(1000)
+def _verify_one(conn: Connection, instance_id: int, head_row: tuple[int, str] | None) -> ChainReport:
+    rows = conn.execute(
+        select(HistoryEvent.c.seq, HistoryEvent.c.event_type, HistoryEvent.c.actor, HistoryEvent.c.occurred_at,
+               HistoryEvent.c.payload, HistoryEvent.c.prev_hash, HistoryEvent.c.hash)
+        .where(HistoryEvent.c.instance_id == instance_id).order_by(HistoryEvent.c.seq)).yield_per(1000)
     prev, expected, count = GENESIS, 1, 0
 
     def bad(seq: int, reason: str) -> ChainReport:
@@ -201,5 +213,5 @@ def _verify_one(session: Session, instance_id: int, head_row: tuple[int, str] | 
     return ChainReport(instance_id, count, True)
 
 
-def count_events(session: Session) -> int:
-    return session.connection().scalar(select(func.count()).select_from(HistoryEvent)) or 0
+def count_events(conn: Connection) -> int:
+    return conn.scalar(select(func.count()).select_from(HistoryEvent)) or 0

@@ -5,27 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, insert, select
 
 from ..errors import Conflict, InvalidInput
 from ..time.calendar import AdminChange, WorkCalendar
 from .tables import HolidayChange
 
 # The id of the newest change: it names the calendar's version (changes are only ever appended).
-LATEST_CHANGE = select(func.coalesce(func.max(HolidayChange.id), 0)).scalar_subquery()
+LATEST_CHANGE = select(func.coalesce(func.max(HolidayChange.c.id), 0)).scalar_subquery()
 
 
-def load_calendar(session: Session) -> WorkCalendar:
-    return load_versioned(session)[1]
+def load_calendar(conn: Connection) -> WorkCalendar:
+    return load_versioned(conn)[1]
 
 
-def load_versioned(session: Session) -> tuple[int, WorkCalendar]:
+def load_versioned(conn: Connection) -> tuple[int, WorkCalendar]:
     """The calendar with every administrator's change applied, and its version."""
     changes: dict[date, AdminChange] = {}
     latest = 0
-    for row in session.connection().execute(select(HolidayChange.id, HolidayChange.day, HolidayChange.action,
-                                      HolidayChange.name, HolidayChange.ref).order_by(HolidayChange.id)):
+    for row in conn.execute(select(HolidayChange.c.id, HolidayChange.c.day, HolidayChange.c.action,
+                                      HolidayChange.c.name, HolidayChange.c.ref).order_by(HolidayChange.c.id)):
         changes[row.day] = AdminChange(row.day, row.action, row.name, row.ref)
         latest = row.id
     return latest, WorkCalendar(changes)
@@ -40,7 +39,7 @@ class HolidayChangeRequest:
     actor: str
 
 
-def change_holiday(session: Session, request: HolidayChangeRequest, now: datetime) -> None:
+def change_holiday(conn: Connection, request: HolidayChangeRequest, now: datetime) -> None:
     """Record an administrator's change (refused when it changes nothing or lacks its reference)."""
     day, action, name, ref, actor = request.day, request.action, request.name, request.ref, request.actor
     if action not in ("add", "remove"):
@@ -49,12 +48,11 @@ def change_holiday(session: Session, request: HolidayChangeRequest, now: datetim
         raise InvalidInput("a holiday change needs its reference (e.g. the cabinet resolution)")
     if action == "add" and not name.strip():
         raise InvalidInput("an added holiday needs a name")
-    calendar = load_calendar(session)
+    calendar = load_calendar(conn)
     current = calendar.holiday(day)
     if action == "add" and current is not None:
         raise Conflict(f"{day.isoformat()} is already a holiday: {'; '.join(current.names)}")
     if action == "remove" and current is None:
         raise Conflict(f"{day.isoformat()} is not a holiday")
-    session.add(HolidayChange(day=day, action=action, name=name.strip() or "-", ref=ref.strip(), actor=actor,
-                              created_at=now))
-    session.flush()
+    conn.execute(insert(HolidayChange).values(day=day, action=action, name=name.strip() or "-", ref=ref.strip(),
+                                              actor=actor, created_at=now))

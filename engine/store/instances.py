@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, null, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, func, insert, null, select, update
 
 from ..errors import Conflict, NotFound
 from .db import affected
@@ -51,37 +50,37 @@ class StateValues:
     completed_at: datetime | None
 
 
-_COLUMNS = (Instance.id, Instance.version, Instance.definition_id, Instance.state_json,
-            Instance.history_seq, Instance.history_head)
+_COLUMNS = (Instance.c.id, Instance.c.version, Instance.c.definition_id, Instance.c.state_json,
+            Instance.c.history_seq, Instance.c.history_head)
 # What an operation needs besides the row, read in the same statement to save round trips: the
 # calendar's version, the acting user's membership, and (PostgreSQL) the database's clock.
-_ACTOR_ACTIVE = select(User.active).where(User.username == bindparam("actor")).scalar_subquery()
-_ACTOR_GROUPS = (select(func.aggregate_strings(Membership.group_id, " "))
-                 .where(Membership.username == bindparam("actor")).scalar_subquery())
+_ACTOR_ACTIVE = select(User.c.active).where(User.c.username == bindparam("actor")).scalar_subquery()
+_ACTOR_GROUPS = (select(func.aggregate_strings(Membership.c.group_id, " "))
+                 .where(Membership.c.username == bindparam("actor")).scalar_subquery())
 _CONTEXT = (LATEST_CHANGE, _ACTOR_ACTIVE, _ACTOR_GROUPS)
 _WIDTH = len(_COLUMNS) + len(_CONTEXT) + 1
 
 
 def _lock_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
     clock = func.clock_timestamp() if dialect == "postgresql" else null()
-    by_id = select(*_COLUMNS, *_CONTEXT, clock).where(Instance.id == bindparam("instance_id")).with_for_update()
+    by_id = select(*_COLUMNS, *_CONTEXT, clock).where(Instance.c.id == bindparam("instance_id")).with_for_update()
     # Locks the task row too, so that what is read of it is its latest committed version.
     by_task = (select(*_COLUMNS, *_CONTEXT, clock, *TASK_COLUMNS)
-               .join(HumanTask, HumanTask.instance_id == Instance.id)
-               .where(HumanTask.id == bindparam("task_id")).with_for_update())
+               .join(HumanTask, HumanTask.c.instance_id == Instance.c.id)
+               .where(HumanTask.c.id == bindparam("task_id")).with_for_update())
     return by_id, by_task
 
 
 _LOCKS = {dialect: _lock_statements(dialect) for dialect in ("postgresql", "sqlite")}
-_WRITE_HEAD = (update(Instance).where(Instance.id == bindparam("iid"), Instance.version == bindparam("v"))
+_WRITE_HEAD = (update(Instance).where(Instance.c.id == bindparam("iid"), Instance.c.version == bindparam("v"))
                .values(history_seq=bindparam("seq"), history_head=bindparam("head")))
 _WRITE_STATE = _WRITE_HEAD.values(
     version=bindparam("v") + 1, state_json=bindparam("p_state"), data_json=bindparam("p_data"),
     status=bindparam("p_status"), updated_at=bindparam("p_updated"), completed_at=bindparam("p_completed"))
 
 
-def lock(session: Session, instance_id: int, actor: str | None) -> LockedInstance:
-    connection = session.connection()
+def lock(conn: Connection, instance_id: int, actor: str | None) -> LockedInstance:
+    connection = conn
     statement = _LOCKS[connection.dialect.name][0]
     row = connection.execute(statement, {"instance_id": instance_id, "actor": actor or ""}).first()
     if row is None:
@@ -89,9 +88,9 @@ def lock(session: Session, instance_id: int, actor: str | None) -> LockedInstanc
     return LockedInstance(*row)
 
 
-def lock_by_task(session: Session, task_id: int, actor: str | None) -> tuple[LockedInstance, TaskRow]:
+def lock_by_task(conn: Connection, task_id: int, actor: str | None) -> tuple[LockedInstance, TaskRow]:
     """Lock a task's case (and the task's row); both as read under the lock."""
-    connection = session.connection()
+    connection = conn
     statement = _LOCKS[connection.dialect.name][1]
     row = connection.execute(statement, {"task_id": task_id, "actor": actor or ""}).first()
     if row is None:
@@ -99,18 +98,18 @@ def lock_by_task(session: Session, task_id: int, actor: str | None) -> tuple[Loc
     return LockedInstance(*row[:_WIDTH]), TaskRow(*row[_WIDTH:])
 
 
-def insert_started(session: Session, definition_id: int, process_id: str, started_by: str,
+def insert_started(conn: Connection, definition_id: int, process_id: str, started_by: str,
                    state: StateValues) -> int:
     """A new instance row at version 1 (its history head is written when the start is done)."""
-    instance_id: int = session.connection().execute(
-        insert(Instance).returning(Instance.id),
+    instance_id: int = conn.execute(
+        insert(Instance).returning(Instance.c.id),
         [dict(definition_id=definition_id, process_id=process_id, version=1, history_seq=0,
               history_head="0" * 64, started_by=started_by, created_at=state.updated_at, **vars(state))]
     ).scalar_one()
     return instance_id
 
 
-def write(session: Session, locked: LockedInstance, recorder: Recorder, state: StateValues | None) -> None:
+def write(conn: Connection, locked: LockedInstance, recorder: Recorder, state: StateValues | None) -> None:
     """Append the recorder's events and store the new chain head, and the new state if the
     workflow ran, with the optimistic version check. The version counts state changes: it moves
     only with the state."""
@@ -135,11 +134,11 @@ class InstanceRow:
     completed_at: datetime | None
 
 
-def read(session: Session, instance_id: int) -> InstanceRow:
-    row = session.connection().execute(
-        select(Instance.id, Instance.process_id, Instance.definition_id, Instance.status, Instance.data_json,
-               Instance.started_by, Instance.created_at, Instance.completed_at)
-        .where(Instance.id == instance_id)).first()
+def read(conn: Connection, instance_id: int) -> InstanceRow:
+    row = conn.execute(
+        select(Instance.c.id, Instance.c.process_id, Instance.c.definition_id, Instance.c.status, Instance.c.data_json,
+               Instance.c.started_by, Instance.c.created_at, Instance.c.completed_at)
+        .where(Instance.c.id == instance_id)).first()
     if row is None:
         raise NotFound(f"instance {instance_id} does not exist")
     return InstanceRow(row.id, row.process_id, row.definition_id, row.status, json.loads(row.data_json),

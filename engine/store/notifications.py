@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert, select, update
 
 from ..errors import Forbidden, NotFound
 from ..results import NotificationView
@@ -32,49 +31,49 @@ class Mail:
     title_en: str
 
 
-def add(session: Session, people: list[str], note: NewNotification, now: datetime, email_status: str) -> None:
+def add(conn: Connection, people: list[str], note: NewNotification, now: datetime, email_status: str) -> None:
     if people:
-        session.connection().execute(insert(Notification), [dict(username=u, created_at=now, email_status=email_status,
+        conn.execute(insert(Notification), [dict(username=u, created_at=now, email_status=email_status,
                                                     **vars(note)) for u in people])
 
 
-def views_for(session: Session, username: str, unread_only: bool) -> list[NotificationView]:
-    query = select(Notification.id, Notification.username, Notification.kind, Notification.instance_id,
-                   Notification.task_id, Notification.title_th, Notification.title_en, Notification.due_at,
-                   Notification.created_at, Notification.read_at,
-                   Notification.email_status).where(Notification.username == username)
+def views_for(conn: Connection, username: str, unread_only: bool) -> list[NotificationView]:
+    query = select(Notification.c.id, Notification.c.username, Notification.c.kind, Notification.c.instance_id,
+                   Notification.c.task_id, Notification.c.title_th, Notification.c.title_en, Notification.c.due_at,
+                   Notification.c.created_at, Notification.c.read_at,
+                   Notification.c.email_status).where(Notification.c.username == username)
     if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    rows = session.connection().execute(query.order_by(Notification.id.desc()).limit(LIST_LIMIT))
+        query = query.where(Notification.c.read_at.is_(None))
+    rows = conn.execute(query.order_by(Notification.c.id.desc()).limit(LIST_LIMIT))
     return [NotificationView(*r) for r in rows]
 
 
-def mark_read(session: Session, notification_id: int, username: str, now: datetime) -> None:
-    owner = session.connection().scalar(select(Notification.username).where(Notification.id == notification_id))
+def mark_read(conn: Connection, notification_id: int, username: str, now: datetime) -> None:
+    owner = conn.scalar(select(Notification.c.username).where(Notification.c.id == notification_id))
     if owner is None:
         raise NotFound(f"notification {notification_id} does not exist")
     if owner != username:
         raise Forbidden(f"notification {notification_id} is not addressed to {username}")
-    session.connection().execute(update(Notification)
-                                 .where(Notification.id == notification_id, Notification.read_at.is_(None))
+    conn.execute(update(Notification)
+                                 .where(Notification.c.id == notification_id, Notification.c.read_at.is_(None))
                                  .values(read_at=now))
 
 
-def take_pending_mail(session: Session, limit: int) -> list[Mail]:
+def take_pending_mail(conn: Connection, limit: int) -> list[Mail]:
     """Pending e-mails, marked ``sending`` so that no other scheduler takes them too."""
-    query = (select(Notification.id, Notification.username, Notification.title_th, Notification.title_en)
-             .where(Notification.email_status == "pending").order_by(Notification.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
+    query = (select(Notification.c.id, Notification.c.username, Notification.c.title_th, Notification.c.title_en)
+             .where(Notification.c.email_status == "pending").order_by(Notification.c.id).limit(limit))
+    if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    mails = [Mail(*r) for r in session.connection().execute(query)]
+    mails = [Mail(*r) for r in conn.execute(query)]
     if mails:
-        session.connection().execute(update(Notification).where(Notification.id.in_([m.id for m in mails]))
+        conn.execute(update(Notification).where(Notification.c.id.in_([m.id for m in mails]))
                         .values(email_status="sending"))
     return mails
 
 
-def set_mail_status(session: Session, results: dict[int, str | None]) -> None:
+def set_mail_status(conn: Connection, results: dict[int, str | None]) -> None:
     """Per notification id: None when sent, else the error."""
     for notification_id, error in results.items():
-        session.connection().execute(update(Notification).where(Notification.id == notification_id)
+        conn.execute(update(Notification).where(Notification.c.id == notification_id)
                         .values(email_status="sent" if error is None else "failed", email_error=error))

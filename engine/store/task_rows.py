@@ -9,8 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, bindparam, column, exists, func, insert, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Connection, Select, bindparam, column, exists, func, insert, or_, select, true, update
 
 from ..errors import Conflict
 from ..results import TaskView
@@ -65,25 +64,25 @@ class NewTask:
     deadline_json: str | None
 
 
-TASK_COLUMNS = tuple(getattr(HumanTask, f.name) for f in fields(TaskRow))
+TASK_COLUMNS = tuple(HumanTask.c[f.name] for f in fields(TaskRow))
 _COLUMNS = TASK_COLUMNS
-_LOAD = select(*_COLUMNS).where(HumanTask.id == bindparam("task_id"))
-_OPEN_OF = select(*_COLUMNS).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.state == "open")
+_LOAD = select(*_COLUMNS).where(HumanTask.c.id == bindparam("task_id"))
+_OPEN_OF = select(*_COLUMNS).where(HumanTask.c.instance_id == bindparam("instance_id"), HumanTask.c.state == "open")
 _COMPLETE = (update(HumanTask)
-             .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
-                    HumanTask.state == "open", HumanTask.assignee == bindparam("user"))
+             .where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"),
+                    HumanTask.c.state == "open", HumanTask.c.assignee == bindparam("user"))
              .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"),
                      version=bindparam("v") + 1))
 _CLAIM_AND_COMPLETE = (update(HumanTask)
-                       .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
-                              HumanTask.state == "open", HumanTask.assignee.is_(None))
+                       .where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"),
+                              HumanTask.c.state == "open", HumanTask.c.assignee.is_(None))
                        .values(state="completed", assignee=bindparam("user"), completed_at=bindparam("now"),
                                completed_by=bindparam("user"), version=bindparam("v") + 1))
-_CANCEL = (update(HumanTask).where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"))
+_CANCEL = (update(HumanTask).where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"))
            .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
 _ASSIGN = (update(HumanTask)
-           .where(HumanTask.id == bindparam("task_id"), HumanTask.version == bindparam("v"),
-                  HumanTask.state == "open", HumanTask.assignee.is_not_distinct_from(bindparam("expected")))
+           .where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"),
+                  HumanTask.c.state == "open", HumanTask.c.assignee.is_not_distinct_from(bindparam("expected")))
            .values(assignee=bindparam("assignee"), version=bindparam("v") + 1))
 
 # PostgreSQL: the new rows as one JSON parameter, inserted with their candidate rows in one
@@ -92,9 +91,9 @@ _NEW_COLUMNS = ("instance_id", "process_id", "spiff_task_id", "element_id", "nam
                 "candidate_groups", "assignee", "reserved_for", "state", "version", "created_at", "due_at",
                 "deadline_json")
 _NEW_ROWS = func.json_to_recordset(bindparam("rows", type_=JSON)).table_valued(
-    *(column(name, getattr(HumanTask, name).type) for name in _NEW_COLUMNS)).render_derived(with_types=True)
+    *(column(name, HumanTask.c[name].type) for name in _NEW_COLUMNS)).render_derived(with_types=True)
 _INSERTED = (insert(HumanTask).from_select(list(_NEW_COLUMNS), select(*_NEW_ROWS.c))
-             .returning(HumanTask.id, HumanTask.spiff_task_id, HumanTask.candidate_groups).cte("inserted"))
+             .returning(HumanTask.c.id, HumanTask.c.spiff_task_id, HumanTask.c.candidate_groups).cte("inserted"))
 _GROUP = (func.unnest(func.string_to_array(_INSERTED.c.candidate_groups, " ")).table_valued("group_id")
           .render_derived(name="g"))
 _INSERT_WITH_CANDIDATES = (
@@ -104,42 +103,42 @@ _INSERT_WITH_CANDIDATES = (
                                                .select_from(_INSERTED).join(_GROUP, true())).cte("candidates")))
 
 
-def rows(session: Session, query: Select[Any]) -> list[TaskRow]:
-    return [TaskRow(*r) for r in session.connection().execute(query)]
+def rows(conn: Connection, query: Select[Any]) -> list[TaskRow]:
+    return [TaskRow(*r) for r in conn.execute(query)]
 
 
-def load(session: Session, task_id: int) -> TaskRow | None:
-    row = session.connection().execute(_LOAD, {"task_id": task_id}).first()
+def load(conn: Connection, task_id: int) -> TaskRow | None:
+    row = conn.execute(_LOAD, {"task_id": task_id}).first()
     return TaskRow(*row) if row is not None else None
 
 
-def open_of(session: Session, instance_id: int) -> list[TaskRow]:
-    return [TaskRow(*r) for r in session.connection().execute(_OPEN_OF, {"instance_id": instance_id})]
+def open_of(conn: Connection, instance_id: int) -> list[TaskRow]:
+    return [TaskRow(*r) for r in conn.execute(_OPEN_OF, {"instance_id": instance_id})]
 
 
-def mark_completed(session: Session, task: TaskRow, user: str, now: datetime, *, claiming: bool = False) -> None:
+def mark_completed(conn: Connection, task: TaskRow, user: str, now: datetime, *, claiming: bool = False) -> None:
     """Completed by ``user``, who holds the task or (``claiming``) takes it unclaimed in this update."""
     statement = _CLAIM_AND_COMPLETE if claiming else _COMPLETE
-    done = session.connection().execute(statement, {"task_id": task.id, "v": task.version, "user": user, "now": now})
+    done = conn.execute(statement, {"task_id": task.id, "v": task.version, "user": user, "now": now})
     if affected(done) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload it")
 
 
-def cancel(session: Session, task: TaskRow, now: datetime) -> None:
-    result = session.connection().execute(_CANCEL, {"task_id": task.id, "v": task.version, "now": now})
+def cancel(conn: Connection, task: TaskRow, now: datetime) -> None:
+    result = conn.execute(_CANCEL, {"task_id": task.id, "v": task.version, "now": now})
     if affected(result) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload and retry")
 
 
-def assign(session: Session, task: TaskRow, expected: str | None, assignee: str | None) -> None:
+def assign(conn: Connection, task: TaskRow, expected: str | None, assignee: str | None) -> None:
     """Set the assignee if it still is ``expected`` (claim: None; hand back: the claimer)."""
-    result = session.connection().execute(_ASSIGN, {"task_id": task.id, "v": task.version, "expected": expected,
+    result = conn.execute(_ASSIGN, {"task_id": task.id, "v": task.version, "expected": expected,
                                        "assignee": assignee})
     if affected(result) != 1:
         raise Conflict(f"task {task.id} was {'claimed' if assignee else 'changed'} by someone else just now")
 
 
-def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
+def insert_new(conn: Connection, new: list[NewTask]) -> list[TaskRow]:
     """Create open task rows (with their candidate groups); returns them as stored."""
     if not new:
         return []
@@ -148,7 +147,7 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
                    candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
                    reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at, due_at=t.due_at,
                    deadline_json=t.deadline_json) for t in new]
-    connection = session.connection()
+    connection = conn
     if connection.dialect.name == "postgresql":  # tasks and candidates in one statement
         for v, t in zip(values, new, strict=True):  # JSON has no timestamps: ISO 8601 with the offset
             v.update(created_at=t.created_at.isoformat(), due_at=t.due_at.isoformat() if t.due_at else None)
@@ -156,7 +155,7 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
                        in connection.execute(_INSERT_WITH_CANDIDATES, {"rows": values})}
         ids: list[int] = [by_spiff_id[t.spiff_task_id] for t in new]
     else:
-        ids = list(connection.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
+        ids = list(connection.execute(insert(HumanTask).returning(HumanTask.c.id, sort_by_parameter_order=True),
                                       values).scalars().all())
         candidates = [{"task_id": task_id, "group_id": g}
                       for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
@@ -171,19 +170,19 @@ def insert_new(session: Session, new: list[NewTask]) -> list[TaskRow]:
             for task_id, t in zip(ids, new, strict=True)]
 
 
-def mark_overdue(session: Session, task_id: int, now: datetime) -> None:
-    session.connection().execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.overdue_at.is_(None))
+def mark_overdue(conn: Connection, task_id: int, now: datetime) -> None:
+    conn.execute(update(HumanTask).where(HumanTask.c.id == task_id, HumanTask.c.overdue_at.is_(None))
                     .values(overdue_at=now))
 
 
-def move_deadline(session: Session, task_id: int, due: datetime | None, overdue_at: datetime | None) -> None:
-    session.connection().execute(update(HumanTask).where(HumanTask.id == task_id)
-                    .values(due_at=due, overdue_at=overdue_at, version=HumanTask.version + 1))
+def move_deadline(conn: Connection, task_id: int, due: datetime | None, overdue_at: datetime | None) -> None:
+    conn.execute(update(HumanTask).where(HumanTask.c.id == task_id)
+                    .values(due_at=due, overdue_at=overdue_at, version=HumanTask.c.version + 1))
 
 
-def open_with_deadline_basis(session: Session) -> list[TaskRow]:
+def open_with_deadline_basis(conn: Connection) -> list[TaskRow]:
     """Open tasks whose deadline can be recomputed (they carry their basis)."""
-    return rows(session, select(*_COLUMNS).where(HumanTask.state == "open", HumanTask.deadline_json.is_not(None)))
+    return rows(conn, select(*_COLUMNS).where(HumanTask.c.state == "open", HumanTask.c.deadline_json.is_not(None)))
 
 
 def to_view(row: TaskRow, now: datetime | None = None, calendar: WorkCalendar | None = None) -> TaskView:
@@ -198,20 +197,20 @@ def to_view(row: TaskRow, now: datetime | None = None, calendar: WorkCalendar | 
 
 def worklist_query(username: str, groups: set[str]) -> Select[Any]:
     """Open tasks assigned to the user, and unclaimed ones the user's groups may claim."""
-    mine = exists().where(TaskCandidate.task_id == HumanTask.id, TaskCandidate.group_id.in_(groups))
+    mine = exists().where(TaskCandidate.c.task_id == HumanTask.c.id, TaskCandidate.c.group_id.in_(groups))
     return (select(*_COLUMNS).where(
-        HumanTask.state == "open",
-        or_(HumanTask.assignee == username,
-            (HumanTask.assignee.is_(None) & (HumanTask.reserved_for == username)),
-            (HumanTask.assignee.is_(None) & HumanTask.reserved_for.is_(None)
-             & (mine | (HumanTask.candidate_groups == "")))))
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id))
+        HumanTask.c.state == "open",
+        or_(HumanTask.c.assignee == username,
+            (HumanTask.c.assignee.is_(None) & (HumanTask.c.reserved_for == username)),
+            (HumanTask.c.assignee.is_(None) & HumanTask.c.reserved_for.is_(None)
+             & (mine | (HumanTask.c.candidate_groups == "")))))
+        .order_by(HumanTask.c.due_at.is_(None), HumanTask.c.due_at, HumanTask.c.created_at, HumanTask.c.id))
 
 
 def of_instance_query(instance_id: int) -> Select[Any]:
-    return (select(*_COLUMNS).where(HumanTask.instance_id == instance_id, HumanTask.state == "open")
-            .order_by(HumanTask.id))
+    return (select(*_COLUMNS).where(HumanTask.c.instance_id == instance_id, HumanTask.c.state == "open")
+            .order_by(HumanTask.c.id))
 
 
 def by_id_query(task_id: int) -> Select[Any]:
-    return select(*_COLUMNS).where(HumanTask.id == task_id)
+    return select(*_COLUMNS).where(HumanTask.c.id == task_id)

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, delete, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, delete, insert, or_, select, update
 
 from ..results import TimerView
 from ..time import calendar as cal
@@ -55,19 +54,20 @@ class TimerChange:
     detail: dict[str, Any]
 
 
-_PENDING_BPMN_OF = (Timer.instance_id == bindparam("iid"), Timer.kind == "bpmn", Timer.state == "pending")
-_CANCEL_BPMN = (update(Timer).where(*_PENDING_BPMN_OF, Timer.spiff_task_id.in_(bindparam("spiff_ids", expanding=True)))
-                .values(state="cancelled").returning(Timer.id))
-_MOVE_BPMN = (update(Timer).where(*_PENDING_BPMN_OF, Timer.spiff_task_id == bindparam("spiff_id"))
-              .values(due_at=bindparam("due"), lease_owner=None, lease_expires_at=None).returning(Timer.id))
-_LOAD = (select(Timer.id, Timer.kind, Timer.instance_id, Timer.task_id, Timer.element_id, Timer.due_at)
-         .where(Timer.id == bindparam("timer_id")))
-_TAKE = (update(Timer).where(Timer.id == bindparam("timer_id"), Timer.state == "pending",
-                             Timer.lease_owner == bindparam("owner"), Timer.lease_expires_at > bindparam("now"))
+_PENDING_BPMN_OF = (Timer.c.instance_id == bindparam("iid"), Timer.c.kind == "bpmn", Timer.c.state == "pending")
+_CANCEL_BPMN = (update(Timer)
+                .where(*_PENDING_BPMN_OF, Timer.c.spiff_task_id.in_(bindparam("spiff_ids", expanding=True)))
+                .values(state="cancelled").returning(Timer.c.id))
+_MOVE_BPMN = (update(Timer).where(*_PENDING_BPMN_OF, Timer.c.spiff_task_id == bindparam("spiff_id"))
+              .values(due_at=bindparam("due"), lease_owner=None, lease_expires_at=None).returning(Timer.c.id))
+_LOAD = (select(Timer.c.id, Timer.c.kind, Timer.c.instance_id, Timer.c.task_id, Timer.c.element_id, Timer.c.due_at)
+         .where(Timer.c.id == bindparam("timer_id")))
+_TAKE = (update(Timer).where(Timer.c.id == bindparam("timer_id"), Timer.c.state == "pending",
+                             Timer.c.lease_owner == bindparam("owner"), Timer.c.lease_expires_at > bindparam("now"))
          .values(state="fired", fired_at=bindparam("now"), fired_by=bindparam("owner"), lease_expires_at=None))
 
 
-def sync_bpmn(session: Session, instance_id: int, before: dict[str, datetime], timers: list[WaitingTimer],
+def sync_bpmn(conn: Connection, instance_id: int, before: dict[str, datetime], timers: list[WaitingTimer],
               now: datetime) -> list[TimerChange]:
     """Make the pending ``bpmn`` rows match the timers the workflow waits on; returns the changes.
 
@@ -75,7 +75,7 @@ def sync_bpmn(session: Session, instance_id: int, before: dict[str, datetime], t
     to either is made by a case operation, in one transaction), so they are changed without
     being read first: cancelled and moved by spiff task id (a row the scheduler fired in this
     operation is no longer pending and is left alone), new ones inserted."""
-    connection = session.connection()
+    connection = conn
     waiting = {t.spiff_id: t for t in timers}
     changes: list[TimerChange] = []
     gone = [spiff_id for spiff_id in before if spiff_id not in waiting]
@@ -96,7 +96,7 @@ def sync_bpmn(session: Session, instance_id: int, before: dict[str, datetime], t
         rows = [dict(kind="bpmn", instance_id=instance_id, task_id=None, spiff_task_id=t.spiff_id,
                      element_id=t.element_id, due_at=t.due_at, state="pending", attempts=0, created_at=now)
                 for t in new]
-        inserted = connection.execute(insert(Timer).returning(Timer.id, sort_by_parameter_order=True), rows)
+        inserted = connection.execute(insert(Timer).returning(Timer.c.id, sort_by_parameter_order=True), rows)
         ids = inserted.scalars().all()
         changes += [TimerChange("set", i, {"element_id": t.element_id, "due": t.due_at.isoformat()})
                     for i, t in zip(ids, new, strict=True)]
@@ -120,79 +120,79 @@ def deadline_rows(task: tuple[int, int, str], due: datetime, reminders: Iterable
     return rows
 
 
-def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(Timer), rows)
+        conn.execute(insert(Timer), rows)
 
 
-def cancel_task_timers(session: Session, task_ids: list[int]) -> None:
+def cancel_task_timers(conn: Connection, task_ids: list[int]) -> None:
     if task_ids:
-        session.connection().execute(update(Timer).where(Timer.task_id.in_(task_ids), Timer.state == "pending")
+        conn.execute(update(Timer).where(Timer.c.task_id.in_(task_ids), Timer.c.state == "pending")
                         .values(state="cancelled"))
 
 
-def drop_pending_of_task(session: Session, task_id: int) -> None:
-    session.connection().execute(delete(Timer).where(Timer.task_id == task_id, Timer.state == "pending"))
+def drop_pending_of_task(conn: Connection, task_id: int) -> None:
+    conn.execute(delete(Timer).where(Timer.c.task_id == task_id, Timer.c.state == "pending"))
 
 
-def instances_waiting_on_bpmn(session: Session) -> set[int]:
-    return set(session.connection().scalars(select(Timer.instance_id)
-                                            .where(Timer.kind == "bpmn", Timer.state == "pending")
+def instances_waiting_on_bpmn(conn: Connection) -> set[int]:
+    return set(conn.scalars(select(Timer.c.instance_id)
+                                            .where(Timer.c.kind == "bpmn", Timer.c.state == "pending")
                                             .distinct()))
 
 
 def _due(now: datetime) -> Select[int]:
-    return (select(Timer.id).where(Timer.state == "pending", Timer.due_at <= now,
-                                   or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now))
-            .order_by(Timer.due_at, Timer.id))
+    return (select(Timer.c.id).where(Timer.c.state == "pending", Timer.c.due_at <= now,
+                                   or_(Timer.c.lease_expires_at.is_(None), Timer.c.lease_expires_at < now))
+            .order_by(Timer.c.due_at, Timer.c.id))
 
 
-def claim(session: Session, owner: str, batch: int, lease: tuple[datetime, int]) -> list[int]:
+def claim(conn: Connection, owner: str, batch: int, lease: tuple[datetime, int]) -> list[int]:
     """Lease up to ``batch`` due timers to ``owner``; ``lease`` is (now, seconds). Earliest due first."""
     now, seconds = lease
     expires = now + timedelta(seconds=seconds)
     candidates = _due(now).limit(batch)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.connection().scalars(candidates.with_for_update(skip_locked=True)))
+    if conn.dialect.name == "postgresql":
+        ids = list(conn.scalars(candidates.with_for_update(skip_locked=True)))
         if ids:
-            session.connection().execute(update(Timer).where(Timer.id.in_(ids))
-                            .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1))
+            conn.execute(update(Timer).where(Timer.c.id.in_(ids))
+                            .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.c.attempts + 1))
         return ids
-    claimed = session.connection().execute(
-        update(Timer).where(Timer.id.in_(candidates.scalar_subquery()), Timer.state == "pending")
-        .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.attempts + 1)
-        .returning(Timer.id, Timer.due_at)).all()
+    claimed = conn.execute(
+        update(Timer).where(Timer.c.id.in_(candidates.scalar_subquery()), Timer.c.state == "pending")
+        .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.c.attempts + 1)
+        .returning(Timer.c.id, Timer.c.due_at)).all()
     return [int(r[0]) for r in sorted(claimed, key=lambda r: (r[1], r[0]))]
 
 
-def load(session: Session, timer_id: int) -> TimerRow | None:
-    row = session.connection().execute(_LOAD, {"timer_id": timer_id}).first()
+def load(conn: Connection, timer_id: int) -> TimerRow | None:
+    row = conn.execute(_LOAD, {"timer_id": timer_id}).first()
     return TimerRow(*row) if row is not None else None
 
 
-def take(session: Session, timer_id: int, owner: str, now: datetime) -> bool:
+def take(conn: Connection, timer_id: int, owner: str, now: datetime) -> bool:
     """Mark the timer fired if it is still pending and leased to ``owner``."""
-    return affected(session.connection().execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now})) == 1
+    return affected(conn.execute(_TAKE, {"timer_id": timer_id, "owner": owner, "now": now})) == 1
 
 
-def record_failure(session: Session, timer_id: int, owner: str, message: str) -> None:
+def record_failure(conn: Connection, timer_id: int, owner: str, message: str) -> None:
     """Keep the message; after MAX_ATTEMPTS the timer is parked as failed."""
-    row = session.connection().execute(select(Timer.attempts).where(Timer.id == timer_id, Timer.lease_owner == owner,
-                                                       Timer.state == "pending")).first()
+    row = conn.execute(select(Timer.c.attempts).where(Timer.c.id == timer_id, Timer.c.lease_owner == owner,
+                                                       Timer.c.state == "pending")).first()
     if row is None:
         return
     values: dict[str, object] = {"last_error": message[:2000]}
     if row.attempts >= MAX_ATTEMPTS:
         values["state"] = "failed"
-    session.connection().execute(update(Timer).where(Timer.id == timer_id).values(**values))
+    conn.execute(update(Timer).where(Timer.c.id == timer_id).values(**values))
 
 
-def views(session: Session, instance_id: int | None, state: str | None) -> list[TimerView]:
-    query = select(Timer.id, Timer.kind, Timer.instance_id, Timer.task_id, Timer.element_id, Timer.due_at,
-                   Timer.state, Timer.fired_at, Timer.fired_by, Timer.attempts, Timer.last_error)
+def views(conn: Connection, instance_id: int | None, state: str | None) -> list[TimerView]:
+    query = select(Timer.c.id, Timer.c.kind, Timer.c.instance_id, Timer.c.task_id, Timer.c.element_id, Timer.c.due_at,
+                   Timer.c.state, Timer.c.fired_at, Timer.c.fired_by, Timer.c.attempts, Timer.c.last_error)
     if instance_id is not None:
-        query = query.where(Timer.instance_id == instance_id)
+        query = query.where(Timer.c.instance_id == instance_id)
     if state is not None:
-        query = query.where(Timer.state == state)
-    rows = session.connection().execute(query.order_by(Timer.due_at, Timer.id).limit(LIST_LIMIT))
+        query = query.where(Timer.c.state == state)
+    rows = conn.execute(query.order_by(Timer.c.due_at, Timer.c.id).limit(LIST_LIMIT))
     return [TimerView(*r) for r in rows]

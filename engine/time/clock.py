@@ -4,7 +4,7 @@ Each engine operation that runs a workflow or computes a deadline reads the time
 the database (``engine.store.db.db_now``) and makes it current with ``operation_time``; the Spiff timer patch
 and the calendar functions of expressions read it from here, so that every node of a cluster
 agrees on what "now" is. The working-day calendar is loaded lazily, at most once per
-operation, from the same session.
+operation, from the same conn.
 """
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import FORM_DATA, drive_sop, open_tasks
 
+from sqlalchemy import select
+
 from engine.errors import Conflict
 from engine.services import cases as cases_service
 
@@ -61,7 +63,7 @@ def test_the_instance_version_moves_only_with_the_workflow_state(k):
 
     def version():
         with k.ctx.db.unit_of_work(write=False) as s:
-            return s.get(Instance, instance_id).version
+            return s.execute(select(Instance).where(Instance.c.id == instance_id)).one().version
 
     assert version() == 1
     k.tasks.claim(task.id, "clerk1")

@@ -45,8 +45,8 @@ def wk(tmp_path: Path, database_url: str):
 def start_waits(k: Krabuan, n: int, seconds: float) -> list[int]:
     """n cases waiting on one timer, all due together about `seconds` after they are started
     (plus a margin for starting them, so that none is due before it waits)."""
-    with k.ctx.db.unit_of_work(write=False) as session:
-        wake = (db_now(session) + timedelta(seconds=seconds + n * 0.012)).isoformat()
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        wake = (db_now(conn) + timedelta(seconds=seconds + n * 0.012)).isoformat()
     with ThreadPoolExecutor(4) as pool:
         ids = list(pool.map(lambda _: k.cases.start("timed_wait", "clerk1", {"wake_at": wake}).instance_id, range(n)))
     pending = counts(k)[1]
@@ -56,19 +56,19 @@ def start_waits(k: Krabuan, n: int, seconds: float) -> list[int]:
 
 def counts(k: Krabuan) -> tuple[int, int, int, int]:
     """(fired timers, pending timers, completed instances, timer_fired events)."""
-    with k.ctx.db.unit_of_work(write=False) as session:
+    with k.ctx.db.unit_of_work(write=False) as conn:
         def count(query):
-            return session.scalar(select(func.count()).select_from(query.subquery()))
-        return (count(select(Timer.id).where(Timer.state == "fired")),
-                count(select(Timer.id).where(Timer.state == "pending")),
-                count(select(Instance.id).where(Instance.status == "completed")),
-                count(select(HistoryEvent.id).where(HistoryEvent.event_type == "timer_fired")))
+            return conn.scalar(select(func.count()).select_from(query.subquery()))
+        return (count(select(Timer.c.id).where(Timer.c.state == "fired")),
+                count(select(Timer.c.id).where(Timer.c.state == "pending")),
+                count(select(Instance.c.id).where(Instance.c.status == "completed")),
+                count(select(HistoryEvent.c.id).where(HistoryEvent.c.event_type == "timer_fired")))
 
 
 def fired_per_instance(k: Krabuan) -> set[int]:
-    with k.ctx.db.unit_of_work(write=False) as session:
-        rows = session.execute(select(HistoryEvent.instance_id, func.count())
-                               .where(HistoryEvent.event_type == "timer_fired").group_by(HistoryEvent.instance_id))
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        rows = conn.execute(select(HistoryEvent.c.instance_id, func.count())
+                               .where(HistoryEvent.c.event_type == "timer_fired").group_by(HistoryEvent.c.instance_id))
         return {n for _, n in rows}
 
 
@@ -117,8 +117,8 @@ def test_two_schedulers_one_killed_midway_fire_1000_timers_exactly_once(tmp_path
     fired, pending, completed, events = counts(k)
     assert (fired, pending, completed, events) == (n, 0, n, n)
     assert fired_per_instance(k) == {1}
-    with k.ctx.db.unit_of_work(write=False) as session:
-        owners = dict(session.execute(select(Timer.fired_by, func.count()).group_by(Timer.fired_by)).all())
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        owners = dict(conn.execute(select(Timer.c.fired_by, func.count()).group_by(Timer.c.fired_by)).all())
     assert set(owners) == {"victim", "survivor"}, owners  # both fired some; the survivor took over the rest
     assert all(r.ok for r in k.audit.verify())
     k.close()

@@ -47,9 +47,9 @@ def test_claim_race_exactly_one_winner_per_task(k):
     assert sum(lost for _, lost in results) == 900
     assert Counter(t for t, _ in winners) == Counter({t: 1 for t in task_ids})
     with k.ctx.db.unit_of_work(write=False) as s:
-        assignees = dict(s.execute(select(HumanTask.id, HumanTask.assignee).where(HumanTask.id.in_(task_ids))).all())
+        assignees = dict(s.execute(select(HumanTask.c.id, HumanTask.c.assignee).where(HumanTask.c.id.in_(task_ids))).all())
         claims = s.scalar(select(func.count()).select_from(HistoryEvent)
-                          .where(HistoryEvent.event_type == "task_claimed"))
+                          .where(HistoryEvent.c.event_type == "task_claimed"))
     assert assignees == dict(winners)
     assert claims == 100
     assert all(r.ok for r in k.audit.verify())
@@ -78,8 +78,8 @@ def test_completion_race_each_task_completes_once(k):
         assert sum(pool.map(worker, [attempts[i::THREADS] for i in range(THREADS)])) == 40
     with k.ctx.db.unit_of_work(write=False) as s:
         completed = s.scalar(select(func.count()).select_from(HistoryEvent)
-                             .where(HistoryEvent.event_type == "task_completed"))
-        versions = set(s.scalars(select(Instance.version)))
+                             .where(HistoryEvent.c.event_type == "task_completed"))
+        versions = set(s.scalars(select(Instance.c.version)))
     assert completed == 40
     assert versions == {2}  # every instance moved exactly one step
     assert all(r.ok for r in k.audit.verify())
@@ -108,9 +108,9 @@ def test_claim_and_complete_race_one_winner_per_task(k):
     winners = dict(w for won, _ in results for w in won)
     assert len([w for won, _ in results for w in won]) == 40 and sum(lost for _, lost in results) == 120
     with k.ctx.db.unit_of_work(write=False) as s:
-        done = dict(s.execute(select(HumanTask.id, HumanTask.completed_by).where(HumanTask.id.in_(task_ids))).all())
+        done = dict(s.execute(select(HumanTask.c.id, HumanTask.c.completed_by).where(HumanTask.c.id.in_(task_ids))).all())
         claims = s.scalar(select(func.count()).select_from(HistoryEvent)
-                          .where(HistoryEvent.event_type == "task_claimed"))
+                          .where(HistoryEvent.c.event_type == "task_claimed"))
     assert done == winners
     assert claims == 40
     assert all(r.ok for r in k.audit.verify())
@@ -156,7 +156,7 @@ def _stale_writer(settings, instance_id, loaded, go, result):  # runs in a secon
     k2 = K(settings)
     try:
         with k2.ctx.db.unit_of_work(write=False) as s:
-            row = s.get(I, instance_id)
+            row = s.execute(select(I).where(I.c.id == instance_id)).one()
             locked = LockedInstance(row.id, row.version, row.definition_id, row.state_json, row.history_seq,
                                     row.history_head)
             definition = k2.ctx.definition(s, locked.definition_id)
@@ -186,11 +186,11 @@ def test_stale_state_from_a_second_process_is_refused(k, settings):
         vote = open_tasks(k, instance_id)[0]
         do_task(k, vote.id, "director1", {"vote": "no"})
         with k.ctx.db.unit_of_work(write=False) as s:
-            state_after = s.get(Instance, instance_id).state_json
+            state_after = s.execute(select(Instance).where(Instance.c.id == instance_id)).one().state_json
         go.set()
         assert result.get(timeout=60) == "conflict"
     finally:
         proc.join(60)
     with k.ctx.db.unit_of_work(write=False) as s:
-        assert s.get(Instance, instance_id).state_json == state_after
+        assert s.execute(select(Instance).where(Instance.c.id == instance_id)).one().state_json == state_after
     assert len(open_tasks(k, instance_id)) == 2

@@ -84,10 +84,10 @@ def test_two_schedulers_start_one_instance_per_period(project_settings):
     starts = [s for batch in results for s in batch]
     assert [(s.process_id, s.period) for s in starts] == [("asset-audit", "2026-09-01")]
     assert len([v for v in engines[0].repository.versions("asset-audit")]) == 1
-    with engines[0].ctx.db.unit_of_work(write=False) as session:
+    with engines[0].ctx.db.unit_of_work(write=False) as conn:
         from sqlalchemy import func, select
         from engine.store.tables import Instance
-        assert session.scalar(select(func.count()).select_from(Instance)) == 1
+        assert conn.scalar(select(func.count()).select_from(Instance)) == 1
     for k in engines:
         k.close()
 

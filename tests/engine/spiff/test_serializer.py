@@ -6,15 +6,17 @@ import json
 
 import pytest
 
+from sqlalchemy import select
+
 from engine.errors import ConfigurationError
 from engine.spiff.serializer import ENVELOPE_KEY
 from engine.store.tables import Instance
 
 
 def _stored(k, instance_id):
-    with k.ctx.db.unit_of_work(write=False) as session:
-        row = session.get(Instance, instance_id)
-        return k.ctx.definition(session, row.definition_id), row.state_json
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        row = conn.execute(select(Instance).where(Instance.c.id == instance_id)).one()
+        return k.ctx.definition(conn, row.definition_id), row.state_json
 
 
 def test_a_case_stores_its_state_without_the_spec(k):
