@@ -9,17 +9,20 @@ passed in.
 ``Settings.from_env()`` adds the file and the variables. Every value is converted to its type
 and checked; any mistake (an unknown key or variable, a value of the wrong type) is a
 ``ConfigurationError`` whose one-line message names the setting as ``KRABUAN_X``.
+
+A frozen dataclass converted by the field's declared type (``str``, ``int``, ``bool``, ``Path``,
+``Secret``) and its metadata (``minimum``), not a pydantic model: every command builds its
+settings before anything else, and importing pydantic cost about 0.1 s of each start (the
+definition files, read only when they are loaded, keep their pydantic schemas).
 """
 from __future__ import annotations
 
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, Strict, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
+from typing import Any, get_type_hints
 
 from .errors import ConfigurationError
 
@@ -30,24 +33,27 @@ SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
-def _switch(value: Any) -> Any:
-    """yes/no words (any case, "" is no) to a bool; anything else is left for the bool check to refuse."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    return True if text in _TRUE else False if text in _FALSE else value
+@dataclass(frozen=True)
+class Secret:
+    """A value kept out of ``repr`` and ``str`` (the SMTP password)."""
+
+    value: str = field(repr=False)
+
+    def get_secret_value(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self.value else "Secret('')"
+
+    __str__ = __repr__
 
 
-Switch = Annotated[bool, BeforeValidator(_switch), Strict()]
+def _at_least(minimum: int) -> dict[str, int]:
+    return {"minimum": minimum}
 
 
-class Settings(BaseModel):
-    """A pydantic model rather than pydantic-settings' BaseSettings: reading ``KRABUAN_*`` is a few
-    lines (``from_env``), and pydantic-settings would add about 50 ms (it imports asyncio) to the
-    start of every command."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+@dataclass(frozen=True)
+class Settings:
     data_dir: Path = Path("data")
     database_url: str = ""
     sqlite_synchronous: str = "NORMAL"
@@ -61,44 +67,27 @@ class Settings(BaseModel):
     schedules_file: Path = PROJECT_ROOT / "processes" / "schedules.yaml"
     # The scheduler: how often it looks for due timers, how many it claims at once, and how long
     # a claim lasts before another scheduler may take the timer over.
-    scheduler_interval_ms: int = Field(200, ge=1)
-    scheduler_batch: int = Field(50, ge=1)
-    scheduler_lease_seconds: int = Field(30, ge=1)
+    scheduler_interval_ms: int = field(default=200, metadata=_at_least(1))
+    scheduler_batch: int = field(default=50, metadata=_at_least(1))
+    scheduler_lease_seconds: int = field(default=30, metadata=_at_least(1))
     # E-mail for notifications: off unless a host is set.
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "krabuan@localhost"
-    smtp_starttls: Switch = False
+    smtp_starttls: bool = False
     smtp_user: str = ""
-    smtp_password: SecretStr = SecretStr("")  # shown as '**********' by repr()
+    smtp_password: Secret = Secret("")  # shown as '**********' by repr()
     # Address of a user for e-mail: the template's {username} is replaced.
     smtp_address_template: str = "{username}@localhost"
 
-    def __init__(self, **values: Any) -> None:
-        try:
-            super().__init__(**values)
-        except ValidationError as exc:
-            raise _configuration_error(exc) from None
-
-    @field_validator("sqlite_synchronous", mode="before")
-    @classmethod
-    def _known_synchronous_mode(cls, value: Any) -> str:
-        mode = str(value).upper()
-        if mode not in SQLITE_SYNCHRONOUS:
-            raise PydanticCustomError("refused", f"setting {PREFIX}SQLITE_SYNCHRONOUS must be one of "
-                                                 f"{', '.join(SQLITE_SYNCHRONOUS)}, not {mode!r}")
-        return mode
-
-    @field_validator("database_url")
-    @classmethod
-    def _supported_database(cls, url: str) -> str:
-        """SQLite or PostgreSQL; postgres:// and postgresql:// go through the psycopg driver."""
-        if url and not url.startswith(("sqlite", "postgresql", "postgres://")):
-            raise PydanticCustomError("refused",
-                                      f"setting {PREFIX}DATABASE_URL: only sqlite and postgresql URLs are supported")
-        if url.startswith(("postgresql://", "postgres://")):
-            return "postgresql+psycopg://" + url.split("://", 1)[1]
-        return url
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, _convert(f.name, _TYPES[f.name], getattr(self, f.name)))
+            minimum = f.metadata.get("minimum")
+            if minimum is not None and getattr(self, f.name) < minimum:
+                raise ConfigurationError(f"setting {PREFIX}{f.name.upper()} must be at least {minimum}")
+        object.__setattr__(self, "sqlite_synchronous", _synchronous_mode(self.sqlite_synchronous))
+        object.__setattr__(self, "database_url", _supported_database(self.database_url))
 
     @property
     def bpmn_dir(self) -> Path:
@@ -115,23 +104,70 @@ class Settings(BaseModel):
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
 
+    @classmethod
+    def checked(cls, values: Mapping[str, Any]) -> Settings:
+        """Settings from a mapping of names to values (unknown names refused)."""
+        unknown = [key for key in values if key not in _TYPES]
+        if unknown:
+            raise ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**values)
+
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with some values replaced, converted and checked like any other."""
-        return type(self)(**{**dict(self), **overrides})
+        return self.checked({**{f.name: getattr(self, f.name) for f in fields(self)}, **overrides})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """The settings of ``environ`` (default: the process environment) and of its settings file."""
         environ = os.environ if environ is None else environ
         in_file = _read_settings_file(environ.get(SETTINGS_FILE))
-        unknown = [key for key in in_file if key not in cls.model_fields]
+        unknown = [key for key in in_file if key not in _TYPES]
         unknown += [key for key in environ if key.upper().startswith(PREFIX) and key.upper() != SETTINGS_FILE
-                    and key[len(PREFIX):].lower() not in cls.model_fields]  # variables match in any case
+                    and key[len(PREFIX):].lower() not in _TYPES]  # variables match in any case
         if unknown:
             raise ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
         variables = {key[len(PREFIX):].lower(): value for key, value in environ.items()
                      if key.upper().startswith(PREFIX) and key.upper() != SETTINGS_FILE}
         return cls(**{**in_file, **variables})  # the environment wins
+
+
+_TYPES: dict[str, type] = {name: kind for name, kind in get_type_hints(Settings).items()}
+
+
+def _convert(name: str, kind: type, value: Any) -> Any:
+    """``value`` (from the file, the environment or a caller) as ``kind``; text is parsed."""
+    if kind is bool and isinstance(value, str):
+        text = value.strip().lower()
+        value = True if text in _TRUE else False if text in _FALSE else value
+    elif kind is int and isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            pass
+    elif kind is Path and isinstance(value, str):
+        value = Path(value)
+    elif kind is Secret and isinstance(value, str):
+        value = Secret(value)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    raise ConfigurationError(f"setting {PREFIX}{name.upper()}: {value!r} is not a {kind.__name__}")
+
+
+def _synchronous_mode(value: str) -> str:
+    mode = value.upper()
+    if mode not in SQLITE_SYNCHRONOUS:
+        raise ConfigurationError(f"setting {PREFIX}SQLITE_SYNCHRONOUS must be one of "
+                                 f"{', '.join(SQLITE_SYNCHRONOUS)}, not {mode!r}")
+    return mode
+
+
+def _supported_database(url: str) -> str:
+    """SQLite or PostgreSQL; postgres:// and postgresql:// go through the psycopg driver."""
+    if url and not url.startswith(("sqlite", "postgresql", "postgres://")):
+        raise ConfigurationError(f"setting {PREFIX}DATABASE_URL: only sqlite and postgresql URLs are supported")
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
 
 
 def _read_settings_file(name: str | None) -> dict[str, Any]:
@@ -143,22 +179,3 @@ def _read_settings_file(name: str | None) -> dict[str, Any]:
             return {key.lower(): value for key, value in tomllib.load(fh).items()}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"cannot read settings file {name}: {exc}") from exc
-
-
-def _configuration_error(exc: ValidationError) -> ConfigurationError:
-    """The first problem of a failed validation, in one line naming the setting."""
-    errors = exc.errors()
-    unknown = [str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden"]
-    if unknown:
-        return ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
-    error = errors[0]
-    name = str(error["loc"][0]) if error["loc"] else ""
-    variable = PREFIX + name.upper()
-    if error["type"] == "refused":
-        return ConfigurationError(error["msg"])
-    if error["type"] == "greater_than_equal":
-        return ConfigurationError(f"setting {variable} must be at least {error['ctx']['ge']}")
-    field = Settings.model_fields.get(name)
-    kind = getattr(field.annotation, "__name__", "value") if field else "value"
-    kind = "str" if kind == "SecretStr" else kind
-    return ConfigurationError(f"setting {variable}: {error['input']!r} is not a {kind}")

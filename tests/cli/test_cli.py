@@ -172,6 +172,13 @@ def test_console_script_is_installed_and_runs(tmp_path):
     out = subprocess.run([str(exe), "claim", "1", "--as", "ghost"], env=env, capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 3 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr
+    # A read-only command imports only what it uses (start-up time): no ORM, no pydantic, no
+    # Alembic, no SpiffWorkflow, no YAML, no holiday tables (they are cached in the data folder).
+    probe = ("import sys\nfrom cli import main\ntry:\n    main(['tasks', '--as', 'clerk1'])\nexcept SystemExit:\n"
+             "    pass\nheavy = ('pydantic', 'alembic', 'SpiffWorkflow', 'yaml', 'holidays', 'sqlalchemy.orm')\n"
+             "print(sorted({m for m in sys.modules if m.startswith(heavy)}))")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
 
 
 def test_demo_takes_a_letter_through_send_letter(cli):

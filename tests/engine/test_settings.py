@@ -1,10 +1,10 @@
 """Settings from KRABUAN_* variables and the settings file: typed, checked, loud on mistakes."""
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from engine.errors import ConfigurationError
 from engine.settings import Settings
@@ -86,7 +86,7 @@ def test_settings_are_frozen_checked_copies_that_hide_the_password(monkeypatch):
     assert "hunter2" not in repr(s) and "hunter2" not in str(s)
     with pytest.raises(ConfigurationError, match="MAX_BPMN_BYTES"):
         s.with_overrides(max_bpmn_bytes="lots")
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(FrozenInstanceError):
         s.data_dir = Path("elsewhere")  # type: ignore[misc]
     assert s == Settings().with_overrides(smtp_password="hunter2", max_bpmn_bytes=1000)
     assert hash(s) == hash(Settings().with_overrides(smtp_password="hunter2", max_bpmn_bytes=1000))
