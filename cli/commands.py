@@ -127,19 +127,6 @@ def processes_show(k: Krabuan, process_id: str, version: int | None, as_json: bo
 
 
 @main.command()
-@json_option
-@engine_command
-def users(k: Krabuan, as_json: bool) -> None:
-    """List users with their groups."""
-    people = [u for u in k.people.users() if u.active]
-    if as_json:
-        emit_json([u.to_json() for u in people])
-        return
-    for u in people:
-        click.echo(f"{u.username:<24} {', '.join(u.groups):<40} {u.name_th}")
-
-
-@main.command()
 @click.argument("process_id")
 @click.option("--data", help="Start data as a JSON object (or @file.json).")
 @click.option("--version", type=int, help="Start this version instead of the latest.")

@@ -20,6 +20,7 @@ from .errors import IntegrityViolation as IntegrityViolation
 from .errors import InvalidInput as InvalidInput
 from .errors import NotFound as NotFound
 from .errors import ProcessError as ProcessError
+from .errors import Unauthorized as Unauthorized
 
 if TYPE_CHECKING:
     from .krabuan import Krabuan as Krabuan
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .model.definitions import StepModel as StepModel
     from .model.forms import FormDefinition as FormDefinition
     from .model.metadata import ControlPoint as ControlPoint
+    from .results import Account as Account
     from .results import CaseStarted as CaseStarted
     from .results import ChainReport as ChainReport
     from .results import DeadlineChange as DeadlineChange
@@ -36,12 +38,15 @@ if TYPE_CHECKING:
     from .results import InstanceView as InstanceView
     from .results import NotificationView as NotificationView
     from .results import ProcessVersionView as ProcessVersionView
+    from .results import SignedIn as SignedIn
     from .results import TaskCompleted as TaskCompleted
     from .results import TaskView as TaskView
     from .results import TimerView as TimerView
+    from .results import TokenView as TokenView
     from .results import TriggerStart as TriggerStart
     from .results import TriggerView as TriggerView
     from .results import UserView as UserView
+    from .results import WorklistPage as WorklistPage
     from .settings import Settings as Settings
     from .time.calendar import BANGKOK as BANGKOK
     from .time.calendar import WorkCalendar as WorkCalendar
@@ -56,7 +61,10 @@ _LAZY = {
     "StepModel": "engine.model.definitions",
     "FormDefinition": "engine.model.forms",
     "ControlPoint": "engine.model.metadata",
+    "Account": "engine.results",
     "CaseStarted": "engine.results",
+    "SignedIn": "engine.results",
+    "TokenView": "engine.results",
     "ChainReport": "engine.results",
     "DeadlineChange": "engine.results",
     "DeployResult": "engine.results",
@@ -71,6 +79,7 @@ _LAZY = {
     "TriggerStart": "engine.results",
     "TriggerView": "engine.results",
     "UserView": "engine.results",
+    "WorklistPage": "engine.results",
     "Settings": "engine.settings",
     "BANGKOK": "engine.time.calendar",
     "WorkCalendar": "engine.time.calendar",
@@ -81,10 +90,11 @@ _LAZY = {
 }
 __all__ = [
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
-    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "Krabuan", "ProcessModel", "StepModel",
+    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "Unauthorized", "Krabuan", "Account",
+    "SignedIn", "TokenView", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
     "FireResult", "HistoryEventView", "InstanceView", "NotificationView", "ProcessVersionView",
-    "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView", "Settings",
+    "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView", "WorklistPage", "Settings",
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
 ]
 __version__ = "0.1.0"

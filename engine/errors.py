@@ -40,6 +40,15 @@ class NotFound(EngineError):
     exit_code = 3
 
 
+class Unauthorized(EngineError):
+    """No valid credentials: a wrong username or password, an ended session, a revoked token.
+    The message never tells which."""
+
+    error_code = "unauthorized"
+    http_status = 401
+    exit_code = 11
+
+
 class Forbidden(EngineError):
     """The acting user may not do this (not in the lane, not the assignee...)."""
 

@@ -12,6 +12,8 @@ Krabuan's own dataclasses (``engine.results``):
 - ``calendar``: calendar, add_holiday, remove_holiday
 - ``audit``: verify
 - ``people``: load_organisation, users
+- ``accounts``: hash_password, set_password, sign_in, session, sign_out, account, create_token,
+  revoke_token, tokens, token, sweep_sessions
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from .results import DeployResult
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .services.accounts import Accounts
     from .services.audit import Audit
     from .services.calendar_admin import CalendarAdmin
     from .services.cases import Cases
@@ -40,6 +43,12 @@ class Krabuan:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.ctx = Context.build(settings)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from .services.accounts import Accounts
+
+        return Accounts(self.ctx)
 
     @cached_property
     def repository(self) -> Repository:

@@ -28,6 +28,57 @@ class UserView:
 
 
 @dataclass(frozen=True)
+class Account:
+    """A signed-in user: who, in which groups (lanes) and with which system roles."""
+
+    username: str
+    name_th: str
+    name_en: str
+    groups: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return self.name_th or self.name_en or self.username
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def to_json(self) -> dict[str, Any]:
+        return {"username": self.username, "groups": list(self.groups), "roles": list(self.roles),
+                "display_name": self.display_name, "name": {"th": self.name_th, "en": self.name_en}}
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new browser session: its secret goes into the session cookie and nowhere else."""
+
+    secret: str
+    account: Account
+
+    def to_json(self) -> dict[str, Any]:
+        return {"account": self.account.to_json()}
+
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    secret: str | None = None  # only in what ``create_token`` returns, shown once
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"id": self.id, "username": self.username, "name": self.name, "created_at": _iso(self.created_at),
+                "last_used_at": _iso(self.last_used_at), "revoked_at": _iso(self.revoked_at)}
+        if self.secret is not None:
+            data["token"] = self.secret
+        return data
+
+
+@dataclass(frozen=True)
 class DeployResult:
     process_id: str
     version: int
@@ -74,6 +125,8 @@ class TaskView:
     # on_time | due_soon | overdue (None without a deadline), as of when the task was read.
     due_status: str | None = None
     overdue_at: datetime | None = None
+    # Working days from the day it was read to the due day (0: due today; negative: overdue by that many).
+    working_days_left: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``krabuan tasks --json`` (extra keys may be added, never removed)."""
@@ -83,7 +136,49 @@ class TaskView:
                 "form_key": self.form_key, "state": self.state, "created_at": _iso(self.created_at),
                 "completed_at": _iso(self.completed_at), "completed_by": self.completed_by,
                 "due_at": _iso(self.due_at), "due_status": self.due_status, "overdue_at": _iso(self.overdue_at),
-                "reserved_for": self.reserved_for}
+                "reserved_for": self.reserved_for, "working_days_left": self.working_days_left}
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """Everything the page of one task shows: the task, its step's form and control points,
+    the step's standard duration, the procedure's name and the case's data and earlier steps."""
+
+    task: TaskView
+    process_name: str
+    form: Any  # engine.model.forms.FormDefinition (None for a step without a form)
+    controls: tuple[Any, ...]  # engine.model.metadata.ControlPoint
+    duration_minutes: int | None
+    duration_working_days: float | None
+    deadline_rule: dict[str, Any] | None
+    case_data: dict[str, Any]
+    started_by: str
+    done_steps: tuple[TaskView, ...] = ()
+    # For each field that names people (user, users): the active members of its group.
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.task.to_json(), "process_name": self.process_name,
+                "form": self.form.to_json() if self.form is not None else None,
+                "control_points": [c.to_json() for c in self.controls],
+                "standard_duration": {"minutes": self.duration_minutes, "working_days": self.duration_working_days},
+                "deadline_rule": self.deadline_rule, "case_data": self.case_data, "started_by": self.started_by,
+                "done_steps": [t.to_json() for t in self.done_steps],
+                "choices": {name: list(people) for name, people in self.choices.items()}}
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    """One page of a worklist view; ``next_cursor`` asks for the next (None on the last page)."""
+
+    view: str
+    items: tuple[TaskView, ...]
+    next_cursor: str | None = None
+    process_names: dict[str, str] = field(default_factory=dict)  # of the items' processes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"view": self.view, "items": [t.to_json() for t in self.items], "next_cursor": self.next_cursor,
+                "process_names": self.process_names}
 
 
 @dataclass(frozen=True)

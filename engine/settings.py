@@ -79,6 +79,15 @@ class Settings:
     smtp_password: Secret = Secret("")  # shown as '**********' by repr()
     # Address of a user for e-mail: the template's {username} is replaced.
     smtp_address_template: str = "{username}@localhost"
+    # Browser sessions end after this long without a request, and in any case this long after sign-in.
+    session_idle_minutes: int = field(default=120, metadata=_at_least(1))
+    session_hours: int = field(default=12, metadata=_at_least(1))
+    # The web app: served over HTTPS (by a proxy in front of it), so cookies are sent only over it.
+    web_https: bool = False
+    # The browser assets installed by `npm ci` (Sarabun, bpmn-js), served by the web app.
+    assets_dir: Path = PROJECT_ROOT / "node_modules"
+    # Where sign-in attempts are counted: memory:// (one process) or redis://host:6379 (shared).
+    ratelimit_storage_url: str = "memory://"
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -1,46 +1,109 @@
-"""Krabuan's web application (Flask). Thin: each view parses input, calls one engine method
-and renders or jsonifies the result. The worklist and forms UI arrive with the web issue;
-this module already owns the app factory and the one mapping of engine errors to HTTP.
+"""Krabuan's web application (Flask): sign-in, the worklist and the task pages, Thai first.
+
+Thin: each view parses input, calls one engine operation (which checks who may do it) and
+renders what it returns. Nothing here opens a transaction, touches a table or sees a
+SpiffWorkflow object. Engine errors are mapped to HTTP once, below.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from engine import EngineError, Krabuan, Settings
+from engine import EngineError, Krabuan, NotFound, Settings, Unauthorized
+
+from . import assets, auth, display, security, tasks, worklist
+
+LANGUAGES = ("th", "en")
+csrf = CSRFProtect()
+
+
+def _locale() -> str:
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else "th"
 
 
 def create_app(settings: Settings | None = None, engine: Krabuan | None = None) -> Flask:
     app = Flask(__name__)
     krabuan = engine or Krabuan(settings or Settings.from_env())
+    settings = krabuan.settings
     app.extensions["krabuan"] = krabuan
-
-    @app.errorhandler(EngineError)
-    def _engine_error(exc: EngineError) -> Any:
-        return jsonify(exc.to_dict()), exc.http_status
+    app.config.update(MAX_CONTENT_LENGTH=2 * 1024 * 1024, BABEL_DEFAULT_LOCALE="th",
+                      BABEL_TRANSLATION_DIRECTORIES="translations")
+    security.install(app, settings.data_dir, settings.web_https)
+    csrf.init_app(app)
+    Babel(app, locale_selector=_locale)
+    display.install(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+    assets.install(app, settings.assets_dir)
+    auth.install(app, settings.ratelimit_storage_url)
+    app.register_blueprint(worklist.bp)
+    app.register_blueprint(tasks.bp)
+    _errors(app)
 
     @app.get("/api/health")
     def health() -> Any:
-        return jsonify({"status": "ok", "processes": len({v.process_id for v in krabuan.repository.versions()})})
+        return jsonify({"status": "ok"})
 
-    @app.get("/api/processes")
-    def processes() -> Any:
-        return jsonify([v.to_json() for v in krabuan.repository.versions()])
-
-    @app.get("/api/instances/<int:instance_id>")
-    def instance(instance_id: int) -> Any:
-        return jsonify(krabuan.cases.show(instance_id).to_json())
-
-    # Read-only until the web issue brings sign-in: a user's worklist (with deadline status)
-    # and notifications (overdue steps, reminders).
-    @app.get("/api/users/<username>/tasks")
-    def user_tasks(username: str) -> Any:
-        return jsonify([t.to_json() for t in krabuan.tasks.worklist(username)])
-
-    @app.get("/api/users/<username>/notifications")
-    def user_notifications(username: str) -> Any:
-        unread = request.args.get("unread", "") in ("1", "true")
-        return jsonify([n.to_json() for n in krabuan.inbox.notifications(username, unread)])
+    @app.post("/language/<lang>")
+    def language(lang: str) -> Any:
+        response = redirect(request.referrer or url_for("worklist.index"))
+        if lang in LANGUAGES:
+            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                                secure=settings.web_https)
+        return response
 
     return app
+
+
+def _errors(app: Flask) -> None:
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(EngineError)
+    def _engine_error(exc: EngineError) -> Any:
+        status = 404 if isinstance(exc, NotFound) else exc.http_status
+        if wants_json():
+            return jsonify({"error": {"code": exc.error_code, "message": exc.message,
+                                      "field": exc.details.get("field")}}), status
+        if isinstance(exc, Unauthorized):
+            return redirect(url_for("auth.login", next=request.path))
+        if request.method == "POST" and status in (403, 409, 422) and current_user.is_authenticated:
+            flash(exc.message, "error")
+            return redirect(request.referrer or url_for("worklist.index"))
+        return render_template("error.html", status=status, message=exc.message), status
+
+    _http_errors(app, wants_json)
+
+
+def _http_errors(app: Flask, wants_json: Any) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> Any:
+        message = _("The form has expired. Please go back, reload the page and try again.")
+        if wants_json():
+            return jsonify({"error": {"code": "csrf", "message": message, "field": None}}), 400
+        return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(404)
+    def _not_found(exc: Any) -> Any:
+        if wants_json():
+            return jsonify({"error": {"code": "not_found", "message": "not found", "field": None}}), 404
+        return render_template("error.html", status=404, message=_("This page does not exist.")), 404
+
+    @app.errorhandler(429)
+    def _too_many(exc: Any) -> Any:
+        message = _("Too many attempts. Please wait a minute and try again.")
+        if wants_json():
+            return jsonify({"error": {"code": "rate_limited", "message": message, "field": None}}), 429
+        return render_template("login.html", error=message, username=""), 429
+
+    @app.errorhandler(413)
+    def _too_large(exc: Any) -> Any:
+        message = _("What you sent is too large.")
+        if wants_json():
+            return jsonify({"error": {"code": "too_large", "message": message, "field": None}}), 413
+        return render_template("error.html", status=413, message=message), 413

@@ -103,7 +103,9 @@ class FormDefinition:
         return {"key": self.key, "title": self.title.to_json(), "fields": [f.to_json() for f in self.fields]}
 
     def validate(self, data: Mapping[str, Any], members_of: MembersOf | None = None) -> dict[str, Any]:
-        """Return the cleaned submission, or raise InvalidInput naming the offending field."""
+        """Return the cleaned submission, or raise InvalidInput naming the first offending field;
+        its ``problems`` detail lists every field's problem (``field``, ``code``, ``message``,
+        ``params``), so that a form can show each one next to its field."""
         if not isinstance(data, Mapping):
             raise InvalidInput("form data must be a JSON object of field names to values", form=self.key)
         declared = {f.name: f for f in self.fields}
@@ -114,106 +116,143 @@ class FormDefinition:
                 + (f" (the form has: {', '.join(declared)})" if declared else " (the form has no fields)"),
                 form=self.key, fields=unknown)
         cleaned: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
         for f in self.fields:
-            value = data.get(f.name)
-            if value is None or (isinstance(value, str) and not value.strip() and f.type not in ("text", "textarea")):
-                if f.required:
-                    raise InvalidInput(f"field {f.name} ({f.label.en}) is required", form=self.key, field=f.name)
-                continue
-            if f.required and f.type in ("text", "textarea") and isinstance(value, str) and not value.strip():
-                raise InvalidInput(f"field {f.name} ({f.label.en}) is required", form=self.key, field=f.name)
-            cleaned[f.name] = f.clean(value, members_of)
+            try:
+                value = data.get(f.name)
+                if _is_empty(f, value):
+                    if f.required:
+                        raise _bad(f, "is required", "required")
+                    continue
+                cleaned[f.name] = f.clean(value, members_of)
+            except FieldError as exc:
+                problems.append(exc.problem)
+        if problems:
+            first = problems[0]
+            raise InvalidInput(first.message, form=self.key, field=first.field,
+                               problems=[p.to_json() for p in problems])
         return cleaned
 
 
 # ---------------------------------------------------------------- value cleaners
 
-def _bad(f: FieldDefinition, what: str) -> InvalidInput:
-    return InvalidInput(f"field {f.name} ({f.label.en}): {what}", field=f.name)
+@dataclass(frozen=True)
+class FieldProblem:
+    """Why one submitted value was refused: a stable ``code`` (with ``params``) that a form
+    translates, and the English ``message``."""
+
+    field: str
+    code: str
+    message: str
+    params: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "code": self.code, "message": self.message, "params": self.params}
+
+
+class FieldError(InvalidInput):
+    def __init__(self, problem: FieldProblem) -> None:
+        super().__init__(problem.message, field=problem.field, code=problem.code)
+        self.problem = problem
+
+
+def _bad(f: FieldDefinition, what: str, code: str, **params: Any) -> FieldError:
+    joint = " " if code == "required" else ": "
+    message = f"field {f.name} ({f.label.en}){joint}{what}"
+    return FieldError(FieldProblem(f.name, code, message, {k: str(v) for k, v in params.items()}))
+
+
+def _is_empty(f: FieldDefinition, value: Any) -> bool:
+    """Nothing was entered: no value, blank text, or no choice."""
+    if value is None:
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return f.type in ("multiselect", "users") and isinstance(value, list) and not value
 
 
 def _clean_text(f: FieldDefinition, value: Any) -> str:
     if not isinstance(value, str):
-        raise _bad(f, f"expected text, got {type(value).__name__}")
+        raise _bad(f, f"expected text, got {type(value).__name__}", "not_text")
     limit = f.max_length or MAX_TEXT
     if len(value) > limit:
-        raise _bad(f, f"longer than {limit} characters")
+        raise _bad(f, f"longer than {limit} characters", "too_long", limit=limit)
     if f.pattern and not re.fullmatch(f.pattern, value):
-        raise _bad(f, f"does not match the required pattern {f.pattern}")
+        raise _bad(f, f"does not match the required pattern {f.pattern}", "pattern", pattern=f.pattern)
     return value
 
 
 def _bounds(f: FieldDefinition, number: Decimal) -> None:
     if f.min is not None and number < f.min:
-        raise _bad(f, f"must be at least {f.min}")
+        raise _bad(f, f"must be at least {f.min}", "too_small", min=f.min)
     if f.max is not None and number > f.max:
-        raise _bad(f, f"must be at most {f.max}")
+        raise _bad(f, f"must be at most {f.max}", "too_big", max=f.max)
 
 
 def _clean_integer(f: FieldDefinition, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise _bad(f, f"expected a whole number, got {type(value).__name__}")
+        raise _bad(f, f"expected a whole number, got {type(value).__name__}", "not_integer")
     try:
         number = int(value) if isinstance(value, int) else int(value.strip().replace(",", ""))
     except ValueError:
-        raise _bad(f, f"{value!r} is not a whole number") from None
+        raise _bad(f, f"{value!r} is not a whole number", "not_integer") from None
     if abs(number) > 10**15:
-        raise _bad(f, "number too large")
+        raise _bad(f, "number too large", "too_big", max=10**15)
     _bounds(f, Decimal(number))
     return number
 
 
 def _clean_money(f: FieldDefinition, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _bad(f, f"expected an amount in baht, got {type(value).__name__}")
+        raise _bad(f, f"expected an amount in baht, got {type(value).__name__}", "not_money")
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise _bad(f, f"{value!r} is not an amount in baht") from None
+        raise _bad(f, f"{value!r} is not an amount in baht", "not_money") from None
     if not amount.is_finite():
-        raise _bad(f, f"{value!r} is not an amount in baht")
+        raise _bad(f, f"{value!r} is not an amount in baht", "not_money")
     if amount != amount.quantize(Decimal("0.01")):
-        raise _bad(f, "amounts have at most 2 decimals (satang)")
+        raise _bad(f, "amounts have at most 2 decimals (satang)", "decimals")
     if abs(amount) > MAX_MONEY:
-        raise _bad(f, "amount too large")
+        raise _bad(f, "amount too large", "too_big", max=MAX_MONEY)
     _bounds(f, amount)
     return float(amount.quantize(Decimal("0.01")))
 
 
 def _clean_date(f: FieldDefinition, value: Any) -> str:
     if not isinstance(value, str):
-        raise _bad(f, "expected a date as YYYY-MM-DD")
+        raise _bad(f, "expected a date as YYYY-MM-DD", "not_date")
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise _bad(f, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise _bad(f, f"{value!r} is not a date (YYYY-MM-DD)", "not_date") from None
 
 
 def _clean_datetime(f: FieldDefinition, value: Any) -> str:
     if not isinstance(value, str):
-        raise _bad(f, "expected a date and time in ISO 8601")
+        raise _bad(f, "expected a date and time in ISO 8601", "not_datetime")
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise _bad(f, f"{value!r} is not an ISO 8601 date and time") from None
+        raise _bad(f, f"{value!r} is not an ISO 8601 date and time", "not_datetime") from None
     if moment.tzinfo is None:
-        raise _bad(f, "the time needs a time zone, e.g. +07:00")
+        raise _bad(f, "the time needs a time zone, e.g. +07:00", "not_datetime")
     return moment.astimezone(UTC).isoformat()
 
 
 def _clean_select(f: FieldDefinition, value: Any) -> str:
     allowed = [o.value for o in f.options]
     if not isinstance(value, str) or value not in allowed:
-        raise _bad(f, f"{value!r} is not one of {', '.join(allowed)}")
+        raise _bad(f, f"{value!r} is not one of {', '.join(allowed)}", "not_option")
     return value
 
 
 def _clean_multiselect(f: FieldDefinition, value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise _bad(f, "expected a list of choices")
+        raise _bad(f, "expected a list of choices", "not_option")
     cleaned = [_clean_select(f, v) for v in value]
     if len(set(cleaned)) != len(cleaned):
-        raise _bad(f, "a choice is listed twice")
+        raise _bad(f, "a choice is listed twice", "duplicate")
     return cleaned
 
 
@@ -222,31 +261,31 @@ def _clean_checkbox(f: FieldDefinition, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    raise _bad(f, "expected true or false")
+    raise _bad(f, "expected true or false", "not_bool")
 
 
 def _clean_users(f: FieldDefinition, value: Any, members_of: MembersOf | None) -> Any:
     people = [value] if f.type == "user" else value
     if not isinstance(people, list) or not all(isinstance(p, str) and p for p in people):
-        raise _bad(f, "expected a username" if f.type == "user" else "expected a list of usernames")
+        raise _bad(f, "expected a username" if f.type == "user" else "expected a list of usernames", "not_user")
     if f.type == "users" and not people and f.required:
-        raise _bad(f, "choose at least one person")
+        raise _bad(f, "choose at least one person", "required")
     if len(set(people)) != len(people):
-        raise _bad(f, "a person is listed twice")
+        raise _bad(f, "a person is listed twice", "duplicate")
     if f.min is not None and len(people) < f.min:
-        raise _bad(f, f"choose at least {f.min} people")
+        raise _bad(f, f"choose at least {f.min} people", "too_few", min=f.min)
     if f.max is not None and len(people) > f.max:
-        raise _bad(f, f"choose at most {f.max} people")
+        raise _bad(f, f"choose at most {f.max} people", "too_many", max=f.max)
     members = members_of(f.group or "") if members_of is not None else set()
     outsiders = [p for p in people if p not in members]
     if outsiders:
-        raise _bad(f, f"not member(s) of group {f.group}: {', '.join(outsiders)}")
+        raise _bad(f, f"not member(s) of group {f.group}: {', '.join(outsiders)}", "not_member", group=f.group)
     return value
 
 
 def _clean_file(f: FieldDefinition, value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 500 or "\n" in value:
-        raise _bad(f, "expected a file reference (one line, at most 500 characters)")
+        raise _bad(f, "expected a file reference (one line, at most 500 characters)", "not_file")
     return value.strip()
 
 

@@ -31,12 +31,18 @@ class OrgGroup:
     supervisor: str | None = None
 
 
+ROLES = ("admin", "auditor")  # system roles, beside the groups (lanes) a user belongs to
+
+
 @dataclass(frozen=True)
 class OrgUser:
     username: str
     name_th: str
     name_en: str
     groups: tuple[str, ...]
+    # admin: operates the system (organisation, holidays, deployments); auditor: reads every
+    # case and its history, changes nothing.
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

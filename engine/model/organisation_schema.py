@@ -8,14 +8,14 @@ Keys the format does not use are ignored.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from ..errors import ConfigurationError
 from ..time.file_schema import REQUIRED, Schema, first_problem, list_of, refuse, says
-from .organisation import Organisation, OrgGroup, OrgUser
+from .organisation import ROLES, Organisation, OrgGroup, OrgUser
 
 # libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -75,9 +75,11 @@ class UserSchema(Lenient):
     name: Name = REQUIRED
     groups: Annotated[list[str], BeforeValidator(lambda groups: groups or []),
                       says("groups is a list of group ids")] = Field(default_factory=list)
+    roles: Annotated[list[Literal["admin", "auditor"]], BeforeValidator(lambda roles: roles or []),
+                     says(f"roles is a list of: {', '.join(ROLES)}")] = Field(default_factory=list)
 
     def user(self) -> OrgUser:
-        return OrgUser(self.username, self.name.th, self.name.en, tuple(self.groups))
+        return OrgUser(self.username, self.name.th, self.name.en, tuple(self.groups), tuple(self.roles))
 
 
 class OrganisationFileSchema(Lenient):

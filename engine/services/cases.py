@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -61,9 +61,10 @@ class Cases:
                 task = replace(task, assignee=username)
             check_may_complete(task, username)
             form = self._form(task.form_key)
-            clean = form.validate(data or {}, members_of=lambda g: people.group_members(op.conn, g))
+            step = op.definition.model.steps.get(task.element_id)
+            clean, controls = _check_submission(form, step, (data or {}, confirmed),
+                                                lambda g: people.group_members(op.conn, g))
             _check_size(clean)
-            controls = _check_controls(op.definition.model.steps.get(task.element_id), confirmed)
             op.workflow.complete(task.spiff_task_id, clean)
             op.complete_task(task, username, claiming=claiming)
             if task.due_at is not None:  # only a task with a deadline has escalation timers
@@ -95,6 +96,33 @@ class Cases:
         if form is None:
             raise NotFound(f"form {key!r} is not loaded")
         return form
+
+
+def _check_submission(form: FormDefinition, step: StepModel | None,
+                      submitted: tuple[Mapping[str, Any], list[str] | tuple[str, ...]],
+                      members_of: Callable[[str], set[str]]) -> tuple[dict[str, Any], list[str]]:
+    """The cleaned form data and the confirmed control points; if either is wrong, one
+    InvalidInput whose ``problems`` name every field and every unconfirmed control point."""
+    data, confirmed = submitted
+    form_error: InvalidInput | None = None
+    clean: dict[str, Any] = {}
+    try:
+        clean = form.validate(data, members_of=members_of)
+    except InvalidInput as exc:
+        if "problems" not in exc.details:  # not about one field (fields not on the form): as it is
+            raise
+        form_error = exc
+    try:
+        controls = _check_controls(step, confirmed)
+    except InvalidInput as exc:
+        problems = [*(form_error.details["problems"] if form_error else []),
+                    {"field": "confirm", "code": "control_unconfirmed", "message": exc.message,
+                     "params": {"controls": ",".join(exc.details.get("controls", []))}}]
+        first = form_error or exc
+        raise InvalidInput(first.message, **{**first.details, "problems": problems}) from None
+    if form_error is not None:
+        raise form_error
+    return clean, controls
 
 
 def _check_controls(step: StepModel | None, confirmed: list[str] | tuple[str, ...]) -> list[str]:

@@ -7,14 +7,18 @@ inside the case operation, so of two people claiming at once exactly one wins an
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import time, timedelta
 
 from ..context import Context
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..operation import case, work
-from ..results import TaskView
-from ..store import people, task_rows
+from ..results import Account, TaskPage, TaskView, WorklistPage
+from ..store import access, definitions, instances, people, task_rows, worklist
 from ..store.history import EventType
+from ..time import calendar as cal
 from .rules import check_may_claim
+
+MAX_PAGE = 200
 
 
 class Tasks:
@@ -27,6 +31,48 @@ class Tasks:
             groups = people.user_groups(w.conn, username)
             rows = task_rows.rows(w.conn, task_rows.worklist_query(username, groups))
             return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
+
+    def page(self, username: str, view: str = "all", cursor: str | None = None, limit: int = 50) -> WorklistPage:
+        """One page of a saved view of the user's worklist: ``all`` (mine and my groups'
+        unclaimed), ``mine``, ``group``, ``overdue``, ``due_today``, ``completed`` (by me)."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"a page has 1 to {MAX_PAGE} tasks", field="limit")
+        after = worklist.Cursor.decode(cursor) if cursor else None
+        with work(self.ctx, write=False) as w:
+            groups = people.user_groups(w.conn, username)
+            today = cal.local_date(w.now)
+            day = (w.now, cal.at_local(today, time(0)), cal.at_local(today + timedelta(days=1), time(0)))
+            query = worklist.page_query(view, worklist.view_query(view, username, groups, day), after, limit)
+            rows = task_rows.rows(w.conn, query)
+            items = tuple(task_rows.to_view(r, w.now, w.calendar) for r in rows[:limit])
+            process_names = definitions.names(w.conn, {t.process_id for t in items})
+        more = len(rows) > limit
+        last = rows[limit - 1] if more else None
+        next_cursor = worklist.cursor_of(view, last.due_at, last.completed_at, last.id).encode() if last else None
+        return WorklistPage(view, items, next_cursor, process_names)
+
+    def open(self, task_id: int, viewer: Account) -> TaskPage:
+        """A task with what its page shows, for a viewer who may see its case (else NotFound)."""
+        with work(self.ctx, write=False) as w:
+            rows = task_rows.rows(w.conn, task_rows.by_id_query(task_id))
+            if not rows or not access.can_see_case(w.conn, rows[0].instance_id, viewer):
+                raise NotFound(f"task {task_id} does not exist")
+            row = rows[0]
+            inst = instances.read(w.conn, row.instance_id)
+            definition = self.ctx.definition(w.conn, inst.definition_id)
+            done = task_rows.rows(w.conn, task_rows.done_of_instance_query(row.instance_id))
+            step = definition.model.steps.get(row.element_id)
+            form = self.ctx.forms.get(row.form_key) if row.form_key else None
+            meta = step.meta if step else None
+            choices = {f.name: tuple(sorted(people.group_members(w.conn, f.group or "")))
+                       for f in (form.fields if form else ()) if f.type in ("user", "users")}
+            return TaskPage(task=task_rows.to_view(row, w.now, w.calendar), process_name=definition.model.name,
+                            form=form, controls=meta.controls if meta else (),
+                            duration_minutes=meta.duration_minutes if meta else None,
+                            duration_working_days=meta.duration_working_days if meta else None,
+                            deadline_rule=meta.deadline if meta else None, case_data=dict(inst.data),
+                            started_by=inst.started_by, done_steps=tuple(task_rows.to_view(r) for r in done),
+                            choices=choices)
 
     def of_case(self, instance_id: int) -> list[TaskView]:
         """A case's open tasks."""

@@ -70,3 +70,13 @@ def definition_id_of(conn: Connection, process_id: str, version: int | None = No
         return conn.scalar(query.where(ProcessDefinition.c.version == version))
     newest = select(func.max(ProcessDefinition.c.version)).where(ProcessDefinition.c.process_id == process_id)
     return conn.scalar(query.where(ProcessDefinition.c.version == newest.scalar_subquery()))
+
+
+def names(conn: Connection, process_ids: set[str]) -> dict[str, str]:
+    """The name of each process's newest version (for lists that show procedures by name)."""
+    if not process_ids:
+        return {}
+    d = ProcessDefinition.c
+    rows = conn.execute(select(d.process_id, d.name).where(d.process_id.in_(sorted(process_ids)))
+                        .order_by(d.process_id, d.version))
+    return {r.process_id: r.name or r.process_id for r in rows}  # the last (newest) version wins

@@ -23,7 +23,7 @@ def sync_organisation(conn: Connection, org: Organisation) -> None:
     listed = {u.username for u in org.users}
     known_users = set(conn.scalars(select(User.c.username)))
     for u in org.users:
-        user: dict[str, object] = dict(name_th=u.name_th, name_en=u.name_en, active=True)
+        user: dict[str, object] = dict(name_th=u.name_th, name_en=u.name_en, active=True, roles=" ".join(u.roles))
         if u.username in known_users:
             conn.execute(update(User).where(User.c.username == u.username).values(**user))
         else:

@@ -68,6 +68,11 @@ User = Table(
     Column("name_th", String(300), default="", nullable=False),
     Column("name_en", String(300), default="", nullable=False),
     Column("active", Boolean, default=True, nullable=False),
+    # System roles, space-separated (engine.model.organisation.ROLES).
+    Column("roles", String(200), default="", server_default="", nullable=False),
+    # Argon2id (argon2-cffi); NULL: the user cannot sign in.
+    Column("password_hash", String(200)),
+    Column("password_changed_at", UTCDateTime),
 )
 
 
@@ -240,4 +245,30 @@ TriggerRun = Table(
     Column("instance_id", IdType, nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     UniqueConstraint("process_id", "trigger_id", "period", name="uq_trigger_period"),
+)
+
+
+# A signed-in browser: the cookie holds a random secret, this row its SHA-256. Deleted at
+# logout; dead after ``expires_at`` or when idle past the settings' limit.
+WebSession = Table(
+    "web_sessions", metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("username", ForeignKey("users.username", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("address", String(100), default="", nullable=False),
+)
+
+
+# A bearer token for scripts (/api/v1): shown once, stored as its SHA-256.
+ApiToken = Table(
+    "api_tokens", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("username", ForeignKey("users.username", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
 )

@@ -186,13 +186,16 @@ def open_with_deadline_basis(conn: Connection) -> list[TaskRow]:
 
 
 def to_view(row: TaskRow, now: datetime | None = None, calendar: WorkCalendar | None = None) -> TaskView:
-    status = (deadlines.status(row.due_at, now, calendar)
-              if now is not None and calendar is not None and row.state == "open" else None)
+    timed = now is not None and calendar is not None and row.state == "open"
+    status = deadlines.status(row.due_at, now, calendar) if timed and now and calendar else None
+    left = (deadlines.working_days_left(row.due_at, now, calendar)
+            if timed and now and calendar and row.due_at else None)
     return TaskView(id=row.id, instance_id=row.instance_id, process_id=row.process_id, element_id=row.element_id,
                     name=row.name, lane=row.lane, candidate_groups=tuple(sorted(row.groups)),
                     assignee=row.assignee, state=row.state, form_key=row.form_key, created_at=row.created_at,
                     completed_at=row.completed_at, completed_by=row.completed_by, due_at=row.due_at,
-                    reserved_for=row.reserved_for, due_status=status, overdue_at=row.overdue_at)
+                    reserved_for=row.reserved_for, due_status=status, overdue_at=row.overdue_at,
+                    working_days_left=left)
 
 
 def worklist_query(username: str, groups: set[str]) -> Select[Any]:
@@ -210,6 +213,12 @@ def worklist_query(username: str, groups: set[str]) -> Select[Any]:
 def of_instance_query(instance_id: int) -> Select[Any]:
     return (select(*_COLUMNS).where(HumanTask.c.instance_id == instance_id, HumanTask.c.state == "open")
             .order_by(HumanTask.c.id))
+
+
+def done_of_instance_query(instance_id: int) -> Select[Any]:
+    """A case's completed steps in the order they were done."""
+    return (select(*_COLUMNS).where(HumanTask.c.instance_id == instance_id, HumanTask.c.state == "completed")
+            .order_by(HumanTask.c.completed_at, HumanTask.c.id))
 
 
 def by_id_query(task_id: int) -> Select[Any]:

@@ -332,5 +332,11 @@ def status(due: datetime | None, now: datetime, calendar: WorkCalendar) -> str |
     return "on_time"
 
 
+def working_days_left(due: datetime, now: datetime, calendar: WorkCalendar) -> int:
+    """Working days from today to the due day, Bangkok time: 0 when due today, negative when past
+    (by the working days since the due day; an overdue task due today counts as -0 = 0)."""
+    return calendar.working_days_between(cal.local_date(now), cal.local_date(due))
+
+
 STATUS_LABELS = {"on_time": ("ตามกำหนด", "on time"), "due_soon": ("ใกล้ครบกำหนด", "due soon"),
                  "overdue": ("เกินกำหนด", "overdue")}

@@ -1,0 +1,88 @@
+"""Users, passwords and API tokens: ``krabuan users``, ``krabuan users passwd``, ``krabuan tokens``."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from engine import InvalidInput, Krabuan
+
+from . import emit_json, engine_command, get_engine, main
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable contract for scripts).")
+
+
+@main.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def users(ctx: click.Context, as_json: bool) -> None:
+    """List users with their groups (and set passwords: users passwd)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    people = [u for u in get_engine(ctx).people.users() if u.active]
+    if as_json:
+        emit_json([u.to_json() for u in people])
+        return
+    for u in people:
+        click.echo(f"{u.username:<24} {', '.join(u.groups):<40} {u.name_th}")
+
+
+@users.command()
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@engine_command
+def passwd(k: Krabuan, username: str, password_stdin: bool) -> None:
+    """Set a user's password (asked twice at a prompt); ends the user's browser sessions."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise InvalidInput("no password given")
+    k.accounts.set_password(username, password)
+    click.echo(f"password of {username} set")
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens for scripts (Authorization: Bearer … on /api/v1)."""
+
+
+@tokens.command("create")
+@click.argument("username")
+@click.option("--name", default="script", show_default=True, help="What the token is for (one live token per name).")
+@json_option
+@engine_command
+def create_token(k: Krabuan, username: str, name: str, as_json: bool) -> None:
+    """Create a token and print it once (only its hash is stored)."""
+    token = k.accounts.create_token(username, name)
+    if as_json:
+        emit_json(token.to_json())
+        return
+    click.echo(token.secret)
+    click.echo(f"token {name!r} of {username}: shown once, keep it secret", err=True)
+
+
+@tokens.command("revoke")
+@click.argument("username")
+@click.option("--name", default="script", show_default=True)
+@engine_command
+def revoke_token(k: Krabuan, username: str, name: str) -> None:
+    """Revoke a user's token by name; it stops working at once."""
+    k.accounts.revoke_token(username, name)
+    click.echo(f"token {name!r} of {username} revoked")
+
+
+@tokens.command("list")
+@click.argument("username")
+@json_option
+@engine_command
+def list_tokens(k: Krabuan, username: str, as_json: bool) -> None:
+    """A user's tokens (names and dates; never the secrets)."""
+    found = k.accounts.tokens(username)
+    if as_json:
+        emit_json([t.to_json() for t in found])
+        return
+    for t in found:
+        state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "live"
+        click.echo(f"{t.name:<24} created {t.created_at:%Y-%m-%d}  {state}")

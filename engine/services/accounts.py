@@ -1,0 +1,158 @@
+"""Accounts: passwords (Argon2id), browser sessions and API tokens.
+
+A password is stored only as an Argon2id hash (argon2-cffi, its default parameters: RFC 9106's
+second recommended option). A sign-in that fails says the same thing whether the user or the
+password was wrong, and costs the same time (an unknown user is checked against a dummy hash).
+A browser session is a random secret in the cookie and its SHA-256 here: it rotates on every
+sign-in (a new secret), ends at sign-out (the row is deleted), after ``session_idle_minutes``
+without a request and ``session_hours`` after sign-in; a new password ends every session of
+the user. API tokens are shown once and stored as SHA-256; revoked ones stop at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..context import Context
+from ..errors import Conflict, InvalidInput, NotFound, Unauthorized
+from ..operation import work
+from ..results import Account, SignedIn, TokenView
+from ..store import accounts
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+WRONG = "wrong username or password"
+ENDED = "your session has ended; sign in again"
+_TOUCH_EVERY = timedelta(minutes=1)  # a session's last-seen time is written at most this often
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class Accounts:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @cached_property
+    def _hasher(self) -> PasswordHasher:
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self._hasher.hash(secrets.token_urlsafe(16))
+
+    def hash_password(self, username: str, password: str) -> str:
+        """The stored form of a password that meets the rules (for set-ups that give many users one)."""
+        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise InvalidInput(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters", field="password")
+        if password.strip().lower() == username.lower():
+            raise InvalidInput("the password must not be the username", field="password")
+        return self._hasher.hash(password)
+
+    def set_password(self, username: str, password: str, *, stored_hash: str | None = None) -> None:
+        """Give an active user a new password (ending all their sessions); ``stored_hash``: one
+        made by ``hash_password`` for the same password, reused."""
+        new_hash = stored_hash or self.hash_password(username, password)
+        with work(self.ctx) as w:
+            if not accounts.set_password_hash(w.conn, username, new_hash, w.now):
+                raise NotFound(f"user {username!r} does not exist or is not active")
+            accounts.delete_sessions_of(w.conn, username)
+
+    def sign_in(self, username: str, password: str, address: str = "") -> SignedIn:
+        """Check the password and open a browser session."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        with work(self.ctx) as w:
+            found = accounts.credentials(w.conn, username)
+            known = found is not None and found.active and found.password_hash is not None
+            stored = found.password_hash if known and found and found.password_hash else self._dummy_hash
+            try:
+                self._hasher.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                raise Unauthorized(WRONG) from None
+            if not known:
+                raise Unauthorized(WRONG)
+            if self._hasher.check_needs_rehash(stored):
+                accounts.set_password_hash(w.conn, username, self._hasher.hash(password), w.now)
+            account = accounts.account(w.conn, username)
+            if account is None:
+                raise Unauthorized(WRONG)
+            secret = secrets.token_urlsafe(32)
+            expires = w.now + timedelta(hours=self.ctx.settings.session_hours)
+            accounts.insert_session(w.conn, _digest(secret), username, (w.now, expires), address)
+            return SignedIn(secret, account)
+
+    def session(self, secret: str) -> Account:
+        """The account of a live browser session."""
+        with work(self.ctx) as w:
+            idle_since = w.now - timedelta(minutes=self.ctx.settings.session_idle_minutes)
+            live = accounts.live_session(w.conn, _digest(secret), w.now, idle_since)
+            if live is None:
+                raise Unauthorized(ENDED)
+            username, last_seen = live
+            account = accounts.account(w.conn, username)
+            if account is None:
+                raise Unauthorized(ENDED)
+            if w.now - last_seen >= _TOUCH_EVERY:
+                accounts.touch_session(w.conn, _digest(secret), w.now)
+            return account
+
+    def sign_out(self, secret: str) -> None:
+        with work(self.ctx) as w:
+            accounts.delete_session(w.conn, _digest(secret))
+
+    def account(self, username: str) -> Account:
+        with work(self.ctx, write=False) as w:
+            found = accounts.account(w.conn, username)
+        if found is None:
+            raise NotFound(f"user {username!r} does not exist or is not active")
+        return found
+
+    def create_token(self, username: str, name: str) -> TokenView:
+        """A new API token; its secret is in the result and nowhere else."""
+        name = name.strip()
+        if not 1 <= len(name) <= 100:
+            raise InvalidInput("a token needs a name of 1 to 100 characters", field="name")
+        secret = "kb_" + secrets.token_urlsafe(32)
+        with work(self.ctx) as w:
+            if accounts.account(w.conn, username) is None:
+                raise NotFound(f"user {username!r} does not exist or is not active")
+            if accounts.token_named(w.conn, username, name) is not None:
+                raise Conflict(f"{username} already has a token named {name!r}; revoke it first")
+            token_id = accounts.insert_token(w.conn, username, name, _digest(secret), w.now)
+            return TokenView(token_id, username, name, w.now, secret=secret)
+
+    def revoke_token(self, username: str, name: str) -> None:
+        with work(self.ctx) as w:
+            token_id = accounts.token_named(w.conn, username, name)
+            if token_id is None:
+                raise NotFound(f"{username} has no live token named {name!r}")
+            accounts.revoke_token(w.conn, token_id, w.now)
+
+    def tokens(self, username: str) -> list[TokenView]:
+        with work(self.ctx, write=False) as w:
+            return accounts.tokens_of(w.conn, username)
+
+    def token(self, secret: str) -> Account:
+        """The account of a live API token."""
+        with work(self.ctx) as w:
+            username = accounts.token_user(w.conn, _digest(secret), w.now)
+            found = accounts.account(w.conn, username) if username else None
+        if found is None:
+            raise Unauthorized("the API token is not valid")
+        return found
+
+    def sweep_sessions(self) -> int:
+        """Delete ended sessions (the scheduler does it now and then); returns how many."""
+        with work(self.ctx) as w:
+            idle_since = w.now - timedelta(minutes=self.ctx.settings.session_idle_minutes)
+            return accounts.delete_dead_sessions(w.conn, w.now, idle_since)

@@ -1,0 +1,29 @@
+"""Who may see a case: its participants, the members and supervisors of its lanes, auditors.
+
+A participant started the case, or holds or did one of its tasks. A lane member belongs to a
+candidate group of one of its tasks (they could take it from their worklist); a supervisor
+belongs to the supervisor group of such a group. Auditors see every case. Anyone else gets
+the answer a missing case gets (not found), so that ids cannot be probed.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Connection, exists, or_, select
+
+from ..results import Account
+from .tables import Group, HumanTask, Instance, TaskCandidate
+
+
+def can_see_case(conn: Connection, instance_id: int, viewer: Account) -> bool:
+    if viewer.has_role("auditor"):
+        return True
+    groups = list(viewer.groups)
+    of_case = HumanTask.c.instance_id == instance_id
+    did = exists().where(of_case, or_(HumanTask.c.assignee == viewer.username,
+                                      HumanTask.c.completed_by == viewer.username,
+                                      HumanTask.c.reserved_for == viewer.username))
+    lane = exists().where(of_case, TaskCandidate.c.task_id == HumanTask.c.id, TaskCandidate.c.group_id.in_(groups))
+    supervises = exists().where(of_case, TaskCandidate.c.task_id == HumanTask.c.id,
+                                Group.c.id == TaskCandidate.c.group_id, Group.c.supervisor.in_(groups))
+    ways = [Instance.c.started_by == viewer.username, did] + ([lane, supervises] if groups else [])
+    query = select(Instance.c.id).where(Instance.c.id == instance_id, or_(*ways))
+    return conn.execute(query).first() is not None

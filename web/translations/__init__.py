@@ -1,0 +1,1 @@
+"""The web app's translations (Thai; the messages themselves are English)."""
