@@ -87,4 +87,4 @@ def main() -> None:
     """
 
 
-from . import accounts_cmd, calendar_cmd, commands, demo, time_cmd  # noqa: E402,F401  (registers the commands)
+from . import accounts_cmd, calendar_cmd, commands, demo, serve_cmd, time_cmd  # noqa: E402,F401  (registers the commands)

@@ -1,4 +1,5 @@
-"""``krabuan demo``: a letter going through send-letter, step by step, as the right users."""
+"""``krabuan demo``: demo passwords for every demo user, a letter taken through send-letter step by
+step as the right users, and a few cases left in flight for the web app."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,6 +10,7 @@ from engine import Krabuan
 
 from . import engine_command, main
 
+DEMO_PASSWORD = "krabuan-demo-2569"  # for the demo organisation only; printed by this command
 STEPS = [
     ("clerk1", "receive_outgoing_letter", {"originating_unit": "งานพัฒนาระบบสารสนเทศ",
                                            "letter_subject": "ขอความอนุเคราะห์ข้อมูลสถิติ",
@@ -40,3 +42,13 @@ def demo(k: Krabuan) -> None:
     click.echo(f"instance {instance_id} is {view.status}; letter number {view.data.get('outgoing_number')}")
     report = next(iter(k.audit.verify(instance_id)))
     click.echo(f"history: {report.events} events, hash chain {'verifies' if report.ok else 'BROKEN'}")
+    in_flight = [k.cases.start("receive-letter", "clerk1").instance_id,
+                 k.cases.start("send-letter", "clerk2").instance_id]
+    click.echo(f"in flight for the web app: receive-letter case {in_flight[0]}, send-letter case {in_flight[1]} "
+               "(both waiting for the clerk group)")
+    users = [u.username for u in k.people.users() if u.active]
+    stored = k.accounts.hash_password("demo", DEMO_PASSWORD)  # one hash for the shared demo password
+    for username in users:
+        k.accounts.set_password(username, DEMO_PASSWORD, stored_hash=stored)
+    click.echo(f"{len(users)} demo users can sign in with the password {DEMO_PASSWORD!r} "
+               "(e.g. clerk1, clerk2, internal_units1); change it with `krabuan users passwd USER`")

@@ -80,6 +80,21 @@ class Scheduler:
         except EngineError as exc:  # e.g. the database is briefly unreachable: next tick retries
             log.error("tick failed: %s", exc.message)
 
+    def start_background(self) -> Any:
+        """Tick in a thread of this process (``krabuan serve``: the web app and the scheduler in
+        one process); returns the APScheduler, whose ``shutdown()`` stops it."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        ticker = BackgroundScheduler(jobstores={"default": MemoryJobStore()},
+                                     executors={"default": ThreadPoolExecutor(1)},
+                                     job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        ticker.add_job(self._safe_tick, "interval", seconds=self.interval, id="tick")
+        ticker.start()
+        log.info("scheduler %s ticking every %.3f s in the web process", self.owner, self.interval)
+        return ticker
+
     def run(self) -> None:
         """Tick until SIGTERM/SIGINT."""
         from apscheduler.executors.pool import ThreadPoolExecutor

@@ -20,3 +20,11 @@ def test_every_catalog_sop_has_a_process_and_path_tests():
     for sop_id in ids:
         assert (PROJECT_ROOT / "processes" / "bpmn" / f"{sop_id}.bpmn").exists(), sop_id
         assert (PROJECT_ROOT / "tests" / "sops" / f"test_{sop_id.replace('-', '_')}.py").exists(), sop_id
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0].strip() for b in readme.split("```sh\n")[1:]]
+    test_command = next(b for b in blocks if b.endswith("-m pytest"))
+    assert test_command in (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert blocks[0].endswith("krabuan serve")  # the main command ends with the web app running

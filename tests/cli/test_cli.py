@@ -186,6 +186,36 @@ def test_demo_takes_a_letter_through_send_letter(cli):
     assert "internal_units1" in out and "revise_letter" in out
     assert "is completed; letter number สธ 0710.05/101" in out
     assert "hash chain verifies" in out
+    assert "can sign in with the password 'krabuan-demo-2569'" in out
+
+
+def test_serve_answers_on_its_port_with_the_scheduler(tmp_path):
+    """The README's main command ends with `krabuan serve`: the sign-in page in Thai over HTTP."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("krabuan")
+    env = {**os.environ, "KRABUAN_DATA_DIR": str(tmp_path)}
+    env.pop("KRABUAN_DATABASE_URL", None)
+    assert subprocess.run([str(exe), "init"], env=env, capture_output=True, timeout=120).returncode == 0
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, body = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not body:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert "เข้าสู่ระบบ" in body
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out and "ticking every" in out
 
 
 def test_audit_verify_reports_the_first_bad_event(cli, project_settings):
