@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .model.forms import FormDefinition as FormDefinition
     from .model.metadata import ControlPoint as ControlPoint
     from .results import Account as Account
+    from .results import CasePage as CasePage
     from .results import CaseStarted as CaseStarted
     from .results import ChainReport as ChainReport
     from .results import DeadlineChange as DeadlineChange
@@ -62,6 +63,7 @@ _LAZY = {
     "FormDefinition": "engine.model.forms",
     "ControlPoint": "engine.model.metadata",
     "Account": "engine.results",
+    "CasePage": "engine.results",
     "CaseStarted": "engine.results",
     "SignedIn": "engine.results",
     "TokenView": "engine.results",
@@ -91,7 +93,7 @@ _LAZY = {
 __all__ = [
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
     "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "Unauthorized", "Krabuan", "Account",
-    "SignedIn", "TokenView", "ProcessModel", "StepModel",
+    "SignedIn", "TokenView", "CasePage", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
     "FireResult", "HistoryEventView", "InstanceView", "NotificationView", "ProcessVersionView",
     "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView", "WorklistPage", "Settings",

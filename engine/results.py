@@ -140,6 +140,22 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class CasePage:
+    """A case for its page: its state and data, every step it went through or waits at, its
+    history, and the diagram of its own process version with each step's state marked."""
+
+    case: InstanceView
+    process_name: str
+    steps: tuple[TaskView, ...]
+    element_states: dict[str, str]  # BPMN element id: done | current | overdue
+    bpmn_xml: str = field(repr=False, default="")
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.case.to_json(), "process_name": self.process_name,
+                "steps": [t.to_json() for t in self.steps], "element_states": self.element_states}
+
+
+@dataclass(frozen=True)
 class TaskPage:
     """Everything the page of one task shows: the task, its step's form and control points,
     the step's standard duration, the procedure's name and the case's data and earlier steps."""

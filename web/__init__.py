@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine import EngineError, Krabuan, NotFound, Settings, Unauthorized
 
-from . import assets, auth, display, security, tasks, worklist
+from . import assets, auth, cases, display, security, tasks, worklist
 
 LANGUAGES = ("th", "en")
 csrf = CSRFProtect()
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     auth.install(app, settings.ratelimit_storage_url)
     app.register_blueprint(worklist.bp)
     app.register_blueprint(tasks.bp)
+    app.register_blueprint(cases.bp)
     _errors(app)
 
     @app.get("/api/health")

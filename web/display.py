@@ -63,6 +63,10 @@ def label(value: Any) -> str:
     return str((th if _thai() else en) or en or th or "")
 
 
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(when=local_when, day=local_day, days_left=days_left, status_word=status_word,
-                                 label=label)
+                                 label=label, fromiso=from_iso)

@@ -12,8 +12,8 @@ from ..errors import InvalidInput, NotFound
 from ..model.definitions import StepModel
 from ..model.forms import FormDefinition, Label
 from ..operation import Start, case, work
-from ..results import CaseStarted, InstanceView, TaskCompleted
-from ..store import definitions, instances, people, task_rows, timer_rows
+from ..results import Account, CasePage, CaseStarted, InstanceView, TaskCompleted
+from ..store import access, definitions, instances, people, task_rows, timer_rows
 from ..store.history import EventType, events_of
 from ..store.task_rows import TaskRow
 from .rules import check_may_claim, check_may_complete
@@ -88,6 +88,29 @@ class Cases:
                                 completed_at=inst.completed_at,
                                 open_tasks=tuple(task_rows.to_view(r, w.now, w.calendar) for r in open_rows),
                                 history=tuple(events_of(w.conn, instance_id)))
+
+    def page(self, instance_id: int, viewer: Account) -> CasePage:
+        """A case with its steps, history and diagram, for a viewer who may see it (else NotFound)."""
+        with work(self.ctx, write=False) as w:
+            if not access.can_see_case(w.conn, instance_id, viewer):
+                raise NotFound(f"instance {instance_id} does not exist")
+            inst = instances.read(w.conn, instance_id)
+            definition = self.ctx.definition(w.conn, inst.definition_id)
+            rows = task_rows.rows(w.conn, task_rows.all_of_instance_query(instance_id))
+            steps = tuple(task_rows.to_view(r, w.now, w.calendar) for r in rows)
+            open_now = tuple(t for t in steps if t.state == "open")
+            view = InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version,
+                                definition_id=inst.definition_id, status=inst.status, data=dict(inst.data),
+                                started_by=inst.started_by, created_at=inst.created_at,
+                                completed_at=inst.completed_at, open_tasks=open_now,
+                                history=tuple(events_of(w.conn, instance_id)))
+            states: dict[str, str] = {}
+            for t in steps:  # in order: a step done and waiting again (a loop) shows as waiting
+                if t.state == "completed":
+                    states.setdefault(t.element_id, "done")
+                elif t.state == "open":
+                    states[t.element_id] = "overdue" if t.due_status == "overdue" else "current"
+            return CasePage(view, definition.model.name, steps, states, definitions.bpmn_of(w.conn, inst.definition_id))
 
     def _form(self, key: str | None) -> FormDefinition:
         if key is None:

@@ -80,3 +80,8 @@ def names(conn: Connection, process_ids: set[str]) -> dict[str, str]:
     rows = conn.execute(select(d.process_id, d.name).where(d.process_id.in_(sorted(process_ids)))
                         .order_by(d.process_id, d.version))
     return {r.process_id: r.name or r.process_id for r in rows}  # the last (newest) version wins
+
+
+def bpmn_of(conn: Connection, definition_id: int) -> str:
+    """The BPMN XML of a deployed version, as it was deployed."""
+    return str(conn.scalar(select(ProcessDefinition.c.bpmn_xml).where(ProcessDefinition.c.id == definition_id)) or "")

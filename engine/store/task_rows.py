@@ -215,6 +215,11 @@ def of_instance_query(instance_id: int) -> Select[Any]:
             .order_by(HumanTask.c.id))
 
 
+def all_of_instance_query(instance_id: int) -> Select[Any]:
+    """Every task row of a case (open, completed, cancelled), oldest first."""
+    return select(*_COLUMNS).where(HumanTask.c.instance_id == instance_id).order_by(HumanTask.c.id)
+
+
 def done_of_instance_query(instance_id: int) -> Select[Any]:
     """A case's completed steps in the order they were done."""
     return (select(*_COLUMNS).where(HumanTask.c.instance_id == instance_id, HumanTask.c.state == "completed")

@@ -16,7 +16,7 @@ def test_a_clerk_registers_a_received_letter_and_routes_it_to_the_end(page, engi
     row = page.locator("tr", has_text="สำเนาหนังสือ").filter(has_text=f"#{instance_id}")
     assert row.count() == 1
     shot(page, "receive-letter-1-worklist")
-    row.get_by_role("link").click()
+    row.get_by_role("link").first.click()
 
     # The form in Thai: a required field left empty is named next to the field; what was typed stays.
     page.get_by_label("เรื่อง").fill("ขอเชิญประชุมคณะทำงาน")
@@ -36,14 +36,30 @@ def test_a_clerk_registers_a_received_letter_and_routes_it_to_the_end(page, engi
     assert "เสร็จแล้ว" in page.locator(".flash").inner_text()
     shot(page, "receive-letter-3-done")
 
+    # The case page: the diagram of its own version, Thai labels drawn in Sarabun, the step done marked.
+    page.goto(page.base + f"/cases/{instance_id}")
+    page.wait_for_selector('#diagram[data-rendered="true"]')
+    done = page.locator('#diagram [data-element-id="distribute_copies"]')
+    assert "k-done" in done.get_attribute("class")
+    assert "k-current" in page.locator('#diagram [data-element-id="file_original"]').get_attribute("class")
+    label_font = page.evaluate("getComputedStyle(document.querySelector("
+                               "'#diagram [data-element-id=\"file_original\"] text')).fontFamily")
+    assert label_font.startswith("Sarabun")
+    assert page.evaluate("document.fonts.check('13px Sarabun', 'นำต้นเรื่อง')")
+    assert "รับงาน" in page.locator("ol.timeline").inner_text() or "ดำเนินการเสร็จ" in page.locator(
+        "ol.timeline").inner_text()
+    assert page.locator("a[href='http://bpmn.io']").count() == 1  # the bpmn.io mark stays visible
+    shot(page, "receive-letter-4-case-page")
+
     # The next step, for the same lane: file the original.
+    page.goto(page.base + "/")
     page.locator("tr", has_text="นำต้นเรื่องเก็บเข้าแฟ้ม").filter(has_text=f"#{instance_id}").get_by_role(
-        "link").click()
+        "link").first.click()
     page.get_by_label("หมวดหมู่แฟ้ม").select_option("meeting_invitation")
     page.get_by_label("เลขที่แฟ้ม").fill("แฟ้ม 7")
     for box in page.locator('input[name="confirm"]').all():
         box.check()
-    shot(page, "receive-letter-4-file-original")
+    shot(page, "receive-letter-5-file-original")
     page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
     page.wait_for_url(re.compile(r"/$"))
     assert engine.cases.show(instance_id).status == "completed"

@@ -122,3 +122,19 @@ def test_english_on_switch(signed_in):
     clerk.post("/language/en", headers={"Referer": "/"})
     html = clerk.get("/").get_data(as_text=True)
     assert 'lang="en"' in html and "My work" in html and "งานของฉัน" not in html
+
+
+def test_the_case_page_shows_steps_timeline_and_diagram_source(signed_in, k):
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
+    task = open_tasks(k, instance_id)[0]
+    k.cases.complete(task.id, "clerk1", {"applicant": "x", "subject": "<b>y</b>"}, claim=True)
+    clerk = signed_in("clerk2")
+    html = clerk.get(f"/cases/{instance_id}").get_data(as_text=True)
+    assert 'data-step="register_application"' in html and "ลำดับเหตุการณ์" in html
+    assert 'data-event="task_completed"' in html and "&lt;b&gt;y&lt;/b&gt;" in html
+    assert "&#34;register_application&#34;: &#34;done&#34;" in html  # the states for the diagram, escaped
+    diagram = clerk.get(f"/cases/{instance_id}/diagram.bpmn")
+    assert diagram.status_code == 200 and diagram.mimetype == "application/xml" and b"<bpmn" in diagram.data
+    outsider = signed_in("outsider")
+    assert outsider.get(f"/cases/{instance_id}").status_code == 404
+    assert outsider.get(f"/cases/{instance_id}/diagram.bpmn").status_code == 404
