@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..context import Context
-from ..errors import InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..model.definitions import StepModel
 from ..model.forms import FormDefinition, Label
 from ..operation import Start, case, work
@@ -16,7 +16,7 @@ from ..results import Account, CasePage, CaseStarted, InstanceView, TaskComplete
 from ..store import access, definitions, instances, people, task_rows, timer_rows
 from ..store.history import EventType, events_of
 from ..store.task_rows import TaskRow
-from .rules import check_may_claim, check_may_complete
+from .rules import check_may_claim, check_may_complete, hidden_unless_visible
 
 MAX_DATA_BYTES = 256 * 1024
 NO_FORM = FormDefinition(key="(no form)", title=Label("ไม่มีแบบฟอร์ม", "no form"))
@@ -56,10 +56,13 @@ class Cases:
             groups = op.actor_groups()  # an active user
             task = op.task(task_id)
             claiming = claim and task.state == "open" and task.assignee is None
-            if claiming:
-                check_may_claim(task, username, groups)
-                task = replace(task, assignee=username)
-            check_may_complete(task, username)
+            try:
+                if claiming:
+                    check_may_claim(task, username, groups)
+                    task = replace(task, assignee=username)
+                check_may_complete(task, username)
+            except Forbidden as exc:
+                raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             form = self._form(task.form_key)
             step = op.definition.model.steps.get(task.element_id)
             clean, controls = _check_submission(form, step, (data or {}, confirmed),

@@ -1,7 +1,11 @@
 """Who may take or finish a task: the rules that claim and complete share (no SQL of their own)."""
 from __future__ import annotations
 
-from ..errors import Conflict, Forbidden
+from sqlalchemy import Connection
+
+from ..errors import Conflict, EngineError, Forbidden, NotFound
+from ..results import Account
+from ..store import access
 from ..store.task_rows import TaskRow
 
 
@@ -29,3 +33,13 @@ def check_may_complete(task: TaskRow, username: str) -> None:
         raise Forbidden(f"task {task.id} is not claimed; claim it before completing it")
     if task.assignee != username:
         raise Forbidden(f"task {task.id} is claimed by {task.assignee}, not by {username}")
+
+
+def hidden_unless_visible(conn: Connection, task: TaskRow, actor: tuple[str, set[str]],
+                          refusal: Forbidden) -> EngineError:
+    """A refusal for someone who may see the task's case; for anyone else the task does not
+    exist (so that ids cannot be probed). ``actor`` is (username, groups)."""
+    username, groups = actor
+    if access.can_see_case(conn, task.instance_id, Account(username, "", "", tuple(sorted(groups)))):
+        return refusal
+    return NotFound(f"task {task.id} does not exist")

@@ -16,7 +16,7 @@ from ..results import Account, TaskPage, TaskView, WorklistPage
 from ..store import access, definitions, instances, people, task_rows, worklist
 from ..store.history import EventType
 from ..time import calendar as cal
-from .rules import check_may_claim
+from .rules import check_may_claim, hidden_unless_visible
 
 MAX_PAGE = 200
 
@@ -92,7 +92,10 @@ class Tasks:
         with case(self.ctx, task_id=task_id, actor=username) as op:
             groups = op.actor_groups()
             task = op.task(task_id)
-            check_may_claim(task, username, groups)
+            try:
+                check_may_claim(task, username, groups)
+            except Forbidden as exc:
+                raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             task_rows.assign(op.conn, task, None, username)
             op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=username)
@@ -100,8 +103,11 @@ class Tasks:
     def unclaim(self, task_id: int, username: str) -> TaskView:
         """Hand a task I claimed back to its groups."""
         with case(self.ctx, task_id=task_id, actor=username) as op:
-            op.actor_groups()  # an active user
+            groups = op.actor_groups()  # an active user
             task = op.task(task_id)
+            if task.assignee != username and not access.can_see_case(
+                    op.conn, task.instance_id, Account(username, "", "", tuple(sorted(groups)))):
+                raise NotFound(f"task {task_id} does not exist")
             if task.state != "open":
                 raise Conflict(f"task {task_id} is already {task.state}")
             if task.assignee is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Forbidden
+from engine.errors import Forbidden, NotFound
 
 DESIGN = {"linkage_design_document": "linkage-design.pdf"}
 MANUAL = {"linkage_manual_file": "linkage-manual.pdf"}
@@ -25,7 +25,7 @@ def _committee(c, votes: dict[str, str], outsider: str) -> None:
     tasks = c.k.tasks.of_case(c.id)
     assert sorted(t.reserved_for for t in tasks) == sorted(votes)
     assert all(t.element_id == "data_governance_approval" and t.assignee == t.reserved_for for t in tasks)
-    with pytest.raises(Forbidden):
+    with pytest.raises((Forbidden, NotFound)):  # NotFound: not their case to see
         c.k.cases.complete(tasks[0].id, outsider, {"governance_vote": "approve"}, [])
     for member, vote in votes.items():
         c.do("data_governance_approval", member, {"governance_vote": vote})
