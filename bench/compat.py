@@ -61,7 +61,7 @@ class EngineApi:
         if self.flat:
             return False
         cases = importlib.import_module("engine.services.cases").Cases
-        return "claim" in inspect.signature(cases.complete).parameters
+        return "how" in inspect.signature(cases.complete).parameters
 
     def complete(self, k: Any, task_id: int, user: str, data: dict[str, Any], instance_id: int,
                  claim: bool = False) -> list[Any]:
@@ -70,8 +70,10 @@ class EngineApi:
         if self.flat:
             k.complete(task_id, user, data)
             return k.open_tasks(instance_id)
-        extra = {"claim": True} if claim else {}
-        return list(k.cases.complete(task_id, user, data, **extra).open_tasks)
+        if claim:
+            completion = importlib.import_module("engine").Completion(claim=True)
+            return list(k.cases.complete(task_id, user, data, (), completion).open_tasks)
+        return list(k.cases.complete(task_id, user, data).open_tasks)
 
     def cli_argv(self) -> list[str]:
         """How to run the ``krabuan`` command of this code tree (after the interpreter)."""

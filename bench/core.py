@@ -11,7 +11,7 @@
 (c) Krabuan through its engine API on SQLite: per step a claim and a complete, two transactions;
 (d) Krabuan on PostgreSQL;
 (e), (f) Krabuan on SQLite, on PostgreSQL, one request per step as the raw loops: a complete
-    that claims the still unclaimed task in the same transaction (``complete(..., claim=True)``,
+    that claims the still unclaimed task in the same transaction (``complete(..., how=Completion(claim=True))``,
     the web form's "claim and complete"; not in code before it existed).
 
 Every raw durable step is one request: load the row, deserialize, complete the task, run the

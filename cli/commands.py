@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from engine import BANGKOK, DeployError, IntegrityViolation, Krabuan, TaskView
+from engine import BANGKOK, Completion, DeployError, IntegrityViolation, Krabuan, TaskView
 
 from . import emit_json, engine_command, get_engine, main, parse_json_object
 
@@ -192,7 +192,7 @@ def unclaim(k: Krabuan, task_id: int, username: str, as_json: bool) -> None:
 def complete(k: Krabuan, task_id: int, data: str | None, confirmed: tuple[str, ...], claim: bool, username: str,
              as_json: bool) -> None:
     """Complete a task I have claimed, with its form data and confirmed control points."""
-    done = k.cases.complete(task_id, username, parse_json_object(data), confirmed, claim=claim)
+    done = k.cases.complete(task_id, username, parse_json_object(data), confirmed, how=Completion(claim=claim))
     if as_json:
         emit_json(done.to_json())
         return

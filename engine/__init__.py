@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .results import TriggerView as TriggerView
     from .results import UserView as UserView
     from .results import WorklistPage as WorklistPage
+    from .services.cases import Completion as Completion
     from .settings import Settings as Settings
     from .time.calendar import BANGKOK as BANGKOK
     from .time.calendar import WorkCalendar as WorkCalendar
@@ -63,6 +64,7 @@ _LAZY = {
     "FormDefinition": "engine.model.forms",
     "ControlPoint": "engine.model.metadata",
     "Account": "engine.results",
+    "Completion": "engine.services.cases",
     "CasePage": "engine.results",
     "CaseStarted": "engine.results",
     "SignedIn": "engine.results",
@@ -93,7 +95,7 @@ _LAZY = {
 __all__ = [
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
     "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "Unauthorized", "Krabuan", "Account",
-    "SignedIn", "TokenView", "CasePage", "ProcessModel", "StepModel",
+    "SignedIn", "TokenView", "CasePage", "Completion", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
     "FireResult", "HistoryEventView", "InstanceView", "NotificationView", "ProcessVersionView",
     "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView", "WorklistPage", "Settings",

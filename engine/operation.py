@@ -36,6 +36,7 @@ from .context import Context, LoadedDefinition
 from .errors import NotFound
 from .results import TaskView
 from .store import instances, task_rows
+from .store.db import is_row_id
 from .store.history import GENESIS, EventType, Recorder
 from .store.instances import LockedInstance, StateValues
 from .store.task_rows import TaskRow
@@ -98,6 +99,10 @@ class Work:
               actor: str | None) -> CaseOperation:
         if [instance_id, task_id, start].count(None) != 2:
             raise TypeError("a case operation names exactly one of instance_id, task_id, start")
+        if task_id is not None and not is_row_id(task_id):
+            raise NotFound(f"task {task_id} does not exist")
+        if instance_id is not None and not is_row_id(instance_id):
+            raise NotFound(f"instance {instance_id} does not exist")
         if start is not None:
             workflow = self.ctx.runtime.start(start.definition.id, start.definition.spec_json, start.data)
             return CaseOperation(self, None, start.definition, workflow, actor)

@@ -13,12 +13,20 @@ from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
-from engine import EngineError, Krabuan, NotFound, Settings, Unauthorized
+from engine import EngineError, InvalidInput, Krabuan, NotFound, Settings, Unauthorized
 
-from . import assets, auth, cases, display, security, tasks, worklist
+from . import api, assets, auth, cases, display, security, tasks, worklist
 
 LANGUAGES = ("th", "en")
+
+
+class RowId(IntegerConverter):
+    """A row id in a URL: 1 to 2**63 - 1 (a longer number is a 404, not a database error)."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**63 - 1)
 csrf = CSRFProtect()
 
 
@@ -29,6 +37,7 @@ def _locale() -> str:
 
 def create_app(settings: Settings | None = None, engine: Krabuan | None = None) -> Flask:
     app = Flask(__name__)
+    app.url_map.converters["id"] = RowId
     krabuan = engine or Krabuan(settings or Settings.from_env())
     settings = krabuan.settings
     app.extensions["krabuan"] = krabuan
@@ -44,6 +53,8 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(worklist.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
+    csrf.exempt(api.bp)  # the API checks the CSRF token itself, for browser sessions only
+    app.register_blueprint(api.bp)
     _errors(app)
 
     @app.get("/api/health")
@@ -69,6 +80,7 @@ def _errors(app: Flask) -> None:
     def _engine_error(exc: EngineError) -> Any:
         status = 404 if isinstance(exc, NotFound) else exc.http_status
         if wants_json():
+            status = 400 if isinstance(exc, InvalidInput) else status
             return jsonify({"error": {"code": exc.error_code, "message": exc.message,
                                       "field": exc.details.get("field")}}), status
         if isinstance(exc, Unauthorized):

@@ -23,7 +23,7 @@ EVENTS = {
 }
 
 
-@bp.get("/cases/<int:instance_id>")
+@bp.get("/cases/<id:instance_id>")
 @login_required
 def show(instance_id: int) -> Any:
     page = krabuan().cases.page(instance_id, account())
@@ -31,7 +31,7 @@ def show(instance_id: int) -> Any:
     return render_template("case.html", page=page, events=EVENTS, step_names=names)
 
 
-@bp.get("/cases/<int:instance_id>/diagram.bpmn")
+@bp.get("/cases/<id:instance_id>/diagram.bpmn")
 @login_required
 def diagram(instance_id: int) -> Response:
     page = krabuan().cases.page(instance_id, account())

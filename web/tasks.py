@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from engine import InvalidInput
+from engine import Completion, InvalidInput
 
 from .auth import account, krabuan
 from .messages import problem_text
@@ -18,7 +18,7 @@ from .messages import problem_text
 bp = Blueprint("tasks", __name__)
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<id:task_id>")
 @login_required
 def show(task_id: int) -> Any:
     page = krabuan().tasks.open(task_id, account())
@@ -41,7 +41,7 @@ def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
     return data
 
 
-@bp.post("/tasks/<int:task_id>/complete")
+@bp.post("/tasks/<id:task_id>/complete")
 @login_required
 def complete(task_id: int) -> Any:
     k, me = krabuan(), account()
@@ -49,7 +49,7 @@ def complete(task_id: int) -> Any:
     data = submitted(page.form, request.form)
     confirmed = request.form.getlist("confirm")
     try:
-        done = k.cases.complete(task_id, me.username, data, confirmed, claim=True)
+        done = k.cases.complete(task_id, me.username, data, confirmed, how=Completion(claim=True))
     except InvalidInput as exc:
         problems = {p["field"]: problem_text(p) for p in exc.details.get("problems", [])}
         if not problems:

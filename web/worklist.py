@@ -25,14 +25,14 @@ def index() -> Any:
     return render_template("worklist.html", page=page, tabs=TABS, view=view)
 
 
-@bp.post("/tasks/<int:task_id>/claim")
+@bp.post("/tasks/<id:task_id>/claim")
 @login_required
 def claim(task_id: int) -> Response:
     krabuan().tasks.claim(task_id, account().username)
     return redirect(url_for("tasks.show", task_id=task_id))
 
 
-@bp.post("/tasks/<int:task_id>/unclaim")
+@bp.post("/tasks/<id:task_id>/unclaim")
 @login_required
 def unclaim(task_id: int) -> Response:
     krabuan().tasks.unclaim(task_id, account().username)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,19 @@ from ..store.task_rows import TaskRow
 from .rules import check_may_claim, check_may_complete, hidden_unless_visible
 
 MAX_DATA_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Completion:
+    """How a task is completed: ``claim`` it first if it is still unclaimed (one transaction), with
+    a ``comment`` kept in the history."""
+
+    claim: bool = False
+    comment: str = ""
+
+
+PLAIN = Completion()
+MAX_COMMENT = 2000
 NO_FORM = FormDefinition(key="(no form)", title=Label("ไม่มีแบบฟอร์ม", "no form"))
 
 
@@ -48,10 +61,14 @@ class Cases:
                                op.open_tasks())
 
     def complete(self, task_id: int, username: str, data: Mapping[str, Any] | None = None,
-                 confirmed: list[str] | tuple[str, ...] = (), *, claim: bool = False) -> TaskCompleted:
+                 confirmed: list[str] | tuple[str, ...] = (), how: Completion = PLAIN) -> TaskCompleted:
         """Complete a claimed task with its form data and the control points the user confirms,
         and run the case to its next wait state. With ``claim``, a task still unclaimed is claimed
-        by the user in the same transaction (the claim's rules apply, and history records both)."""
+        by the user in the same transaction (the claim's rules apply, and history records both).
+        A ``comment`` (at most 2,000 characters) is kept in the history with the completion."""
+        claim, comment = how.claim, how.comment
+        if len(comment) > MAX_COMMENT:
+            raise InvalidInput(f"a comment has at most {MAX_COMMENT} characters", field="comment")
         with case(self.ctx, task_id=task_id, actor=username) as op:
             groups = op.actor_groups()  # an active user
             task = op.task(task_id)
@@ -75,7 +92,8 @@ class Cases:
             if claiming:
                 op.record(EventType.TASK_CLAIMED, username, task_id=task.id, element_id=task.element_id)
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
-                      confirmed_controls=controls, **_timing(task, op.now))
+                      confirmed_controls=controls, **_timing(task, op.now),
+                      **({"comment": comment.strip()} if comment.strip() else {}))
         done = replace(task_rows.to_view(task), state="completed", completed_at=op.now, completed_by=username)
         return TaskCompleted(done, op.status, op.open_tasks())
 

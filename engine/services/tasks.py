@@ -14,6 +14,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..operation import case, work
 from ..results import Account, TaskPage, TaskView, WorklistPage
 from ..store import access, definitions, instances, people, task_rows, worklist
+from ..store.db import is_row_id
 from ..store.history import EventType
 from ..time import calendar as cal
 from .rules import check_may_claim, hidden_unless_visible
@@ -54,7 +55,7 @@ class Tasks:
     def open(self, task_id: int, viewer: Account) -> TaskPage:
         """A task with what its page shows, for a viewer who may see its case (else NotFound)."""
         with work(self.ctx, write=False) as w:
-            rows = task_rows.rows(w.conn, task_rows.by_id_query(task_id))
+            rows = task_rows.rows(w.conn, task_rows.by_id_query(task_id)) if is_row_id(task_id) else []
             if not rows or not access.can_see_case(w.conn, rows[0].instance_id, viewer):
                 raise NotFound(f"task {task_id} does not exist")
             row = rows[0]

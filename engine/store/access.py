@@ -10,10 +10,13 @@ from __future__ import annotations
 from sqlalchemy import Connection, exists, or_, select
 
 from ..results import Account
+from .db import is_row_id
 from .tables import Group, HumanTask, Instance, TaskCandidate
 
 
 def can_see_case(conn: Connection, instance_id: int, viewer: Account) -> bool:
+    if not is_row_id(instance_id):
+        return False
     if viewer.has_role("auditor"):
         return True
     groups = list(viewer.groups)

@@ -23,6 +23,14 @@ _LOCKED = re.compile(r"database is locked|could not serialize|deadlock detected"
 _PG_NOW = text("SELECT clock_timestamp()")
 
 
+MAX_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite
+
+
+def is_row_id(value: object) -> bool:
+    """Whether ``value`` can be a row id at all (a larger number names nothing and is not sent)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def affected(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE matched (the optimistic checks read it)."""
     return cast(CursorResult[Any], result).rowcount

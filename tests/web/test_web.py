@@ -2,6 +2,8 @@
 with the engine's access rules behind every page (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+from engine import Completion
+
 import re
 
 from web_helpers import PASSWORD, csrf_of
@@ -127,7 +129,7 @@ def test_english_on_switch(signed_in):
 def test_the_case_page_shows_steps_timeline_and_diagram_source(signed_in, k):
     instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
-    k.cases.complete(task.id, "clerk1", {"applicant": "x", "subject": "<b>y</b>"}, claim=True)
+    k.cases.complete(task.id, "clerk1", {"applicant": "x", "subject": "<b>y</b>"}, how=Completion(claim=True))
     clerk = signed_in("clerk2")
     html = clerk.get(f"/cases/{instance_id}").get_data(as_text=True)
     assert 'data-step="register_application"' in html and "ลำดับเหตุการณ์" in html

@@ -1,6 +1,8 @@
 """Running cases: paths, lanes, data validation, versions, round trips (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+from engine import Completion
+
 import pytest
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -164,7 +166,7 @@ def test_instances_stay_on_the_version_they_started_with(k, tmp_path):
 def test_complete_with_claim_takes_an_unclaimed_task_in_one_step(k):
     instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
-    done = k.cases.complete(task.id, "clerk2", FORM_DATA["register_application"], claim=True)
+    done = k.cases.complete(task.id, "clerk2", FORM_DATA["register_application"], how=Completion(claim=True))
     assert (done.task.state, done.task.assignee, done.task.completed_by) == ("completed", "clerk2", "clerk2")
     events = [(e.event_type, e.actor) for e in k.cases.show(instance_id).history if e.payload.get("task_id") == task.id]
     assert events == [("task_created", None), ("task_claimed", "clerk2"), ("task_completed", "clerk2")]
@@ -176,15 +178,15 @@ def test_complete_with_claim_keeps_the_claim_rules(k):
     instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task = open_tasks(k, instance_id)[0]
     with pytest.raises(Forbidden, match="not in the lane"):
-        k.cases.complete(task.id, "director1", FORM_DATA["register_application"], claim=True)
+        k.cases.complete(task.id, "director1", FORM_DATA["register_application"], how=Completion(claim=True))
     k.tasks.claim(task.id, "clerk1")
     with pytest.raises(Forbidden, match="claimed by clerk1, not by clerk2"):
-        k.cases.complete(task.id, "clerk2", FORM_DATA["register_application"], claim=True)
+        k.cases.complete(task.id, "clerk2", FORM_DATA["register_application"], how=Completion(claim=True))
     before = _snapshot(k, instance_id)
     with pytest.raises(InvalidInput, match="required"):
-        k.cases.complete(task.id, "clerk1", {"applicant": "x"}, claim=True)
+        k.cases.complete(task.id, "clerk1", {"applicant": "x"}, how=Completion(claim=True))
     assert _snapshot(k, instance_id) == before
-    done = k.cases.complete(task.id, "clerk1", FORM_DATA["register_application"], claim=True)
+    done = k.cases.complete(task.id, "clerk1", FORM_DATA["register_application"], how=Completion(claim=True))
     assert done.task.assignee == "clerk1"
     assert [e.event_type for e in k.cases.show(instance_id).history].count("task_claimed") == 1
 
@@ -194,6 +196,6 @@ def test_refused_complete_with_claim_leaves_the_task_unclaimed(k):
     task = open_tasks(k, instance_id)[0]
     before = _snapshot(k, instance_id)
     with pytest.raises(InvalidInput):
-        k.cases.complete(task.id, "clerk1", {"applicant": "x"}, claim=True)
+        k.cases.complete(task.id, "clerk1", {"applicant": "x"}, how=Completion(claim=True))
     assert _snapshot(k, instance_id) == before
     assert [t.assignee for t in k.tasks.worklist("clerk2")] == [None]

@@ -1,6 +1,8 @@
 """Races: claims, completions and stale writes (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+from engine import Completion
+
 import multiprocessing
 from datetime import datetime, timezone
 import random
@@ -97,7 +99,7 @@ def test_claim_and_complete_race_one_winner_per_task(k):
         won, lost = [], 0
         for task_id, user in chunk:
             try:
-                k.cases.complete(task_id, user, FORM_DATA["register_application"], claim=True)
+                k.cases.complete(task_id, user, FORM_DATA["register_application"], how=Completion(claim=True))
                 won.append((task_id, user))
             except (Conflict, Forbidden):  # lost the row, or found it already taken by the other clerk
                 lost += 1

@@ -1,6 +1,8 @@
 """The worklist's saved views and keyset pages; who may see a case (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+from engine import Completion
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +21,7 @@ def test_views_split_my_work(k):
     ids = _start(k, 3)
     first, second, third = (open_tasks(k, i)[0] for i in ids)
     k.tasks.claim(first.id, "clerk1")
-    k.cases.complete(second.id, "clerk1", FORM_DATA["register_application"], claim=True)
+    k.cases.complete(second.id, "clerk1", FORM_DATA["register_application"], how=Completion(claim=True))
     view = lambda name, user="clerk1": [t.id for t in k.tasks.page(user, name).items]  # noqa: E731
     next_of_second = open_tasks(k, ids[1])[0]
     assert set(view("all")) == {first.id, third.id, next_of_second.id}
