@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from engine import EngineError, InvalidInput, Krabuan, NotFound, Settings, Unauthorized
 
-from . import api, assets, auth, cases, display, security, tasks, worklist
+from . import api, assets, auth, cases, display, security, start, tasks, worklist
 
 LANGUAGES = ("th", "en")
 
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(worklist.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(start.bp)
     csrf.exempt(api.bp)  # the API checks the CSRF token itself, for browser sessions only
     app.register_blueprint(api.bp)
     _errors(app)

@@ -9,10 +9,16 @@ SARABUN_DRAWN = "document.fonts.check('16px Sarabun', 'กขค') && getCompute
 
 
 def test_a_clerk_registers_a_received_letter_and_routes_it_to_the_end(page, engine):
-    instance_id = engine.cases.start("receive-letter", "clerk1").instance_id
     sign_in(page, "clerk1")
     page.wait_for_url(re.compile(r"/$"))
     assert page.evaluate("document.fonts.ready.then(() => " + SARABUN_DRAWN + ")").startswith("Sarabun")
+    shot(page, "receive-letter-0-worklist-before")
+    page.get_by_role("link", name="เริ่มเรื่องใหม่").click()
+    page.locator('tr[data-process="receive-letter"]').get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    assert "เริ่มเรื่อง #" in page.locator(".flash").inner_text()
+    instance_id = int(page.get_by_role("link", name=re.compile(r"เรื่อง #\d+")).inner_text().split("#")[1])
+    page.goto(page.base + "/")
     row = page.locator("tr", has_text="สำเนาหนังสือ").filter(has_text=f"#{instance_id}")
     assert row.count() == 1
     shot(page, "receive-letter-1-worklist")

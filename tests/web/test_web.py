@@ -140,3 +140,19 @@ def test_the_case_page_shows_steps_timeline_and_diagram_source(signed_in, k):
     outsider = signed_in("outsider")
     assert outsider.get(f"/cases/{instance_id}").status_code == 404
     assert outsider.get(f"/cases/{instance_id}/diagram.bpmn").status_code == 404
+
+
+def test_a_clerk_starts_a_case_from_the_list_and_lands_on_its_first_step(signed_in, k):
+    clerk = signed_in("clerk1")
+    html = clerk.get("/start").get_data(as_text=True)
+    assert 'data-process="sop_bench"' in html and "เริ่มเรื่องใหม่" in html
+    response = clerk.post("/start/sop_bench")
+    assert response.status_code == 302 and "/tasks/" in response.headers["Location"]
+    task_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert "เริ่มเรื่อง #" in clerk.get(f"/tasks/{task_id}").get_data(as_text=True)
+    director = signed_in("director1")  # may start, but the first step is not theirs: the case page
+    director.get("/start")
+    response = director.post("/start/sop_bench")
+    assert "/cases/" in response.headers["Location"]
+    director.get("/start")
+    assert director.post("/start/no-such-process").status_code == 404

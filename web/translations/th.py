@@ -110,4 +110,8 @@ TH: dict[str, str | tuple[str, ...]] = {
     "Timeline": "ลำดับเหตุการณ์",
     "the system": "ระบบ",
     "Case data": "ข้อมูลของเรื่อง",
+    "Start a new case": "เริ่มเรื่องใหม่",
+    "Start": "เริ่ม",
+    "Case #%(id)s started.": "เริ่มเรื่อง #%(id)s แล้ว",
+    "Main": "เมนูหลัก",
 }

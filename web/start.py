@@ -1,0 +1,33 @@
+"""Start a new case (เริ่มเรื่องใหม่): the deployed procedures, newest version of each."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from .auth import account, krabuan
+
+bp = Blueprint("start", __name__)
+
+
+@bp.get("/start")
+@login_required
+def index() -> Any:
+    newest: dict[str, Any] = {}
+    for v in krabuan().repository.versions():
+        newest[v.process_id] = v
+    return render_template("start.html", processes=sorted(newest.values(), key=lambda v: v.name))
+
+
+@bp.post("/start/<process_id>")
+@login_required
+def start(process_id: str) -> Any:
+    started = krabuan().cases.start(process_id, account().username)
+    flash(_("Case #%(id)s started.", id=started.instance_id), "success")
+    mine = [t for t in started.open_tasks if account().username == t.reserved_for
+            or set(t.candidate_groups) & set(account().groups)]
+    if mine:
+        return redirect(url_for("tasks.show", task_id=mine[0].id))
+    return redirect(url_for("cases.show", instance_id=started.instance_id))
