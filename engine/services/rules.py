@@ -27,12 +27,25 @@ def check_may_claim(task: TaskRow, username: str, groups: set[str]) -> None:
 
 def check_may_complete(task: TaskRow, username: str) -> None:
     """An open task the user has claimed."""
+    _check_held(task, username, (Forbidden(f"task {task.id} is not claimed; claim it before completing it"),
+                                 f"task {task.id} is claimed by {task.assignee}, not by {username}"))
+
+
+def check_may_hand_back(task: TaskRow, username: str) -> None:
+    """An open task the user has claimed (anyone else: not theirs to hand back)."""
+    _check_held(task, username, (Conflict(f"task {task.id} is not claimed"),
+                                 f"task {task.id} is claimed by {task.assignee}; only they can hand it back"))
+
+
+def _check_held(task: TaskRow, username: str, refusals: tuple[EngineError, str]) -> None:
+    """Open and held by ``username``; ``refusals`` is (if nobody holds it, if someone else does)."""
+    unheld, held_by_other = refusals
     if task.state != "open":
         raise Conflict(f"task {task.id} is already {task.state}")
     if task.assignee is None:
-        raise Forbidden(f"task {task.id} is not claimed; claim it before completing it")
+        raise unheld
     if task.assignee != username:
-        raise Forbidden(f"task {task.id} is claimed by {task.assignee}, not by {username}")
+        raise Forbidden(held_by_other)
 
 
 def hidden_unless_visible(conn: Connection, task: TaskRow, actor: tuple[str, set[str]],

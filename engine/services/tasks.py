@@ -10,14 +10,14 @@ from dataclasses import replace
 from datetime import time, timedelta
 
 from ..context import Context
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..operation import case, work
 from ..results import Account, TaskPage, TaskView, WorklistPage
 from ..store import access, definitions, instances, people, task_rows, worklist
 from ..store.db import is_row_id
 from ..store.history import EventType
 from ..time import calendar as cal
-from .rules import check_may_claim, hidden_unless_visible
+from .rules import check_may_claim, check_may_hand_back, hidden_unless_visible
 
 MAX_PAGE = 200
 
@@ -109,12 +109,7 @@ class Tasks:
             if task.assignee != username and not access.can_see_case(
                     op.conn, task.instance_id, Account(username, "", "", tuple(sorted(groups)))):
                 raise NotFound(f"task {task_id} does not exist")
-            if task.state != "open":
-                raise Conflict(f"task {task_id} is already {task.state}")
-            if task.assignee is None:
-                raise Conflict(f"task {task_id} is not claimed")
-            if task.assignee != username:
-                raise Forbidden(f"task {task_id} is claimed by {task.assignee}; only they can hand it back")
+            check_may_hand_back(task, username)
             task_rows.assign(op.conn, task, username, None)
             op.record(EventType.TASK_UNCLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=None)
