@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..model.definitions import StepModel
 from ..model.forms import FormDefinition, Label
 from ..operation import Start, case, work
@@ -78,7 +78,7 @@ class Cases:
                     check_may_claim(task, username, groups)
                     task = replace(task, assignee=username)
                 check_may_complete(task, username)
-            except Forbidden as exc:
+            except (Forbidden, Conflict) as exc:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             form = self._form(task.form_key)
             step = op.definition.model.steps.get(task.element_id)

@@ -5,7 +5,7 @@ from sqlalchemy import Connection
 
 from ..errors import Conflict, EngineError, Forbidden, NotFound
 from ..results import Account
-from ..store import access
+from ..store import access, accounts
 from ..store.task_rows import TaskRow
 
 
@@ -49,10 +49,12 @@ def _check_held(task: TaskRow, username: str, refusals: tuple[EngineError, str])
 
 
 def hidden_unless_visible(conn: Connection, task: TaskRow, actor: tuple[str, set[str]],
-                          refusal: Forbidden) -> EngineError:
-    """A refusal for someone who may see the task's case; for anyone else the task does not
-    exist (so that ids cannot be probed). ``actor`` is (username, groups)."""
+                          refusal: EngineError) -> EngineError:
+    """A refusal (not allowed, or already taken or done) for someone who may see the task's case;
+    for anyone else the task does not exist, so that ids, states and names cannot be probed.
+    ``actor`` is (username, groups)."""
     username, groups = actor
-    if access.can_see_case(conn, task.instance_id, Account(username, "", "", tuple(sorted(groups)))):
+    viewer = accounts.account(conn, username) or Account(username, "", "", tuple(sorted(groups)))
+    if access.can_see_case(conn, task.instance_id, viewer):  # an auditor sees, but may not act
         return refusal
     return NotFound(f"task {task.id} does not exist")

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import time, timedelta
 
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..operation import case, work
 from ..results import Account, TaskPage, TaskView, WorklistPage
 from ..store import access, definitions, instances, people, task_rows, worklist
@@ -95,7 +95,7 @@ class Tasks:
             task = op.task(task_id)
             try:
                 check_may_claim(task, username, groups)
-            except Forbidden as exc:
+            except (Forbidden, Conflict) as exc:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             task_rows.assign(op.conn, task, None, username)
             op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id)
@@ -106,10 +106,10 @@ class Tasks:
         with case(self.ctx, task_id=task_id, actor=username) as op:
             groups = op.actor_groups()  # an active user
             task = op.task(task_id)
-            if task.assignee != username and not access.can_see_case(
-                    op.conn, task.instance_id, Account(username, "", "", tuple(sorted(groups)))):
-                raise NotFound(f"task {task_id} does not exist")
-            check_may_hand_back(task, username)
+            try:
+                check_may_hand_back(task, username)
+            except (Forbidden, Conflict) as exc:
+                raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             task_rows.assign(op.conn, task, username, None)
             op.record(EventType.TASK_UNCLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 VERIFIERS = ["verifiers1", "verifiers2"]
 HEADCOUNT = {"civil_servant_count": 42, "ineligible_count": 3, "salary_base_total": "1250000.00",
@@ -28,7 +28,7 @@ def verify_all(c, results: dict[str, str]) -> None:
     assert sorted(t.reserved_for for t in tasks) == sorted(results)
     for verifier, result in results.items():
         task = next(t for t in c.k.tasks.of_case(c.id) if t.reserved_for == verifier)
-        with pytest.raises((Forbidden, Conflict)):
+        with pytest.raises((Forbidden, Conflict, NotFound)):
             c.k.tasks.claim(task.id, "gen_admin_unit1")
         with pytest.raises(Forbidden):
             c.k.cases.complete(task.id, "gen_admin_unit1", {"verification_result": "correct"})

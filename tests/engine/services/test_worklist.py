@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.store.tables import HumanTask
 from helpers import FORM_DATA, open_tasks
 
@@ -65,3 +65,21 @@ def test_a_case_is_visible_to_its_people_only(k, tmp_path):
         k.tasks.open(task.id, k.accounts.account("outsider"))
     with pytest.raises(NotFound):
         k.tasks.open(999_999, k.accounts.account("clerk1"))
+
+
+def test_an_outsider_learns_nothing_from_acting_on_a_task(k):
+    instance_id = _start(k, 1)[0]
+    task = open_tasks(k, instance_id)[0]
+    k.tasks.claim(task.id, "clerk1")  # taken: a lane member is told by whom
+    with pytest.raises(Conflict, match="already claimed by clerk1"):
+        k.tasks.claim(task.id, "clerk2")
+    for act in (lambda: k.tasks.claim(task.id, "outsider"), lambda: k.tasks.unclaim(task.id, "outsider"),
+                lambda: k.cases.complete(task.id, "outsider", {})):
+        with pytest.raises(NotFound, match=f"task {task.id} does not exist"):
+            act()
+    with pytest.raises(Forbidden, match="not in the lane"):  # an auditor sees the case, but may not act
+        k.tasks.claim(_start_open(k), "auditor1")
+
+
+def _start_open(k):
+    return open_tasks(k, _start(k, 1)[0])[0].id
