@@ -78,3 +78,22 @@ def test_someone_outside_the_case_gets_not_found(page, engine):
     page.wait_for_url(re.compile(r"/$"))
     response = page.goto(page.base + f"/tasks/{task.id}")
     assert response.status == 404 and "เกิดข้อผิดพลาด" in page.content()
+
+
+def test_the_worklist_on_a_phone(browser, server, engine):
+    """Directors work away from their desks: on a phone-sized screen the worklist reads as cards,
+    nothing needs sideways scrolling, and the claim button is within reach."""
+    instance_id = engine.cases.start("receive-letter", "clerk1").instance_id
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH", is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.base = server
+    try:
+        sign_in(page, "clerk2")
+        page.wait_for_url(re.compile(r"/$"))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        row = page.locator("tr", has_text=f"#{instance_id}")
+        assert row.get_by_role("button", name="รับงาน").is_visible()
+        shot(page, "phone-worklist")
+    finally:
+        context.close()
