@@ -15,10 +15,7 @@ bp = Blueprint("start", __name__)
 @bp.get("/start")
 @login_required
 def index() -> Any:
-    newest: dict[str, Any] = {}
-    for v in krabuan().repository.versions():
-        newest[v.process_id] = v
-    return render_template("start.html", processes=sorted(newest.values(), key=lambda v: v.name))
+    return render_template("start.html", processes=krabuan().repository.newest())
 
 
 @bp.post("/start/<process_id>")

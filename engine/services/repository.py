@@ -54,6 +54,11 @@ class Repository:
         with self.ctx.db.unit_of_work(write=False) as conn:
             return definitions.versions(conn, process_id)
 
+    def newest(self) -> list[ProcessVersionView]:
+        """The newest version of every deployed process, by name (what a user may start)."""
+        latest = {v.process_id: v for v in self.versions()}  # versions come oldest first
+        return sorted(latest.values(), key=lambda v: (v.name, v.process_id))
+
     def process_model(self, process_id: str, version: int | None = None) -> tuple[ProcessVersionView, ProcessModel]:
         """A deployed version (the latest by default) with its steps and their metadata."""
         with self.ctx.db.unit_of_work(write=False) as conn:

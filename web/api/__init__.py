@@ -77,11 +77,8 @@ def me() -> Any:
 @route(bp, "GET", "/processes", Doc(out=schemas.ProcessOut, many=True, summary="Deployed processes (newest versions)"))
 @signed_in
 def processes() -> Any:
-    newest: dict[str, Any] = {}
-    for v in krabuan().repository.versions():
-        newest[v.process_id] = v
     return answer(schemas.ProcessOut, [{"process_id": v.process_id, "version": v.version, "name": v.name,
-                                        "can_start": True} for v in newest.values()])
+                                        "can_start": True} for v in krabuan().repository.newest()])
 
 
 @route(bp, "POST", "/processes/<process_id>/instances", Doc(body=schemas.StartIn, out=schemas.Started, status=201,
