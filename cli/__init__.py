@@ -6,6 +6,7 @@ and nowhere else. Every command that prints data takes ``--json`` (a stable cont
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -71,6 +72,15 @@ def parse_json_object(text: str | None, what: str = "--data") -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidInput(f"{what} must be a JSON object, e.g. '{{\"field\": \"value\"}}'")
     return value
+
+
+def configure_logging() -> None:
+    """The log of the long-running commands (``krabuan serve``, ``krabuan scheduler``), on stderr:
+    Krabuan's own lines (``krabuan.*``) from INFO, everything else from WARNING; APScheduler's
+    per-tick lines ("Running job ...", INFO) stay out."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("krabuan").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def emit_json(value: Any) -> None:

@@ -2,11 +2,11 @@
 step as the right users, and a few cases left in flight for the web app."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import click
 
-from engine import Krabuan
+from engine import CaseHeader, Completion, Krabuan
 
 from . import engine_command, main
 
@@ -22,6 +22,65 @@ STEPS = [
     ("clerk1", "dispatch_letter", {"dispatch_method": "post", "dispatch_register_number": "ส 55",
                                    }),
 ]
+
+
+# A one-page PDF, the evidence the demo attaches where a step asks for a file.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _advance(k: Krabuan, title: str, activity_in_days: int, urgency: str) -> int:
+    """An advance-loan case taken to the director's approval: assignment, then the request drafted."""
+    instance_id = k.cases.start("advance-loan", "supervisor1", header=CaseHeader(title, urgency)).instance_id
+    activity = date.today() + timedelta(days=activity_in_days)
+    _do(k, instance_id, ("clerk1", "receive_assignment"), {
+        "advance_purpose": "meeting_training", "activity_title": title, "activity_date": activity.isoformat(),
+        "borrower_name": "นางสาวสมหญิง ใจดี", "estimated_amount": "20000"})
+    pdf = k.files.upload("clerk1", "หนังสือขออนุมัติ.pdf", DEMO_PDF).sha256
+    _do(k, instance_id, ("clerk1", "draft_meeting_training_request"),
+        {"meeting_request_file": [pdf], "project_file": [pdf]})
+    return instance_id
+
+
+def _do(k: Krabuan, instance_id: int, who: tuple[str, str], data: dict[str, object], comment: str = "") -> None:
+    user, element_id = who
+    task = next(t for t in k.tasks.of_case(instance_id) if t.element_id == element_id)
+    _, model = k.repository.process_model(k.cases.show(instance_id).process_id)
+    confirms = [c.id for c in model.steps[element_id].meta.controls]
+    k.cases.complete(task.id, user, data, confirms, how=Completion(claim=True, comment=comment))
+
+
+def _in_flight(k: Krabuan) -> None:
+    """Cases for the web app: one overdue, one waiting for a director, one returned for revision,
+    and letters waiting for the clerks."""
+    letter = k.cases.start("receive-letter", "clerk1", header=CaseHeader("หนังสือเชิญประชุมคณะทำงานดิจิทัล",
+                                                                        "urgent")).instance_id
+    waiting = _advance(k, "ยืมเงินทดรองจัดอบรมการใช้งานระบบสารสนเทศ", 30, "very_urgent")
+    returned = _advance(k, "ยืมเงินทดรองจัดประชุมสัมมนาเครือข่าย", 40, "normal")
+    _do(k, returned, ("executive1", "approve_activity"),
+        {"activity_decision": "return", "activity_comment": "กรุณาแนบโครงการฉบับที่ผู้อำนวยการลงนามแล้ว"})
+    overdue = _advance(k, "ยืมเงินทดรองจัดอบรมเจ้าหน้าที่ใหม่", -45, "most_urgent")
+    _do(k, overdue, ("executive1", "approve_activity"), {"activity_decision": "approve"})
+    _do(k, overdue, ("clerk1", "prepare_loan_documents"), {
+        "loan_contract_number": "ยม 25/2570", "advance_amount": "20000.00",
+        "cost_estimate_file": [k.files.upload("clerk1", "ประมาณการค่าใช้จ่าย.pdf", DEMO_PDF).sha256],
+        "loan_memo_number": "สธ 0710/ย 25"})
+    _do(k, overdue, ("executive2", "sign_loan_documents"), {"loan_decision": "approve"})
+    paid = date.today() - timedelta(days=40)  # the settlement was due 30 days after the money came
+    _do(k, overdue, ("clerk1", "record_smart_and_send_to_finance"),
+        {"smart_advance_reference": "SM-ADV-0099",
+         "advance_sent_to_finance_on": (paid - timedelta(days=3)).isoformat()})
+    _do(k, overdue, ("finance_group1", "pay_out_advance"),
+        {"advance_money_received": paid.isoformat(), "amount_paid": "20000.00", "payment_reference": "PAY-0099"})
+    _do(k, overdue, ("clerk1", "collect_settlement_evidence"), {
+        "amount_spent": "20000.00", "leftover_cash": "no",
+        "settlement_evidence_file": [k.files.upload("clerk1", "ใบสำคัญคู่จ่าย.pdf", DEMO_PDF).sha256]})
+    _do(k, overdue, ("executive1", "sign_settlement"), {"settlement_decision": "approve"})
+    from scheduler import Scheduler  # the overdue notices, as the running scheduler would send them
+    Scheduler(k, "demo").tick()
+    click.echo(f"in flight for the web app: case {overdue} overdue (the advance's settlement, with the clerks), case "
+               f"{waiting} waiting for a director (executive1, executive2), case {returned} returned to the "
+               f"clerks for revision, letter {letter} waiting for the clerks")
 
 
 @main.command()
@@ -42,10 +101,7 @@ def demo(k: Krabuan) -> None:
     click.echo(f"instance {instance_id} is {view.status}; letter number {view.data.get('outgoing_number')}")
     report = next(iter(k.audit.verify(instance_id)))
     click.echo(f"history: {report.events} events, hash chain {'verifies' if report.ok else 'BROKEN'}")
-    in_flight = [k.cases.start("receive-letter", "clerk1").instance_id,
-                 k.cases.start("send-letter", "clerk2").instance_id]
-    click.echo(f"in flight for the web app: receive-letter case {in_flight[0]}, send-letter case {in_flight[1]} "
-               "(both waiting for the clerk group)")
+    _in_flight(k)
     users = [u.username for u in k.people.users() if u.active]
     stored = k.accounts.hash_password("demo", DEMO_PASSWORD)  # one hash for the shared demo password
     for username in users:

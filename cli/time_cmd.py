@@ -1,13 +1,11 @@
 """``krabuan scheduler``, ``krabuan triggers``, ``krabuan timers``, ``krabuan notifications``."""
 from __future__ import annotations
 
-import logging
-
 import click
 
 from engine import BANGKOK, Krabuan
 
-from . import emit_json, engine_command, get_engine, main
+from . import configure_logging, emit_json, engine_command, get_engine, main
 
 
 @main.command()
@@ -18,7 +16,7 @@ def scheduler(k: Krabuan, once: bool, owner: str | None) -> None:
     """Fire due timers, escalate deadlines and start calendar triggers, until stopped."""
     from scheduler import Scheduler  # imported only by this command
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging()
     runner = Scheduler(k, owner)
     if once:
         report = runner.tick()

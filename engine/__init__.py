@@ -20,20 +20,26 @@ from .errors import IntegrityViolation as IntegrityViolation
 from .errors import InvalidInput as InvalidInput
 from .errors import NotFound as NotFound
 from .errors import ProcessError as ProcessError
+from .errors import TooLarge as TooLarge
 from .errors import Unauthorized as Unauthorized
 
 if TYPE_CHECKING:
     from .krabuan import Krabuan as Krabuan
     from .model.definitions import ProcessModel as ProcessModel
     from .model.definitions import StepModel as StepModel
+    from .model.filetypes import FILE_ACCEPT as FILE_ACCEPT
     from .model.forms import FormDefinition as FormDefinition
     from .model.metadata import ControlPoint as ControlPoint
+    from .model.urgency import URGENCIES as URGENCIES
+    from .model.urgency import CaseHeader as CaseHeader
+    from .model.worklist import WorklistFilter as WorklistFilter
     from .results import Account as Account
     from .results import CasePage as CasePage
     from .results import CaseStarted as CaseStarted
     from .results import ChainReport as ChainReport
     from .results import DeadlineChange as DeadlineChange
     from .results import DeployResult as DeployResult
+    from .results import FileView as FileView
     from .results import FireResult as FireResult
     from .results import HistoryEventView as HistoryEventView
     from .results import InstanceView as InstanceView
@@ -72,6 +78,8 @@ _LAZY = {
     "ChainReport": "engine.results",
     "DeadlineChange": "engine.results",
     "DeployResult": "engine.results",
+    "FileView": "engine.results",
+    "FILE_ACCEPT": "engine.model.filetypes",
     "FireResult": "engine.results",
     "HistoryEventView": "engine.results",
     "InstanceView": "engine.results",
@@ -84,6 +92,9 @@ _LAZY = {
     "TriggerView": "engine.results",
     "UserView": "engine.results",
     "WorklistPage": "engine.results",
+    "URGENCIES": "engine.model.urgency",
+    "CaseHeader": "engine.model.urgency",
+    "WorklistFilter": "engine.model.worklist",
     "Settings": "engine.settings",
     "BANGKOK": "engine.time.calendar",
     "WorkCalendar": "engine.time.calendar",
@@ -94,11 +105,13 @@ _LAZY = {
 }
 __all__ = [
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
-    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "Unauthorized", "Krabuan", "Account",
+    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "TooLarge", "Unauthorized", "Krabuan",
+    "Account",
     "SignedIn", "TokenView", "CasePage", "Completion", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
-    "FireResult", "HistoryEventView", "InstanceView", "NotificationView", "ProcessVersionView",
-    "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView", "WorklistPage", "Settings",
+    "FileView", "FILE_ACCEPT", "FireResult", "HistoryEventView", "InstanceView", "NotificationView",
+    "ProcessVersionView", "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView",
+    "WorklistPage", "URGENCIES", "CaseHeader", "WorklistFilter", "Settings",
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
 ]
 __version__ = "0.1.0"

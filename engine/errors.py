@@ -49,6 +49,14 @@ class Unauthorized(EngineError):
     exit_code = 11
 
 
+class TooLarge(EngineError):
+    """What was sent is larger than allowed (an uploaded file over ``max_upload_bytes``)."""
+
+    error_code = "too_large"
+    http_status = 413
+    exit_code = 12
+
+
 class Forbidden(EngineError):
     """The acting user may not do this (not in the lane, not the assignee...)."""
 

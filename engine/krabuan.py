@@ -7,8 +7,9 @@ Krabuan's own dataclasses (``engine.results``):
 - ``repository``: deploy, check, versions, process_model, form, form_controls
 - ``cases``: start, complete, show
 - ``tasks``: worklist, get, of_case, claim, unclaim
+- ``files``: upload, open, known, of_case (evidence files)
 - ``jobs`` (the scheduler): claim_timers, fire_timer, record_failure, timers, run_triggers, triggers
-- ``inbox``: notifications, mark_read, send_pending_mail
+- ``inbox``: notifications, mark_read, send_pending_mail, send_mail
 - ``calendar``: calendar, add_holiday, remove_holiday
 - ``audit``: verify
 - ``people``: load_organisation, users
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from .services.audit import Audit
     from .services.calendar_admin import CalendarAdmin
     from .services.cases import Cases
+    from .services.files import Files
     from .services.inbox import Inbox
     from .services.jobs import Jobs
     from .services.people import People
@@ -61,6 +63,12 @@ class Krabuan:
         from .services.cases import Cases
 
         return Cases(self.ctx)
+
+    @cached_property
+    def files(self) -> Files:
+        from .services.files import Files
+
+        return Files(self.ctx)
 
     @cached_property
     def tasks(self) -> Tasks:

@@ -34,6 +34,7 @@ from sqlalchemy import Connection
 from . import projection
 from .context import Context, LoadedDefinition
 from .errors import NotFound
+from .model.urgency import NORMAL
 from .results import TaskView
 from .store import instances, task_rows
 from .store.db import is_row_id
@@ -55,6 +56,9 @@ class Start:
     definition: LoadedDefinition
     data: dict[str, Any]
     details: dict[str, Any] = field(default_factory=dict)
+    # The case's title and urgency rank (engine.model.urgency).
+    title: str = ""
+    urgency: int = NORMAL.rank
 
 
 @dataclass
@@ -105,7 +109,9 @@ class Work:
             raise NotFound(f"instance {instance_id} does not exist")
         if start is not None:
             workflow = self.ctx.runtime.start(start.definition.id, start.definition.spec_json, start.data)
-            return CaseOperation(self, None, start.definition, workflow, actor)
+            op = CaseOperation(self, None, start.definition, workflow, actor)
+            op.header = (start.title, start.urgency)
+            return op
         task = None
         if task_id is not None:
             locked, task = instances.lock_by_task(self.conn, task_id, actor)
@@ -140,6 +146,10 @@ class CaseOperation:
         self.ready_before: frozenset[str] = frozenset()
         self.timers_before: dict[str, datetime] = {}
         self.closed: set[str] = set()
+        # A note the task rows this operation creates carry (a return for revision: who, why).
+        self.new_task_notice: dict[str, Any] | None = None
+        # The case's title and urgency rank, which its new task rows copy.
+        self.header = (locked.title, locked.urgency) if locked else ("", NORMAL.rank)
         head = (locked.history_seq, locked.history_head) if locked else (0, GENESIS)
         self.recorder = Recorder(self.conn, locked.id if locked else None, *head)
 
@@ -185,11 +195,22 @@ class CaseOperation:
             self._workflow = workflow
         return self._workflow
 
+    def notice_new_tasks(self, notice: dict[str, Any]) -> None:
+        """Attach a note to the task rows this operation creates when it ends (whoever works them
+        sees it at the top of the task: who returned the case, when and why)."""
+        self.new_task_notice = notice
+
     def complete_task(self, task: TaskRow, user: str, *, claiming: bool = False) -> None:
         """Mark a task row of this case completed by ``user`` (version-checked); ``claiming``: the
         row must still be unclaimed, and the user becomes its assignee in the same update."""
         task_rows.mark_completed(self.conn, task, user, self.now, claiming=claiming)
         self.closed.add(task.spiff_task_id)
+
+    def set_urgency(self, rank: int) -> None:
+        """Change the case's urgency (and its open tasks' copy)."""
+        assert self._locked is not None
+        instances.set_urgency(self.conn, self._locked, rank)
+        self.header = (self.header[0], rank)
 
     def record(self, event: EventType, actor: str | None, **payload: Any) -> None:
         self.recorder.record(event, actor, **payload)
@@ -221,10 +242,10 @@ class CaseOperation:
         locked = self._locked
         if locked is None:
             assert state is not None
-            instance_id = instances.insert_started(self.conn, self.definition.id, self.definition.process_id,
-                                                   self.actor or "", state)
+            instance_id = instances.insert_started(self.conn, (self.definition.id, self.definition.process_id),
+                                                   self.actor or "", self.header, state)
             self.recorder.instance_id = instance_id
-            locked = LockedInstance(instance_id, 1, self.definition.id, state.state_json, 0, GENESIS)
+            locked = LockedInstance(instance_id, 1, self.definition.id, state.state_json, 0, GENESIS, *self.header)
         if self._workflow is not None:
             rows = sorted(projection.follow(self, self._workflow), key=lambda r: r.id)
             self._open_after = tuple(task_rows.to_view(r, self.now, self.calendar) for r in rows)

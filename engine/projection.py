@@ -4,6 +4,7 @@ row whose task is no longer ready is cancelled) and the timer rows of the BPMN t
 The history says what changed. Called by the case operation when it ends (engine.operation)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     timer_rows.cancel_task_timers(conn, cancelled)
     model = op.definition.model
     new: list[NewTask] = []
+    notice = json.dumps(op.new_task_notice, ensure_ascii=False) if op.new_task_notice else None
     for ready_task in ready:
         if ready_task.spiff_id in open_rows:
             continue
@@ -64,7 +66,8 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
             candidate_groups=tuple(step.candidate_groups) if step else (),
             reserved_for=_personal_assignee(step, ready_task.data) if step else None, created_at=now,
             due_at=deadlines.due_at(basis, op.calendar) if basis else None,
-            deadline_json=basis.to_json() if basis else None))
+            deadline_json=basis.to_json() if basis else None, title=op.header[0], urgency=op.header[1],
+            notice_json=notice))
     created = task_rows.insert_new(conn, new)
     reminders = op.ctx.schedules.reminders(op.definition.process_id)
     timer_rows.insert_rows(conn, [

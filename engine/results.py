@@ -36,6 +36,9 @@ class Account:
     name_en: str
     groups: tuple[str, ...]
     roles: tuple[str, ...] = ()
+    # Display preferences: "th" | "en" (None: the app's default) and Thai digits (๑๒๓) on screen.
+    language: str | None = None
+    thai_digits: bool = False
 
     @property
     def display_name(self) -> str:
@@ -46,7 +49,8 @@ class Account:
 
     def to_json(self) -> dict[str, Any]:
         return {"username": self.username, "groups": list(self.groups), "roles": list(self.roles),
-                "display_name": self.display_name, "name": {"th": self.name_th, "en": self.name_en}}
+                "display_name": self.display_name, "name": {"th": self.name_th, "en": self.name_en},
+                "language": self.language, "thai_digits": self.thai_digits}
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,30 @@ class TokenView:
                 "last_used_at": _iso(self.last_used_at), "revoked_at": _iso(self.revoked_at)}
         if self.secret is not None:
             data["token"] = self.secret
+        return data
+
+
+@dataclass(frozen=True)
+class FileView:
+    """An evidence file: its bytes' SHA-256 (what a form's file field holds), its name as given at
+    upload, its size and the content type told from its bytes. ``task_id`` and ``field``: where a
+    case refers to it (in a case's list; task 0 is the start form)."""
+
+    sha256: str
+    name: str
+    size: int
+    content_type: str
+    uploaded_by: str
+    uploaded_at: datetime
+    task_id: int | None = None
+    field: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"sha256": self.sha256, "name": self.name, "size": self.size,
+                                "content_type": self.content_type, "uploaded_by": self.uploaded_by,
+                                "uploaded_at": _iso(self.uploaded_at)}
+        if self.field is not None:
+            data.update(task_id=self.task_id, field=self.field)
         return data
 
 
@@ -127,6 +155,12 @@ class TaskView:
     overdue_at: datetime | None = None
     # Working days from the day it was read to the due day (0: due today; negative: overdue by that many).
     working_days_left: int | None = None
+    # The case's title and urgency code (engine.model.urgency: most_urgent … normal).
+    title: str = ""
+    urgency: str = "normal"
+    # A note for whoever works the task: a return for revision ({"kind": "returned" | "rejected",
+    # "decision", "by", "comment", "at" (ISO), "from_step"}); None: no note.
+    notice: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``krabuan tasks --json`` (extra keys may be added, never removed)."""
@@ -136,7 +170,8 @@ class TaskView:
                 "form_key": self.form_key, "state": self.state, "created_at": _iso(self.created_at),
                 "completed_at": _iso(self.completed_at), "completed_by": self.completed_by,
                 "due_at": _iso(self.due_at), "due_status": self.due_status, "overdue_at": _iso(self.overdue_at),
-                "reserved_for": self.reserved_for, "working_days_left": self.working_days_left}
+                "reserved_for": self.reserved_for, "working_days_left": self.working_days_left,
+                "title": self.title, "urgency": self.urgency, "notice": self.notice}
 
 
 @dataclass(frozen=True)
@@ -149,10 +184,28 @@ class CasePage:
     steps: tuple[TaskView, ...]
     element_states: dict[str, str]  # BPMN element id: done | current | overdue
     bpmn_xml: str = field(repr=False, default="")
+    # Whether the viewer may change the case's urgency (its lane now, or their supervisors).
+    may_set_urgency: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.case.to_json(), "process_name": self.process_name,
+        return {**self.case.to_json(), "process_name": self.process_name, "may_set_urgency": self.may_set_urgency,
                 "steps": [t.to_json() for t in self.steps], "element_states": self.element_states}
+
+
+@dataclass(frozen=True)
+class ApprovalChoice:
+    """How an approval or signature step is decided (engine.model.approvals): the form's decision
+    field and the options it offers (approve, return, reject...), and where the comment goes
+    (None: the completion's own comment). A comment is required for anything but approve."""
+
+    kind: str  # approval | signature
+    field: str
+    options: tuple[str, ...]
+    comment_field: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "field": self.field, "options": list(self.options),
+                "comment_field": self.comment_field}
 
 
 @dataclass(frozen=True)
@@ -172,9 +225,22 @@ class TaskPage:
     done_steps: tuple[TaskView, ...] = ()
     # For each field that names people (user, users): the active members of its group.
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # On an approval or signature step with a decision field: how it is decided.
+    approval: ApprovalChoice | None = None
+    # The viewer's own saved draft of the form (values as typed), if any.
+    draft: dict[str, Any] | None = None
+    # Who the task may be delegated to (colleagues in its lane).
+    colleagues: tuple[str, ...] = ()
+    # The data each earlier step of the case was completed with, by task id.
+    done_data: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # What the deadline was counted from (engine.time.deadlines.DeadlineBasis as JSON), if it has one.
+    deadline_basis: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.task.to_json(), "process_name": self.process_name,
+        return {**self.task.to_json(), "process_name": self.process_name, "draft": self.draft,
+                "colleagues": list(self.colleagues), "deadline_basis": self.deadline_basis,
+                "done_data": {str(k): v for k, v in self.done_data.items()},
+                "approval": self.approval.to_json() if self.approval is not None else None,
                 "form": self.form.to_json() if self.form is not None else None,
                 "control_points": [c.to_json() for c in self.controls],
                 "standard_duration": {"minutes": self.duration_minutes, "working_days": self.duration_working_days},
@@ -223,9 +289,12 @@ class InstanceView:
     completed_at: datetime | None
     open_tasks: tuple[TaskView, ...] = ()
     history: tuple[HistoryEventView, ...] = field(default_factory=tuple)
+    title: str = ""
+    urgency: str = "normal"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "process_id": self.process_id, "version": self.version, "status": self.status,
+                "title": self.title, "urgency": self.urgency,
                 "data": self.data, "open_tasks": [t.to_json() for t in self.open_tasks],
                 "history": [h.to_json() for h in self.history], "started_by": self.started_by,
                 "created_at": _iso(self.created_at), "completed_at": _iso(self.completed_at)}
@@ -339,9 +408,28 @@ class FireResult:
     kind: str
     fired: bool
     detail: str = ""
+    instance_id: int | None = None
+    task_id: int | None = None  # the step whose deadline or reminder it was (None for a BPMN timer)
+    element_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class MailResult:
+    """One notification e-mailed by the scheduler, or not (``error`` says why)."""
+
+    notification_id: int
+    username: str
+    error: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "sent": self.sent}
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     organisation_file: Path = PROJECT_ROOT / "processes" / "organisation.yaml"
     max_bpmn_bytes: int = 2 * 1024 * 1024
+    # The largest evidence file accepted (engine.services.files); larger ones are refused as TooLarge.
+    max_upload_bytes: int = field(default=20 * 1024 * 1024, metadata=_at_least(1))
     spec_cache_size: int = 256
     # Reminders and calendar triggers per process (see engine.time.schedules).
     schedules_file: Path = PROJECT_ROOT / "processes" / "schedules.yaml"

@@ -6,6 +6,10 @@ through the engine (``Krabuan.jobs``), checks the calendar triggers, and sends p
 Timer rows are the source of truth; nothing is kept in APScheduler, so any number of schedulers
 may run against one database, be killed or restarted, and every timer still fires exactly once.
 This package never commits: every write is an engine operation.
+
+The log (``krabuan.scheduler``) has one INFO line per thing done: each timer fired (its kind,
+case, task and element), each case a calendar trigger started, each e-mail sent; a failed fire or
+e-mail is a WARNING. APScheduler's own lines stay at WARNING (``cli.configure_logging``).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ class TickReport:
     failed: int = 0
     started: list[Any] = field(default_factory=list)
     mailed: int = 0
+    mail_failed: int = 0
 
 
 def default_owner() -> str:
@@ -56,23 +61,45 @@ class Scheduler:
             if not ids:
                 break
             for timer_id in ids:
-                try:
-                    self.engine.jobs.fire_timer(timer_id, self.owner)
-                    report.fired += 1
-                except Conflict:
-                    report.lost += 1
-                except EngineError as exc:
-                    report.failed += 1
-                    log.warning("timer %s failed: %s", timer_id, exc.message)
-                    self.engine.jobs.record_failure(timer_id, self.owner, exc)
+                self._fire(timer_id, report)
         if time.monotonic() >= self._next_trigger_check:
             report.started = self.engine.jobs.run_triggers()
             self._next_trigger_check = time.monotonic() + TRIGGER_CHECK_SECONDS
-        report.mailed = self.engine.inbox.send_pending_mail()
-        if report.fired or report.failed or report.started:
-            log.info("fired %d, lost %d, failed %d, started %d", report.fired, report.lost, report.failed,
-                     len(report.started))
+            for s in report.started:
+                log.info("started %s case %d for %s (calendar trigger %s)", s.process_id, s.instance_id, s.period,
+                         s.trigger_id)
+        self._mail(report)
+        if report.fired or report.failed or report.started or report.mailed or report.mail_failed:
+            log.debug("tick: fired %d, lost %d, failed %d, started %d, mailed %d, mail failed %d", report.fired,
+                      report.lost, report.failed, len(report.started), report.mailed, report.mail_failed)
         return report
+
+    def _fire(self, timer_id: int, report: TickReport) -> None:
+        try:
+            done = self.engine.jobs.fire_timer(timer_id, self.owner)
+        except Conflict as exc:
+            report.lost += 1
+            log.info("timer %d not fired here: %s", timer_id, exc.message)
+            return
+        except EngineError as exc:
+            report.failed += 1
+            log.warning("timer %d failed: %s", timer_id, exc.message)
+            self.engine.jobs.record_failure(timer_id, self.owner, exc)
+            return
+        report.fired += 1
+        detail = f" ({done.detail})" if done.detail and done.detail != done.element_id else ""
+        log.info("fired %s timer %d: case %s, task %s, element %s%s", done.kind, timer_id, done.instance_id,
+                 done.task_id if done.task_id is not None else "-", done.element_id or "-", detail)
+
+    def _mail(self, report: TickReport) -> None:
+        for mail in self.engine.inbox.send_mail():
+            if mail.sent:
+                report.mailed += 1
+                log.info("e-mailed notification %d to %s", mail.notification_id, mail.username)
+            else:
+                report.mail_failed += 1
+                log.warning("e-mail of notification %d to %s failed: %s", mail.notification_id, mail.username,
+                            mail.error)
 
     def _safe_tick(self) -> None:
         try:

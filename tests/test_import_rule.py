@@ -12,6 +12,7 @@ import engine
 import engine.services.audit
 import engine.services.calendar_admin
 import engine.services.cases
+import engine.services.files
 import engine.services.inbox
 import engine.services.jobs
 import engine.services.people
@@ -21,7 +22,7 @@ from engine import results
 from engine.settings import PROJECT_ROOT
 
 ENGINE = PROJECT_ROOT / "engine"
-SERVICES = ("repository", "cases", "tasks", "jobs", "inbox", "calendar", "audit", "people")
+SERVICES = ("repository", "cases", "tasks", "jobs", "inbox", "calendar", "audit", "people", "files")
 
 
 def _tree(path: Path) -> ast.Module:
@@ -157,7 +158,7 @@ def test_public_service_methods_return_krabuan_types():
     for cls in (engine.services.repository.Repository, engine.services.cases.Cases, engine.services.tasks.Tasks,
                 engine.services.jobs.Jobs, engine.services.inbox.Inbox,
                 engine.services.calendar_admin.CalendarAdmin, engine.services.audit.Audit,
-                engine.services.people.People, Krabuan):
+                engine.services.people.People, engine.services.files.Files, Krabuan):
         for name, fn in inspect.getmembers(cls, inspect.isfunction):
             if name.startswith("_"):
                 continue

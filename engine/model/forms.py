@@ -19,7 +19,8 @@ forms)::
               - {value: post, label: {th: ไปรษณีย์, en: By post}}
 
 Values are stored JSON-native: money as a number rounded to satang (2 decimals), dates as
-ISO ``YYYY-MM-DD`` strings, datetimes as ISO strings in UTC.
+ISO ``YYYY-MM-DD`` strings, datetimes as ISO strings in UTC, files as a list of the SHA-256s of
+uploaded files (engine.services.files; one given alone is stored as a list of one).
 
 The file format is checked by engine.model.form_schema (a mistake names the file, the form and
 the field); the submitted values by ``FormDefinition.validate`` below.
@@ -42,6 +43,8 @@ FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("999999999999.99")
 MembersOf = Callable[[str], set[str]]
+MAX_FILES = 50  # in one file field
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def _is_empty(f: FieldDefinition, value: Any) -> bool:
         return True
     if isinstance(value, str) and not value.strip():
         return True
-    return f.type in ("multiselect", "users") and isinstance(value, list) and not value
+    return f.type in ("multiselect", "users", "file") and isinstance(value, list) and not value
 
 
 def _clean_text(f: FieldDefinition, value: Any) -> str:
@@ -283,10 +286,18 @@ def _clean_users(f: FieldDefinition, value: Any, members_of: MembersOf | None) -
     return value
 
 
-def _clean_file(f: FieldDefinition, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 500 or "\n" in value:
-        raise _bad(f, "expected a file reference (one line, at most 500 characters)", "not_file")
-    return value.strip()
+def _clean_file(f: FieldDefinition, value: Any) -> list[str]:
+    """The SHA-256s of uploaded files (one, or a list): always stored as a list. Whether each is a
+    file the user may attach is the case service's check (engine.services.files.Evidence)."""
+    given = [value] if isinstance(value, str) else value
+    if not isinstance(given, list) or not all(isinstance(v, str) and _SHA256.fullmatch(v.strip()) for v in given):
+        raise _bad(f, "expected the sha256 of an uploaded file (POST /api/v1/files), or a list of them", "not_file")
+    hashes = [v.strip() for v in given]
+    if len(set(hashes)) != len(hashes):
+        raise _bad(f, "a file is listed twice", "duplicate")
+    if len(hashes) > MAX_FILES:
+        raise _bad(f, f"at most {MAX_FILES} files", "too_many_files", max=MAX_FILES)
+    return hashes
 
 
 _CLEANERS = {

@@ -92,19 +92,22 @@ class Accounts:
             return SignedIn(secret, account)
 
     def session(self, secret: str) -> Account:
-        """The account of a live browser session."""
-        with work(self.ctx) as w:
+        """The account of a live browser session. A read; the session's last activity is written
+        only when the one recorded is older than a minute (idle sessions end all the same)."""
+        with work(self.ctx, write=False) as w:
             idle_since = w.now - timedelta(minutes=self.ctx.settings.session_idle_minutes)
             live = accounts.live_session(w.conn, _digest(secret), w.now, idle_since)
             if live is None:
                 raise Unauthorized(ENDED)
             username, last_seen = live
             account = accounts.account(w.conn, username)
-            if account is None:
-                raise Unauthorized(ENDED)
-            if w.now - last_seen >= _TOUCH_EVERY:
+            now = w.now
+        if account is None:
+            raise Unauthorized(ENDED)
+        if now - last_seen >= _TOUCH_EVERY:
+            with work(self.ctx) as w:
                 accounts.touch_session(w.conn, _digest(secret), w.now)
-            return account
+        return account
 
     def sign_out(self, secret: str) -> None:
         with work(self.ctx) as w:
@@ -115,6 +118,18 @@ class Accounts:
             found = accounts.account(w.conn, username)
         if found is None:
             raise NotFound(f"user {username!r} does not exist or is not active")
+        return found
+
+    def set_preferences(self, username: str, language: str | None = None, thai_digits: bool = False) -> Account:
+        """How the app speaks to this user: "th" or "en" (None: the default, Thai), and whether
+        numbers on screen use Thai digits."""
+        if language not in (None, "th", "en"):
+            raise InvalidInput(f"language {language!r} is not one of th, en", field="language")
+        with work(self.ctx) as w:
+            if not accounts.set_preferences(w.conn, username, language, thai_digits):
+                raise NotFound(f"user {username!r} does not exist or is not active")
+            found = accounts.account(w.conn, username)
+        assert found is not None
         return found
 
     def create_token(self, username: str, name: str) -> TokenView:
@@ -143,12 +158,19 @@ class Accounts:
             return accounts.tokens_of(w.conn, username)
 
     def token(self, secret: str) -> Account:
-        """The account of a live API token."""
-        with work(self.ctx) as w:
-            username = accounts.token_user(w.conn, _digest(secret), w.now)
-            found = accounts.account(w.conn, username) if username else None
-        if found is None:
+        """The account of a live API token. A read: its last use is written only when the one
+        recorded is older than a minute, so a script's requests do not each commit twice (a
+        revoked token is refused at once all the same)."""
+        digest = _digest(secret)
+        with work(self.ctx, write=False) as w:
+            live = accounts.token_user(w.conn, digest)
+            found = accounts.account(w.conn, live[0]) if live else None
+            now = w.now
+        if found is None or live is None:
             raise Unauthorized("the API token is not valid")
+        if live[1] is None or now - live[1] >= _TOUCH_EVERY:
+            with work(self.ctx) as w:
+                accounts.touch_token(w.conn, digest, w.now)
         return found
 
     def sweep_sessions(self) -> int:

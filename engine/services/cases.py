@@ -9,14 +9,24 @@ from typing import Any
 
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..model import approvals
+from ..model.approvals import REJECT, Decision
 from ..model.definitions import StepModel
 from ..model.forms import FormDefinition, Label
-from ..operation import Start, case, work
+from ..model.urgency import MAX_TITLE, CaseHeader, by_code, by_rank
+from ..operation import CaseOperation, Start, case, work
 from ..results import Account, CasePage, CaseStarted, InstanceView, TaskCompleted
-from ..store import access, definitions, instances, people, task_rows, timer_rows
+from ..store import access, accounts, definitions, instances, people, task_rows, timer_rows
 from ..store.history import EventType, events_of
 from ..store.task_rows import TaskRow
-from .rules import check_may_claim, check_may_complete, hidden_unless_visible
+from .files import START_FORM, Evidence
+from .rules import (
+    check_decision_comment,
+    check_may_approve,
+    check_may_claim,
+    check_may_complete,
+    hidden_unless_visible,
+)
 
 MAX_DATA_BYTES = 256 * 1024
 
@@ -40,8 +50,10 @@ class Cases:
         self.ctx = ctx
 
     def start(self, process_id: str, username: str, data: Mapping[str, Any] | None = None,
-              version: int | None = None) -> CaseStarted:
-        """Start the latest (or the given) version of a process as this user."""
+              version: int | None = None, header: CaseHeader | None = None) -> CaseStarted:
+        """Start the latest (or the given) version of a process as this user, with the case's
+        title and urgency (``header``; the title defaults to the start data's subject, if any)."""
+        head = (header or CaseHeader()).checked()
         with work(self.ctx) as w:
             people.user_groups(w.conn, username)
             definition_id = definitions.definition_id_of(w.conn, process_id, version)
@@ -55,8 +67,12 @@ class Cases:
             clean = (self._form(start_form).validate(data or {},
                                                      members_of=lambda g: people.group_members(w.conn, g))
                      if start_form else {})
-            with w.case(start=Start(definition, clean), actor=username) as op:
+            title = head.title or _subject_of(clean)
+            evidence = Evidence.of(self._form(start_form), clean, username)
+            evidence.check(w.conn, None)
+            with w.case(start=Start(definition, clean, title=title, urgency=head.rank), actor=username) as op:
                 pass
+            evidence.attach(w.conn, op.instance_id, START_FORM, w.now)
             return CaseStarted(op.instance_id, definition.process_id, definition.version, op.status,
                                op.open_tasks())
 
@@ -82,20 +98,46 @@ class Cases:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             form = self._form(task.form_key)
             step = op.definition.model.steps.get(task.element_id)
-            clean, controls = _check_submission(form, step, (data or {}, confirmed),
-                                                lambda g: people.group_members(op.conn, g))
+            clean, controls, decision = _check_submission(form, step, (data or {}, confirmed, comment),
+                                                          lambda g: people.group_members(op.conn, g))
             _check_size(clean)
+            evidence = Evidence.of(form, clean, username)
+            evidence.check(op.conn, task.instance_id)
+            if decision is not None and decision.approves:
+                check_may_approve(decision, username, _case_roles(op, task))
             op.workflow.complete(task.spiff_task_id, clean)
+            if decision is not None and not decision.approves:  # the steps it goes back to say why
+                op.notice_new_tasks({"kind": "rejected" if decision.value == REJECT else "returned",
+                                     "decision": decision.value, "by": username, "comment": decision.comment,
+                                     "at": op.now.isoformat(), "from_step": task.name})
             op.complete_task(task, username, claiming=claiming)
+            evidence.attach(op.conn, task.instance_id, task.id, op.now)
             if task.due_at is not None:  # only a task with a deadline has escalation timers
                 timer_rows.cancel_task_timers(op.conn, [task.id])
             if claiming:
                 op.record(EventType.TASK_CLAIMED, username, task_id=task.id, element_id=task.element_id)
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
                       confirmed_controls=controls, **_timing(task, op.now),
+                      **({"decision": decision.value} if decision is not None else {}),
                       **({"comment": comment.strip()} if comment.strip() else {}))
         done = replace(task_rows.to_view(task), state="completed", completed_at=op.now, completed_by=username)
         return TaskCompleted(done, op.status, op.open_tasks())
+
+    def set_urgency(self, instance_id: int, username: str, urgency: str) -> None:
+        """Change how urgent a running case is (its lane decides: whoever holds or may take one
+        of its open tasks, or supervises their groups); kept in the history."""
+        new = by_code(urgency)
+        with case(self.ctx, instance_id=instance_id, actor=username) as op:
+            groups = op.actor_groups()
+            if not access.works_case_now(op.conn, instance_id, username, groups):
+                viewer = accounts.account(op.conn, username)
+                if viewer is not None and access.can_see_case(op.conn, instance_id, viewer):
+                    raise Forbidden(f"only the lane now working case {instance_id} may change its urgency")
+                raise NotFound(f"instance {instance_id} does not exist")
+            before = by_rank(op.header[1])
+            if before.rank != new.rank:
+                op.set_urgency(new.rank)
+                op.record(EventType.URGENCY_CHANGED, username, previous=before.code, urgency=new.code)
 
     def show(self, instance_id: int) -> InstanceView:
         """A case: its state, data, open tasks and history."""
@@ -105,7 +147,8 @@ class Cases:
             open_rows = task_rows.rows(w.conn, task_rows.of_instance_query(instance_id))
             return InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version,
                                 definition_id=inst.definition_id, status=inst.status, data=dict(inst.data),
-                                started_by=inst.started_by, created_at=inst.created_at,
+                                started_by=inst.started_by, created_at=inst.created_at, title=inst.title,
+                                urgency=by_rank(inst.urgency).code,
                                 completed_at=inst.completed_at,
                                 open_tasks=tuple(task_rows.to_view(r, w.now, w.calendar) for r in open_rows),
                                 history=tuple(events_of(w.conn, instance_id)))
@@ -122,7 +165,8 @@ class Cases:
             open_now = tuple(t for t in steps if t.state == "open")
             view = InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version,
                                 definition_id=inst.definition_id, status=inst.status, data=dict(inst.data),
-                                started_by=inst.started_by, created_at=inst.created_at,
+                                started_by=inst.started_by, created_at=inst.created_at, title=inst.title,
+                                urgency=by_rank(inst.urgency).code,
                                 completed_at=inst.completed_at, open_tasks=open_now,
                                 history=tuple(events_of(w.conn, instance_id)))
             states: dict[str, str] = {}
@@ -131,7 +175,10 @@ class Cases:
                     states.setdefault(t.element_id, "done")
                 elif t.state == "open":
                     states[t.element_id] = "overdue" if t.due_status == "overdue" else "current"
-            return CasePage(view, definition.model.name, steps, states, definitions.bpmn_of(w.conn, inst.definition_id))
+            may = inst.status == "running" and access.works_case_now(w.conn, instance_id, viewer.username,
+                                                                     set(viewer.groups))
+            return CasePage(view, definition.model.name, steps, states, definitions.bpmn_of(w.conn, inst.definition_id),
+                            may_set_urgency=may)
 
     def _form(self, key: str | None) -> FormDefinition:
         if key is None:
@@ -143,11 +190,13 @@ class Cases:
 
 
 def _check_submission(form: FormDefinition, step: StepModel | None,
-                      submitted: tuple[Mapping[str, Any], list[str] | tuple[str, ...]],
-                      members_of: Callable[[str], set[str]]) -> tuple[dict[str, Any], list[str]]:
-    """The cleaned form data and the confirmed control points; if either is wrong, one
-    InvalidInput whose ``problems`` name every field and every unconfirmed control point."""
-    data, confirmed = submitted
+                      submitted: tuple[Mapping[str, Any], list[str] | tuple[str, ...], str],
+                      members_of: Callable[[str], set[str]]) -> tuple[dict[str, Any], list[str], Decision | None]:
+    """The cleaned form data, the confirmed control points and (on an approval or signature
+    step) the decision; if anything is wrong, one InvalidInput whose ``problems`` name every
+    field, a missing comment and every unconfirmed control point. ``submitted`` is (data,
+    confirmed control points, the completion's comment)."""
+    data, confirmed, comment = submitted
     form_error: InvalidInput | None = None
     clean: dict[str, Any] = {}
     try:
@@ -156,6 +205,15 @@ def _check_submission(form: FormDefinition, step: StepModel | None,
         if "problems" not in exc.details:  # not about one field (fields not on the form): as it is
             raise
         form_error = exc
+    decision = approvals.decision_of(step, form, data if form_error else clean, comment)
+    try:
+        check_decision_comment(decision)
+    except InvalidInput as exc:
+        if form_error is None:
+            form_error = exc
+        elif exc.details["field"] not in {p["field"] for p in form_error.details["problems"]}:
+            form_error = InvalidInput(form_error.message, **{**form_error.details, "problems": [
+                *form_error.details["problems"], *exc.details["problems"]]})
     try:
         controls = _check_controls(step, confirmed)
     except InvalidInput as exc:
@@ -166,7 +224,17 @@ def _check_submission(form: FormDefinition, step: StepModel | None,
         raise InvalidInput(first.message, **{**first.details, "problems": problems}) from None
     if form_error is not None:
         raise form_error
-    return clean, controls
+    return clean, controls, decision
+
+
+def _case_roles(op: CaseOperation, task: TaskRow) -> tuple[str, str | None]:
+    """Who started the task's case, and who completed the step that prepared what it approves:
+    the latest completed step of the case that is not itself an approval (from the task rows)."""
+    steps = op.definition.model.steps
+    done = task_rows.rows(op.conn, task_rows.done_of_instance_query(task.instance_id))
+    preparer = next((r.completed_by for r in reversed(done) if not approvals.is_approval(steps.get(r.element_id))),
+                    None)
+    return instances.started_by_of(op.conn, task.instance_id), preparer
 
 
 def _check_controls(step: StepModel | None, confirmed: list[str] | tuple[str, ...]) -> list[str]:
@@ -185,6 +253,18 @@ def _check_controls(step: StepModel | None, confirmed: list[str] | tuple[str, ..
                            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
                            controls=[c.id for c in missing])
     return [c for c in expected if c in given]
+
+
+_SUBJECT_FIELDS = ("title", "subject", "letter_subject", "topic", "project_name")
+
+
+def _subject_of(data: Mapping[str, Any]) -> str:
+    """A case title from its start data, when the start form asks for a subject."""
+    for name in _SUBJECT_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())[:MAX_TITLE]
+    return ""
 
 
 def _check_size(data: Mapping[str, Any]) -> None:

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from ..context import Context
 from ..operation import work
-from ..results import NotificationView
+from ..results import MailResult, NotificationView
 from ..settings import Settings
 from ..store import notifications
 from ..store.notifications import Mail
@@ -32,19 +32,32 @@ class Inbox:
         with work(self.ctx) as w:
             notifications.mark_read(w.conn, notification_id, username, w.now)
 
+    def unread_count(self, username: str) -> int:
+        """How many of the user's notifications are unread (the badge on every page)."""
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return notifications.unread_count(conn, username)
+
+    def mark_all_read(self, username: str) -> None:
+        with work(self.ctx) as w:
+            notifications.mark_all_read(w.conn, username, w.now)
+
     def send_pending_mail(self, limit: int = 50) -> int:
         """E-mail pending notifications; returns how many were sent."""
+        return sum(1 for mail in self.send_mail(limit) if mail.sent)
+
+    def send_mail(self, limit: int = 50) -> list[MailResult]:
+        """E-mail pending notifications; what became of each (the scheduler logs it)."""
         settings = self.ctx.settings
         if not settings.smtp_host:
-            return 0
+            return []
         with self.ctx.db.unit_of_work() as conn:
             mails = notifications.take_pending_mail(conn, limit)
         if not mails:
-            return 0
+            return []
         results = _send(settings, mails)
         with self.ctx.db.unit_of_work() as conn:
             notifications.set_mail_status(conn, results)
-        return sum(1 for error in results.values() if error is None)
+        return [MailResult(m.id, m.username, results.get(m.id)) for m in mails]
 
 
 def _send(settings: Settings, mails: list[Mail]) -> dict[int, str | None]:

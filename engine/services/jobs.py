@@ -42,7 +42,8 @@ class Jobs:
                     raise Conflict(f"timer {timer_id} is no longer leased to {owner} (fired, cancelled or "
                                    "taken over)")
                 detail = _fire_bpmn(op, timer) if timer.kind == "bpmn" else _escalate(op, timer)
-            return FireResult(timer_id, timer.kind, True, detail)
+            return FireResult(timer_id, timer.kind, True, detail, timer.instance_id, timer.task_id,
+                              timer.element_id)
 
     def record_failure(self, timer_id: int, owner: str, error: EngineError) -> None:
         """A fire that failed: keep the message; after a few attempts the timer is parked as failed."""

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from ..errors import Conflict, EngineError, Forbidden, NotFound
+from ..errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+from ..model.approvals import Decision
 from ..results import Account
 from ..store import access, accounts
 from ..store.task_rows import TaskRow
@@ -29,6 +30,33 @@ def check_may_complete(task: TaskRow, username: str) -> None:
     """An open task the user has claimed."""
     _check_held(task, username, (Forbidden(f"task {task.id} is not claimed; claim it before completing it"),
                                  f"task {task.id} is claimed by {task.assignee}, not by {username}"))
+
+
+def check_decision_comment(decision: Decision | None) -> None:
+    """An approver who returns or rejects says why: InvalidInput on the comment (field) otherwise,
+    with the problem coded ``comment_required`` for a form to show next to the field."""
+    if decision is None or decision.approves or decision.comment:
+        return
+    where = decision.where_comment_goes
+    message = f"a comment is required to {decision.value} (say what is to be done, or why)"
+    raise InvalidInput(message, field=where, problems=[
+        {"field": where, "code": "comment_required", "message": message, "params": {"decision": decision.value}}])
+
+
+def check_may_approve(decision: Decision | None, username: str, case_roles: tuple[str, str | None]) -> None:
+    """Segregation of duties: who started the case or prepared what is being approved (the
+    last step done before it that is not an approval) may not approve it. ``case_roles`` is
+    (the case's starter, the preparing step's completer or None). Forbidden, with the ``reason``
+    (``started_case`` or ``prepared_document``) for the web to say it in the user's language."""
+    if decision is None or not decision.approves:
+        return
+    started_by, prepared_by = case_roles
+    if username == started_by:
+        raise Forbidden(f"{username} started this case, so cannot approve it (segregation of duties); "
+                        "another approver must decide", reason="started_case")
+    if username == prepared_by:
+        raise Forbidden(f"{username} prepared the document of this step, so cannot approve it (segregation of "
+                        "duties); another approver must decide", reason="prepared_document")
 
 
 def check_may_hand_back(task: TaskRow, username: str) -> None:
@@ -58,3 +86,31 @@ def hidden_unless_visible(conn: Connection, task: TaskRow, actor: tuple[str, set
     if access.can_see_case(conn, task.instance_id, viewer):  # an auditor sees, but may not act
         return refusal
     return NotFound(f"task {task.id} does not exist")
+
+
+MAX_REASON = 500
+
+
+def check_may_delegate(task: TaskRow, username: str, groups: set[str], to: tuple[str, set[str]]) -> None:
+    """A task I hold, or an unclaimed one I could claim, goes to a colleague of its lane (an active
+    user in one of its groups, or the one it is reserved for); ``to`` is (who, their groups)."""
+    colleague, their_groups = to
+    if task.assignee != username:
+        check_may_claim(task, username, groups)
+    if colleague == username:
+        raise InvalidInput("delegate to a colleague, not to yourself", field="to")
+    if task.reserved_for is not None and colleague != task.reserved_for:
+        raise InvalidInput(f"task {task.id} is personal to {task.reserved_for}; it cannot go to anyone else",
+                           field="to")
+    if task.reserved_for is None and task.groups and not set(task.groups) & their_groups:
+        raise InvalidInput(f"{colleague} is not a colleague in the lane of task {task.id} "
+                           f"(needs one of: {', '.join(sorted(task.groups))})", field="to")
+
+
+def check_reason(reason: str) -> str:
+    text = " ".join(reason.split())
+    if not text:
+        raise InvalidInput("say why the task is delegated (the reason is kept in the case's history)", field="reason")
+    if len(text) > MAX_REASON:
+        raise InvalidInput(f"a reason has at most {MAX_REASON} characters", field="reason")
+    return text

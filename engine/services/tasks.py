@@ -6,20 +6,35 @@ inside the case operation, so of two people claiming at once exactly one wins an
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
 
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..model import approvals
+from ..model.definitions import StepModel
+from ..model.forms import FormDefinition
+from ..model.worklist import WorklistFilter
 from ..operation import case, work
-from ..results import Account, TaskPage, TaskView, WorklistPage
-from ..store import access, definitions, instances, people, task_rows, worklist
+from ..results import Account, ApprovalChoice, TaskPage, TaskView, WorklistPage
+from ..store import access, accounts, definitions, drafts, instances, notifications, people, task_rows, worklist
 from ..store.db import is_row_id
-from ..store.history import EventType
+from ..store.history import EventType, completed_data
 from ..time import calendar as cal
-from .rules import check_may_claim, check_may_hand_back, hidden_unless_visible
+from .rules import check_may_claim, check_may_delegate, check_may_hand_back, check_reason, hidden_unless_visible
 
 MAX_PAGE = 200
+MAX_DRAFT_BYTES = 256 * 1024
+
+
+def _draft_value(value: Any) -> bool:
+    """A draft keeps text as typed, and lists of texts (several choices)."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
 class Tasks:
@@ -33,9 +48,11 @@ class Tasks:
             rows = task_rows.rows(w.conn, task_rows.worklist_query(username, groups))
             return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
 
-    def page(self, username: str, view: str = "all", cursor: str | None = None, limit: int = 50) -> WorklistPage:
+    def page(self, username: str, view: str = "all", cursor: str | None = None, limit: int = 50,
+             where: WorklistFilter | None = None) -> WorklistPage:
         """One page of a saved view of the user's worklist: ``all`` (mine and my groups'
-        unclaimed), ``mine``, ``group``, ``overdue``, ``due_today``, ``completed`` (by me)."""
+        unclaimed), ``mine``, ``group``, ``overdue``, ``due_today``, ``completed`` (by me); most
+        urgent first, then by due date; narrowed by ``where`` (a procedure, a text)."""
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"a page has 1 to {MAX_PAGE} tasks", field="limit")
         after = worklist.Cursor.decode(cursor) if cursor else None
@@ -43,13 +60,13 @@ class Tasks:
             groups = people.user_groups(w.conn, username)
             today = cal.local_date(w.now)
             day = (w.now, cal.at_local(today, time(0)), cal.at_local(today + timedelta(days=1), time(0)))
-            query = worklist.page_query(view, worklist.view_query(view, username, groups, day), after, limit)
-            rows = task_rows.rows(w.conn, query)
+            request = worklist.PageRequest(view, username, frozenset(groups), day, after, limit,
+                                           (where or WorklistFilter()).checked())
+            rows = task_rows.rows(w.conn, worklist.page_query(request))
             items = tuple(task_rows.to_view(r, w.now, w.calendar) for r in rows[:limit])
             process_names = definitions.names(w.conn, {t.process_id for t in items})
         more = len(rows) > limit
-        last = rows[limit - 1] if more else None
-        next_cursor = worklist.cursor_of(view, last.due_at, last.completed_at, last.id).encode() if last else None
+        next_cursor = worklist.cursor_of(view, rows[limit - 1]).encode() if more else None
         return WorklistPage(view, items, next_cursor, process_names)
 
     def open(self, task_id: int, viewer: Account) -> TaskPage:
@@ -73,7 +90,33 @@ class Tasks:
                             duration_working_days=meta.duration_working_days if meta else None,
                             deadline_rule=meta.deadline if meta else None, case_data=dict(inst.data),
                             started_by=inst.started_by, done_steps=tuple(task_rows.to_view(r) for r in done),
-                            choices=choices)
+                            choices=choices, approval=_approval_choice(step, form),
+                            draft=drafts.load(w.conn, task_id, viewer.username),
+                            colleagues=_colleagues(w.conn, row, viewer.username),
+                            done_data=completed_data(w.conn, row.instance_id),
+                            deadline_basis=json.loads(row.deadline_json) if row.deadline_json else None)
+
+    def save_draft(self, task_id: int, username: str, values: Mapping[str, Any]) -> None:
+        """Keep what I typed into a task's form without completing it: only I see it, it survives
+        signing out, and it goes when the task is completed. Values are kept as typed (checked
+        when the task is completed); fields the form does not have are dropped."""
+        with work(self.ctx) as w:
+            viewer = accounts.account(w.conn, username)
+            row = task_rows.load(w.conn, task_id) if is_row_id(task_id) else None
+            if row is None or viewer is None or not access.can_see_case(w.conn, row.instance_id, viewer):
+                raise NotFound(f"task {task_id} does not exist")
+            if row.state != "open":
+                raise Conflict(f"task {task_id} is already {row.state}")
+            if row.assignee not in (None, username):
+                raise Forbidden(f"task {task_id} is claimed by {row.assignee}; only they can save a draft of it")
+            if row.assignee is None:  # an unclaimed task: whoever may take it
+                check_may_claim(row, username, people.user_groups(w.conn, username))
+            form = self.ctx.forms.get(row.form_key) if row.form_key else None
+            names = {f.name for f in form.fields} if form else set()
+            kept = {k: v for k, v in values.items() if k in names and _draft_value(v)}
+            if len(json.dumps(kept, ensure_ascii=False)) > MAX_DRAFT_BYTES:
+                raise InvalidInput(f"a draft has at most {MAX_DRAFT_BYTES // 1024} KB", field="data")
+            drafts.save(w.conn, (task_id, username), kept, w.now)
 
     def of_case(self, instance_id: int) -> list[TaskView]:
         """A case's open tasks."""
@@ -114,3 +157,46 @@ class Tasks:
             op.record(EventType.TASK_UNCLAIMED, username, task_id=task_id, element_id=task.element_id)
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=None)
 
+    def delegate(self, task_id: int, username: str, to: str, reason: str) -> TaskView:
+        """Give a task I hold (or an unclaimed one of my lane) to a named colleague of its lane,
+        with a reason kept in the history; the colleague is notified."""
+        why = check_reason(reason)
+        with case(self.ctx, task_id=task_id, actor=username) as op:
+            groups = op.actor_groups()
+            task = op.task(task_id)
+            try:
+                their_groups = people.user_groups(op.conn, to) if to else set()
+            except NotFound:
+                raise InvalidInput(f"user {to!r} does not exist or is not active", field="to") from None
+            try:
+                check_may_delegate(task, username, groups, (to, their_groups))
+            except (Forbidden, Conflict) as exc:
+                raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
+            task_rows.assign(op.conn, task, task.assignee, to)
+            op.record(EventType.TASK_DELEGATED, username, task_id=task_id, element_id=task.element_id,
+                      previous=task.assignee, to=to, reason=why)
+            notifications.add(op.conn, [to], notifications.NewNotification(
+                "delegated", task.instance_id, task.id, f"มอบหมายงานให้คุณ: {task.name} (จาก {username}: {why})",
+                f"Delegated to you: {task.name} (from {username}: {why})", task.due_at), op.now, "off")
+            return replace(task_rows.to_view(task, op.now, op.calendar), assignee=to)
+
+
+def _colleagues(conn: Connection, row: task_rows.TaskRow, username: str) -> tuple[str, ...]:
+    """Who an open task may be delegated to: the active members of its groups (or the one it is
+    reserved for), but not the one asking."""
+    if row.state != "open":
+        return ()
+    people_of = ({row.reserved_for} if row.reserved_for
+                 else {m for g in row.groups for m in people.group_members(conn, g)})
+    return tuple(sorted(p for p in people_of if p and p != username))
+
+
+def _approval_choice(step: StepModel | None, form: FormDefinition | None) -> ApprovalChoice | None:
+    """How the page offers an approval or signature step's decision (None: not such a step)."""
+    decision = approvals.decision_field(form) if approvals.is_approval(step) else None
+    if step is None or decision is None:
+        return None
+    comment = approvals.comment_field(form)
+    return ApprovalChoice(kind=step.meta.kind or "approval", field=decision.name,
+                          options=tuple(o.value for o in decision.options),
+                          comment_field=comment.name if comment is not None else None)

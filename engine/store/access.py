@@ -30,3 +30,15 @@ def can_see_case(conn: Connection, instance_id: int, viewer: Account) -> bool:
     ways = [Instance.c.started_by == viewer.username, did] + ([lane, supervises] if groups else [])
     query = select(Instance.c.id).where(Instance.c.id == instance_id, or_(*ways))
     return conn.execute(query).first() is not None
+
+
+def works_case_now(conn: Connection, instance_id: int, username: str, groups: set[str]) -> bool:
+    """The case's lane as it is now: the holder of one of its open tasks, a member of their
+    candidate groups, or a supervisor of those groups (who may, e.g., change its urgency)."""
+    open_task = (HumanTask.c.instance_id == instance_id) & (HumanTask.c.state == "open")
+    holds = exists().where(open_task, or_(HumanTask.c.assignee == username, HumanTask.c.reserved_for == username))
+    member = exists().where(open_task, TaskCandidate.c.task_id == HumanTask.c.id,
+                            TaskCandidate.c.group_id.in_(list(groups)))
+    supervises = exists().where(open_task, TaskCandidate.c.task_id == HumanTask.c.id,
+                                Group.c.id == TaskCandidate.c.group_id, Group.c.supervisor.in_(list(groups)))
+    return conn.execute(select(or_(holds, member, supervises) if groups else holds)).scalar() is True

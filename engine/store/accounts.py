@@ -31,7 +31,8 @@ def set_password_hash(conn: Connection, username: str, password_hash: str, now: 
     return affected(result) == 1
 
 
-_ACCOUNT = (select(User.c.username, User.c.name_th, User.c.name_en, User.c.roles, Membership.c.group_id)
+_ACCOUNT = (select(User.c.username, User.c.name_th, User.c.name_en, User.c.roles, User.c.language,
+                   User.c.thai_digits, Membership.c.group_id)
             .select_from(User).outerjoin(Membership, Membership.c.username == User.c.username)
             .where(User.c.username == bindparam("username"), User.c.active.is_(True))
             .order_by(Membership.c.group_id))
@@ -44,7 +45,14 @@ def account(conn: Connection, username: str) -> Account | None:
         return None
     first = rows[0]
     return Account(first.username, first.name_th, first.name_en,
-                   tuple(r.group_id for r in rows if r.group_id is not None), tuple(first.roles.split()))
+                   tuple(r.group_id for r in rows if r.group_id is not None), tuple(first.roles.split()),
+                   first.language, bool(first.thai_digits))
+
+
+def set_preferences(conn: Connection, username: str, language: str | None, thai_digits: bool) -> bool:
+    result = conn.execute(update(User).where(User.c.username == username, User.c.active.is_(True))
+                          .values(language=language, thai_digits=thai_digits))
+    return affected(result) == 1
 
 
 # ----------------------------------------------------------------------------- browser sessions
@@ -96,11 +104,15 @@ def token_named(conn: Connection, username: str, name: str) -> int | None:
                                                    ApiToken.c.revoked_at.is_(None)))
 
 
-def token_user(conn: Connection, token_hash: str, now: datetime) -> str | None:
-    """The user of a live token (and its last use is now)."""
-    row = conn.execute(update(ApiToken).where(ApiToken.c.token_hash == token_hash, ApiToken.c.revoked_at.is_(None))
-                       .values(last_used_at=now).returning(ApiToken.c.username)).first()
-    return row.username if row else None
+def token_user(conn: Connection, token_hash: str) -> tuple[str, datetime | None] | None:
+    """The user of a live token, and when it was last used."""
+    row = conn.execute(select(ApiToken.c.username, ApiToken.c.last_used_at)
+                       .where(ApiToken.c.token_hash == token_hash, ApiToken.c.revoked_at.is_(None))).first()
+    return (row.username, row.last_used_at) if row else None
+
+
+def touch_token(conn: Connection, token_hash: str, now: datetime) -> None:
+    conn.execute(update(ApiToken).where(ApiToken.c.token_hash == token_hash).values(last_used_at=now))
 
 
 def revoke_token(conn: Connection, token_id: int, now: datetime) -> None:

@@ -57,6 +57,8 @@ class EventType(StrEnum):
     TIMER_MOVED = "timer_moved"
     TIMER_CANCELLED = "timer_cancelled"
     TIMER_FIRED = "timer_fired"
+    TASK_DELEGATED = "task_delegated"
+    URGENCY_CHANGED = "urgency_changed"
 
 
 # The rows of one append as one JSON parameter: a statement of one shape, whatever the number of
@@ -162,6 +164,20 @@ def events_of(conn: Connection, instance_id: int) -> list[HistoryEventView]:
                            .where(HistoryEvent.c.instance_id == instance_id).order_by(HistoryEvent.c.seq))
     return [HistoryEventView(r.seq, r.event_type, r.actor, r.occurred_at, json.loads(r.payload), r.hash)
             for r in rows]
+
+
+def completed_data(conn: Connection, instance_id: int) -> dict[int, dict[str, Any]]:
+    """The data each task of a case was completed with, by task id (for the pages that show the
+    case's earlier steps; execution never reads the history)."""
+    completed = HistoryEvent.c.event_type == EventType.TASK_COMPLETED.value
+    rows = conn.execute(select(HistoryEvent.c.payload)
+                        .where(HistoryEvent.c.instance_id == instance_id, completed).order_by(HistoryEvent.c.seq))
+    out: dict[int, dict[str, Any]] = {}
+    for (payload,) in rows:
+        event = json.loads(payload)
+        if isinstance(event.get("task_id"), int):
+            out[event["task_id"]] = dict(event.get("data") or {})
+    return out
 
 
 def verify(conn: Connection, instance_id: int | None = None) -> Iterator[ChainReport]:

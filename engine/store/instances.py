@@ -31,6 +31,9 @@ class LockedInstance:
     state_json: str
     history_seq: int
     history_head: str
+    # What new task rows copy from the case for the worklist: its title and urgency rank.
+    title: str = ""
+    urgency: int = 4
     calendar_version: int = 0
     # The acting user as read in the same statement: active (None: unknown) and groups.
     actor_active: bool | None = None
@@ -51,7 +54,7 @@ class StateValues:
 
 
 _COLUMNS = (Instance.c.id, Instance.c.version, Instance.c.definition_id, Instance.c.state_json,
-            Instance.c.history_seq, Instance.c.history_head)
+            Instance.c.history_seq, Instance.c.history_head, Instance.c.title, Instance.c.urgency)
 # What an operation needs besides the row, read in the same statement to save round trips: the
 # calendar's version, the acting user's membership, and (PostgreSQL) the database's clock.
 _ACTOR_ACTIVE = select(User.c.active).where(User.c.username == bindparam("actor")).scalar_subquery()
@@ -98,13 +101,16 @@ def lock_by_task(conn: Connection, task_id: int, actor: str | None) -> tuple[Loc
     return LockedInstance(*row[:_WIDTH]), TaskRow(*row[_WIDTH:])
 
 
-def insert_started(conn: Connection, definition_id: int, process_id: str, started_by: str,
+def insert_started(conn: Connection, definition: tuple[int, str], started_by: str, header: tuple[str, int],
                    state: StateValues) -> int:
-    """A new instance row at version 1 (its history head is written when the start is done)."""
+    """A new instance row at version 1 (its history head is written when the start is done);
+    ``definition`` is (id, process id), ``header`` (title, urgency rank)."""
+    (definition_id, process_id), (title, urgency) = definition, header
     instance_id: int = conn.execute(
         insert(Instance).returning(Instance.c.id),
         [dict(definition_id=definition_id, process_id=process_id, version=1, history_seq=0,
-              history_head="0" * 64, started_by=started_by, created_at=state.updated_at, **vars(state))]
+              history_head="0" * 64, started_by=started_by, created_at=state.updated_at, title=title,
+              urgency=urgency, **vars(state))]
     ).scalar_one()
     return instance_id
 
@@ -132,14 +138,33 @@ class InstanceRow:
     started_by: str
     created_at: datetime
     completed_at: datetime | None
+    title: str = ""
+    urgency: int = 4
 
 
 def read(conn: Connection, instance_id: int) -> InstanceRow:
     row = conn.execute(
         select(Instance.c.id, Instance.c.process_id, Instance.c.definition_id, Instance.c.status, Instance.c.data_json,
-               Instance.c.started_by, Instance.c.created_at, Instance.c.completed_at)
+               Instance.c.started_by, Instance.c.created_at, Instance.c.completed_at, Instance.c.title,
+               Instance.c.urgency)
         .where(Instance.c.id == instance_id)).first()
     if row is None:
         raise NotFound(f"instance {instance_id} does not exist")
     return InstanceRow(row.id, row.process_id, row.definition_id, row.status, json.loads(row.data_json),
-                       row.started_by, row.created_at, row.completed_at)
+                       row.started_by, row.created_at, row.completed_at, row.title, row.urgency)
+
+
+def set_urgency(conn: Connection, locked: LockedInstance, urgency: int) -> None:
+    """A new urgency rank for the case and its open tasks (the worklist sorts by the task's copy)."""
+    conn.execute(update(Instance).where(Instance.c.id == locked.id).values(urgency=urgency))
+    conn.execute(update(HumanTask).where(HumanTask.c.instance_id == locked.id, HumanTask.c.state == "open")
+                 .values(urgency=urgency))
+
+
+def started_by_of(conn: Connection, instance_id: int) -> str:
+    """Who started a case (segregation of duties: they may not approve it)."""
+    started_by: str | None = conn.execute(select(Instance.c.started_by)
+                                          .where(Instance.c.id == instance_id)).scalar_one_or_none()
+    if started_by is None:
+        raise NotFound(f"instance {instance_id} does not exist")
+    return started_by

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from ..errors import Forbidden, NotFound
+from ..errors import NotFound
 from ..results import NotificationView
 from .tables import Notification
 
@@ -15,7 +15,7 @@ LIST_LIMIT = 500
 
 @dataclass(frozen=True)
 class NewNotification:
-    kind: str  # overdue | reminder
+    kind: str  # overdue | reminder | delegated
     instance_id: int
     task_id: int
     title_th: str
@@ -50,10 +50,8 @@ def views_for(conn: Connection, username: str, unread_only: bool) -> list[Notifi
 
 def mark_read(conn: Connection, notification_id: int, username: str, now: datetime) -> None:
     owner = conn.scalar(select(Notification.c.username).where(Notification.c.id == notification_id))
-    if owner is None:
+    if owner is None or owner != username:  # someone else's is not there for this user (ids are not probed)
         raise NotFound(f"notification {notification_id} does not exist")
-    if owner != username:
-        raise Forbidden(f"notification {notification_id} is not addressed to {username}")
     conn.execute(update(Notification)
                                  .where(Notification.c.id == notification_id, Notification.c.read_at.is_(None))
                                  .values(read_at=now))
@@ -77,3 +75,13 @@ def set_mail_status(conn: Connection, results: dict[int, str | None]) -> None:
     for notification_id, error in results.items():
         conn.execute(update(Notification).where(Notification.c.id == notification_id)
                         .values(email_status="sent" if error is None else "failed", email_error=error))
+
+
+def unread_count(conn: Connection, username: str) -> int:
+    return int(conn.scalar(select(func.count()).select_from(Notification)
+                           .where(Notification.c.username == username, Notification.c.read_at.is_(None))) or 0)
+
+
+def mark_all_read(conn: Connection, username: str, now: datetime) -> None:
+    conn.execute(update(Notification).where(Notification.c.username == username, Notification.c.read_at.is_(None))
+                 .values(read_at=now))

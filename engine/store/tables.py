@@ -18,11 +18,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 
 # BIGINT on PostgreSQL, INTEGER (rowid alias, autoincrement) on SQLite.
@@ -73,6 +76,9 @@ User = Table(
     # Argon2id (argon2-cffi); NULL: the user cannot sign in.
     Column("password_hash", String(200)),
     Column("password_changed_at", UTCDateTime),
+    # Display preferences: language ("th" | "en", None = the app's default), Thai digits.
+    Column("language", String(5)),
+    Column("thai_digits", Boolean, default=False, server_default=false(), nullable=False),
 )
 
 
@@ -120,7 +126,17 @@ Instance = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
+    # What the worklist shows of the case: its title (or reference) and urgency rank
+    # (1 ด่วนที่สุด, 2 ด่วนมาก, 3 ด่วน, 4 ปกติ; see engine.model.urgency), set at start.
+    Column("title", String(500), default="", server_default="", nullable=False),
+    Column("urgency", SmallInteger, default=4, server_default="4", nullable=False),
 )
+
+
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+_ASSIGNED = "state = 'open' AND assignee IS NOT NULL"
+_RESERVED = "state = 'open' AND assignee IS NULL AND reserved_for IS NOT NULL"
+_ANYONE = "state = 'open' AND assignee IS NULL AND reserved_for IS NULL AND candidate_groups = ''"
 
 
 # A user task as a worklist row (a projection of the Spiff state).
@@ -149,17 +165,38 @@ HumanTask = Table(
     Column("deadline_json", Text),
     # Set when the scheduler found the task past its deadline and escalated it.
     Column("overdue_at", UTCDateTime),
+    # The case's title and urgency, copied here so that the worklist sorts and filters on one table.
+    Column("title", String(500), default="", server_default="", nullable=False),
+    Column("urgency", SmallInteger, default=4, server_default="4", nullable=False),
+    # A note for whoever works the task (a return for revision: who returned it, why), JSON.
+    Column("notice_json", Text),
+    # The due time, or FAR_FUTURE without one: the worklist's order has no NULLs (migration 0006).
+    Column("due_sort", UTCDateTime, nullable=False),
     UniqueConstraint("instance_id", "spiff_task_id", name="uq_task_spiff_id"),
-    Index("ix_tasks_state_assignee", "state", "assignee"),
     Index("ix_tasks_state_due", "state", "due_at"),
+    # The worklist's branches, each an index in the order it shows (engine.store.worklist).
+    Index("ix_tasks_mine", "assignee", "urgency", "due_sort", "id", postgresql_where=text(_ASSIGNED),
+          sqlite_where=text(_ASSIGNED)),
+    Index("ix_tasks_reserved", "reserved_for", "urgency", "due_sort", "id",
+          postgresql_where=text(_RESERVED), sqlite_where=text(_RESERVED)),
+    Index("ix_tasks_anyone", "urgency", "due_sort", "id", postgresql_where=text(_ANYONE), sqlite_where=text(_ANYONE)),
+    Index("ix_tasks_completed_by", "completed_by", "completed_at", "id",
+          postgresql_where=text("state = 'completed'"), sqlite_where=text("state = 'completed'")),
 )
 
 
-# Which groups may claim a task (from its lane).
+# Which groups may claim a task (from its lane). Each row carries its task's worklist sort key and
+# whether the task waits in the group's queue (open, unclaimed, not reserved): written with the
+# task, then kept following it by a trigger on tasks (migration 0006).
 TaskCandidate = Table(
     "task_candidates", metadata,
     Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
     Column("group_id", String(100), primary_key=True, index=True),
+    Column("queued", Boolean, default=False, server_default=false(), nullable=False),
+    Column("urgency", SmallInteger, default=4, server_default="4", nullable=False),
+    Column("due_sort", UTCDateTime, nullable=False),
+    Index("ix_task_candidates_queue", "group_id", "urgency", "due_sort", "task_id",
+          postgresql_where=text("queued"), sqlite_where=text("queued = 1")),
 )
 
 
@@ -271,4 +308,42 @@ ApiToken = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
+)
+
+
+# An uploaded evidence file: one row per upload (its name as given), the bytes stored once by
+# SHA-256 in the data folder (engine.services.files).
+StoredFile = Table(
+    "files", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("name", String(300), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
+
+# A file a case refers to (from a file field of a completed task): who may see the case may
+# download it.
+CaseFile = Table(
+    "case_files", metadata,
+    Column("instance_id", IdType, primary_key=True),
+    Column("sha256", String(64), primary_key=True, index=True),
+    Column("task_id", IdType, primary_key=True),
+    Column("field", String(100), primary_key=True),
+    Column("added_by", String(100), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
+
+# A task's form as someone saved it without completing: private to that person, kept across
+# sign-outs, deleted when the task is completed.
+Draft = Table(
+    "drafts", metadata,
+    Column("task_id", IdType, primary_key=True),
+    Column("username", String(100), primary_key=True),
+    Column("data_json", Text, nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
 )

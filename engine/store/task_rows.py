@@ -5,6 +5,7 @@ on one task at once exactly one wins and the other gets ``Conflict``.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -12,11 +13,12 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Select, bindparam, column, exists, func, insert, or_, select, true, update
 
 from ..errors import Conflict
+from ..model.urgency import by_rank
 from ..results import TaskView
 from ..time import deadlines
 from ..time.calendar import WorkCalendar
 from .db import affected
-from .tables import HumanTask, TaskCandidate
+from .tables import FAR_FUTURE, HumanTask, TaskCandidate
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class TaskRow:
     due_at: datetime | None
     deadline_json: str | None
     overdue_at: datetime | None
+    title: str
+    urgency: int
+    # A note for whoever works the task (a return for revision), JSON; None: no note.
+    notice_json: str | None
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -62,6 +68,9 @@ class NewTask:
     created_at: datetime
     due_at: datetime | None
     deadline_json: str | None
+    title: str = ""
+    urgency: int = 4
+    notice_json: str | None = None  # a note for whoever works the task (engine.operation.notice_new_tasks)
 
 
 TASK_COLUMNS = tuple(HumanTask.c[f.name] for f in fields(TaskRow))
@@ -89,17 +98,20 @@ _ASSIGN = (update(HumanTask)
 # statement of one shape (compiled once, prepared by the server); returns (id, spiff task id).
 _NEW_COLUMNS = ("instance_id", "process_id", "spiff_task_id", "element_id", "name", "lane", "form_key",
                 "candidate_groups", "assignee", "reserved_for", "state", "version", "created_at", "due_at",
-                "deadline_json")
+                "deadline_json", "title", "urgency", "notice_json", "due_sort")
 _NEW_ROWS = func.json_to_recordset(bindparam("rows", type_=JSON)).table_valued(
     *(column(name, HumanTask.c[name].type) for name in _NEW_COLUMNS)).render_derived(with_types=True)
 _INSERTED = (insert(HumanTask).from_select(list(_NEW_COLUMNS), select(*_NEW_ROWS.c))
-             .returning(HumanTask.c.id, HumanTask.c.spiff_task_id, HumanTask.c.candidate_groups).cte("inserted"))
+             .returning(HumanTask.c.id, HumanTask.c.spiff_task_id, HumanTask.c.candidate_groups,
+                        HumanTask.c.assignee.is_(None).label("queued"), HumanTask.c.urgency, HumanTask.c.due_sort)
+             .cte("inserted"))
 _GROUP = (func.unnest(func.string_to_array(_INSERTED.c.candidate_groups, " ")).table_valued("group_id")
           .render_derived(name="g"))
 _INSERT_WITH_CANDIDATES = (
     select(_INSERTED.c.id, _INSERTED.c.spiff_task_id)
-    .add_cte(insert(TaskCandidate).from_select(["task_id", "group_id"],
-                                               select(_INSERTED.c.id, _GROUP.c.group_id)
+    .add_cte(insert(TaskCandidate).from_select(["task_id", "group_id", "queued", "urgency", "due_sort"],
+                                               select(_INSERTED.c.id, _GROUP.c.group_id, _INSERTED.c.queued,
+                                                      _INSERTED.c.urgency, _INSERTED.c.due_sort)
                                                .select_from(_INSERTED).join(_GROUP, true())).cte("candidates")))
 
 
@@ -146,18 +158,22 @@ def insert_new(conn: Connection, new: list[NewTask]) -> list[TaskRow]:
                    element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
                    candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
                    reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at, due_at=t.due_at,
-                   deadline_json=t.deadline_json) for t in new]
+                   deadline_json=t.deadline_json, title=t.title, urgency=t.urgency, notice_json=t.notice_json,
+                   due_sort=t.due_at or FAR_FUTURE)
+              for t in new]
     connection = conn
     if connection.dialect.name == "postgresql":  # tasks and candidates in one statement
         for v, t in zip(values, new, strict=True):  # JSON has no timestamps: ISO 8601 with the offset
-            v.update(created_at=t.created_at.isoformat(), due_at=t.due_at.isoformat() if t.due_at else None)
+            v.update(created_at=t.created_at.isoformat(), due_at=t.due_at.isoformat() if t.due_at else None,
+                     due_sort=(t.due_at or FAR_FUTURE).isoformat())
         by_spiff_id = {spiff_id: task_id for task_id, spiff_id
                        in connection.execute(_INSERT_WITH_CANDIDATES, {"rows": values})}
         ids: list[int] = [by_spiff_id[t.spiff_task_id] for t in new]
     else:
         ids = list(connection.execute(insert(HumanTask).returning(HumanTask.c.id, sort_by_parameter_order=True),
                                       values).scalars().all())
-        candidates = [{"task_id": task_id, "group_id": g}
+        candidates = [{"task_id": task_id, "group_id": g, "queued": t.reserved_for is None, "urgency": t.urgency,
+                       "due_sort": t.due_at or FAR_FUTURE}
                       for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
         if candidates:
             connection.execute(insert(TaskCandidate), candidates)
@@ -166,7 +182,7 @@ def insert_new(conn: Connection, new: list[NewTask]) -> list[TaskRow]:
                     candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
                     reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at,
                     completed_at=None, completed_by=None, due_at=t.due_at, deadline_json=t.deadline_json,
-                    overdue_at=None)
+                    overdue_at=None, title=t.title, urgency=t.urgency, notice_json=t.notice_json)
             for task_id, t in zip(ids, new, strict=True)]
 
 
@@ -177,7 +193,8 @@ def mark_overdue(conn: Connection, task_id: int, now: datetime) -> None:
 
 def move_deadline(conn: Connection, task_id: int, due: datetime | None, overdue_at: datetime | None) -> None:
     conn.execute(update(HumanTask).where(HumanTask.c.id == task_id)
-                    .values(due_at=due, overdue_at=overdue_at, version=HumanTask.c.version + 1))
+                    .values(due_at=due, due_sort=due or FAR_FUTURE, overdue_at=overdue_at,
+                            version=HumanTask.c.version + 1))
 
 
 def open_with_deadline_basis(conn: Connection) -> list[TaskRow]:
@@ -195,7 +212,8 @@ def to_view(row: TaskRow, now: datetime | None = None, calendar: WorkCalendar | 
                     assignee=row.assignee, state=row.state, form_key=row.form_key, created_at=row.created_at,
                     completed_at=row.completed_at, completed_by=row.completed_by, due_at=row.due_at,
                     reserved_for=row.reserved_for, due_status=status, overdue_at=row.overdue_at,
-                    working_days_left=left)
+                    working_days_left=left, title=row.title, urgency=by_rank(row.urgency).code,
+                    notice=json.loads(row.notice_json) if row.notice_json else None)
 
 
 def worklist_query(username: str, groups: set[str]) -> Select[Any]:

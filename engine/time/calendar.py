@@ -88,6 +88,7 @@ class WorkCalendar:
 
     def __init__(self, changes: Mapping[date, AdminChange] | None = None) -> None:
         self._changes = dict(changes or {})
+        self._off_by_year: dict[int, tuple[date, ...]] = {}
 
     def holiday(self, day: date) -> Holiday | None:
         change = self._changes.get(day)
@@ -134,10 +135,22 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end` (negative if end is earlier)."""
+        """Working days after `start` up to and including `end` (negative if end is earlier).
+        Weekdays are counted by arithmetic and the year's weekday holidays taken off, so a
+        worklist of due dates months away costs no day-by-day walk."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+        weeks, rest = divmod((end - start).days, 7)
+        first = start.weekday()
+        weekdays = weeks * 5 + sum(1 for i in range(1, rest + 1) if (first + i) % 7 < 5)
+        off = sum(1 for year in range(start.year, end.year + 1) for day in self._weekday_holidays(year)
+                  if start < day <= end)
+        return weekdays - off
+
+    def _weekday_holidays(self, year: int) -> tuple[date, ...]:
+        if year not in self._off_by_year:
+            self._off_by_year[year] = tuple(h.date for h in self.holidays(year) if h.date.weekday() < 5)
+        return self._off_by_year[year]
 
 
 def _check_span(n: int) -> None:

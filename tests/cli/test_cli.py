@@ -3,6 +3,7 @@ and one clear line with a non-zero exit for every user error."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -187,6 +188,15 @@ def test_demo_takes_a_letter_through_send_letter(cli):
     assert "is completed; letter number สธ 0710.05/101" in out
     assert "hash chain verifies" in out
     assert "can sign in with the password 'krabuan-demo-2569'" in out
+    # The cases left in flight for the web app are what the demo says they are.
+    overdue, waiting, returned = (int(n) for n in re.search(
+        r"case (\d+) overdue .*case (\d+) waiting for a director .*case (\d+) returned", out).groups())
+    late = [t for t in cli.json("tasks", "--as", "clerk1") if t["instance_id"] == overdue]
+    assert late and late[0]["due_status"] == "overdue" and late[0]["urgency"] == "most_urgent"
+    director = [t for t in cli.json("tasks", "--as", "executive1") if t["instance_id"] == waiting]
+    assert director and director[0]["element_id"] == "approve_activity"
+    back = [t for t in cli.json("tasks", "--as", "clerk1") if t["instance_id"] == returned]
+    assert back and back[0]["notice"]["comment"] == "กรุณาแนบโครงการฉบับที่ผู้อำนวยการลงนามแล้ว"
 
 
 def test_serve_answers_on_its_port_with_the_scheduler(tmp_path):

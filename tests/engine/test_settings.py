@@ -91,3 +91,10 @@ def test_settings_are_frozen_checked_copies_that_hide_the_password(monkeypatch):
     assert s == Settings().with_overrides(smtp_password="hunter2", max_bpmn_bytes=1000)
     assert hash(s) == hash(Settings().with_overrides(smtp_password="hunter2", max_bpmn_bytes=1000))
 
+
+
+def test_the_largest_upload_is_a_setting():
+    assert Settings().max_upload_bytes == 20 * 1024 * 1024
+    assert Settings.from_env({"KRABUAN_MAX_UPLOAD_BYTES": "1000"}).max_upload_bytes == 1000
+    with pytest.raises(ConfigurationError, match="KRABUAN_MAX_UPLOAD_BYTES must be at least 1"):
+        Settings.from_env({"KRABUAN_MAX_UPLOAD_BYTES": "0"})

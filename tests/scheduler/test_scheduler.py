@@ -122,3 +122,88 @@ def test_two_schedulers_one_killed_midway_fire_1000_timers_exactly_once(tmp_path
     assert set(owners) == {"victim", "survivor"}, owners  # both fired some; the survivor took over the rest
     assert all(r.ok for r in k.audit.verify())
     k.close()
+
+
+# ----------------------------------------------------------------------------- the log
+
+@pytest.fixture
+def production_logging(caplog):
+    """The logging of `krabuan serve` and `krabuan scheduler` (cli.configure_logging), with the root
+    logger at INFO so that any other INFO line would show; the levels are put back afterwards."""
+    import logging
+
+    from cli import configure_logging
+
+    names = ("krabuan", "apscheduler")
+    before = {name: logging.getLogger(name).level for name in names}
+    caplog.set_level(logging.INFO)
+    configure_logging()
+    yield caplog
+    for name, level in before.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_the_log_has_one_info_line_per_timer_fired_naming_it(tmp_path: Path, database_url: str, production_logging):
+    import logging
+    from datetime import datetime, timezone
+
+    from engine.time.calendar import BANGKOK
+    from scheduler import Scheduler
+
+    def at(text: str) -> None:
+        k.ctx.fixed_now = datetime.fromisoformat(text).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+
+    k = Krabuan(make_settings(tmp_path, database_url, schedules_file=tmp_path / "none.yaml"))
+    try:
+        k.init()
+        k.repository.deploy([DATA / "timers.bpmn"])
+        at("2026-11-20 09:00")
+        instance_id = k.cases.start("timed_steps", "clerk1",
+                                    {"request_date": "2026-11-20", "meeting_date": "2026-12-04"}).instance_id
+        (task,) = k.tasks.of_case(instance_id)
+        runner = Scheduler(k, "s1")
+        at("2026-11-20 10:00:01")  # the step's one-hour BPMN nudge, out of the way first
+        assert runner.tick().fired == 1
+        (overdue,) = k.jobs.timers(instance_id)
+        assert overdue.kind == "overdue"
+        production_logging.clear()
+        at("2026-11-25 16:31")  # the step is past its deadline
+        report = runner.tick()
+        assert report.fired == 1
+        lines = [r for r in production_logging.records if r.levelno >= logging.INFO]
+        assert [(r.name, r.levelname) for r in lines] == [("krabuan.scheduler", "INFO")], lines
+        assert lines[0].getMessage().startswith(
+            f"fired overdue timer {overdue.id}: case {instance_id}, task {task.id}, element prepare")
+        production_logging.clear()
+        runner.tick()  # nothing due: nothing said
+        assert [r for r in production_logging.records if r.levelno >= logging.INFO] == []
+    finally:
+        k.close()
+
+
+def test_apschedulers_own_tick_lines_stay_below_info(wk, production_logging):
+    import logging
+    import threading
+
+    from scheduler import Scheduler
+
+    runner = Scheduler(wk, "s1")
+    runner.interval = 0.02
+    ticked = threading.Event()
+    tick = runner.tick
+
+    def counted_tick():
+        report = tick()
+        ticked.set()
+        return report
+
+    runner.tick = counted_tick  # type: ignore[method-assign]
+    ticker = runner.start_background()
+    try:
+        assert ticked.wait(10)
+    finally:
+        ticker.shutdown(wait=True)
+    chatter = [r for r in production_logging.records if r.name.startswith("apscheduler") and r.levelno < logging.WARNING]
+    assert chatter == []
+    (started,) = [r for r in production_logging.records if r.levelno >= logging.INFO]
+    assert started.name == "krabuan.scheduler" and "ticking every" in started.getMessage()

@@ -1,7 +1,12 @@
 """Fixtures for the SOP path tests: the real project (processes/bpmn, forms/, the demo
-organisation), deployed once per test module on SQLite, and a path driver."""
+organisation), deployed once per test module on SQLite, and a path driver.
+
+A file field holds the SHA-256s of uploaded files. The tests name their evidence files (e.g.
+``"plan_file": "plan-v2.pdf"``): the driver uploads a small PDF of that name as the acting user and
+completes with its SHA-256, and ``Case.data`` shows a field holding one such file by its name again."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import pytest
@@ -26,15 +31,33 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Krabuan]:
     k.close()
 
 
+_NAMES: dict[str, str] = {}  # sha256 of a named test file: its name
+
+
+def with_files(k: Krabuan, form_key: str | None, data: dict[str, Any] | None, user: str) -> dict[str, Any] | None:
+    """``data`` with each file named in a file field uploaded (a PDF of that name) as ``user``."""
+    if not data or form_key is None:
+        return data
+    out = dict(data)
+    for f in k.repository.form(form_key).fields:
+        value = out.get(f.name)
+        if f.type != "file" or not isinstance(value, str) or re.fullmatch(r"[0-9a-f]{64}", value):
+            continue
+        view = k.files.upload(user, value, b"%PDF-1.4\n% " + value.encode() + b"\n%%EOF\n")
+        _NAMES[view.sha256] = value
+        out[f.name] = [view.sha256]
+    return out
+
+
 class Case:
     """Drives one case of a process step by step, asserting who may claim each step."""
 
     def __init__(self, k: Krabuan, process_id: str, starter: str, data: dict[str, Any] | None = None) -> None:
         self.k = k
         self.process_id = process_id
-        self.id = k.cases.start(process_id, starter, data).instance_id
-        self.done: list[str] = []
         _, self.model = k.repository.process_model(process_id)
+        self.id = k.cases.start(process_id, starter, with_files(k, self.model.start_form, data, starter)).instance_id
+        self.done: list[str] = []
 
     def open(self) -> list[str]:
         return [t.element_id for t in self.k.tasks.of_case(self.id)]
@@ -55,7 +78,7 @@ class Case:
         if task.assignee != user:
             self.k.tasks.claim(task.id, user)
         controls = [c.id for c in step.meta.controls] if confirm else []
-        self.k.cases.complete(task.id, user, data or {}, controls)
+        self.k.cases.complete(task.id, user, with_files(self.k, task.form_key, data, user) or {}, controls)
         self.done.append(element_id)
 
     @property
@@ -64,7 +87,9 @@ class Case:
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.k.cases.show(self.id).data
+        """The case's data, a file field holding one named test file shown as its name."""
+        return {key: _NAMES[value[0]] if isinstance(value, list) and len(value) == 1 and value[0] in _NAMES
+                else value for key, value in self.k.cases.show(self.id).data.items()}
 
 
 @pytest.fixture

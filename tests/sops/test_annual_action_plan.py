@@ -55,7 +55,8 @@ def test_projects_returned_by_director_and_by_dg(case):
     assert c.open() == ["revise_projects"]
     c.do("revise_projects", "policy_analyst1", {"project_revision_note": "ลดงบแล้ว"}, outsider="it_group_director1")
     c.do("director_reviews_projects", "it_group_director1", {"director_project_decision": "approve"})
-    c.do("dg_approves_projects", "director_general1", {"dg_project_decision": "return"})
+    c.do("dg_approves_projects", "director_general1",
+         {"dg_project_decision": "return", "dg_project_comment": "ทบทวนตัวชี้วัดโครงการ"})
     c.do("revise_projects", "policy_analyst2", {"project_revision_note": "ปรับตามความเห็นอธิบดี"})
     c.do("director_reviews_projects", "it_group_director2", {"director_project_decision": "approve"})
     c.do("dg_approves_projects", "director_general1", {"dg_project_decision": "approve"})
@@ -74,7 +75,8 @@ def test_plan_book_returned_by_director_and_by_dg(case):
     c.do("director_reviews_projects", "it_group_director1", {"director_project_decision": "approve"})
     c.do("dg_approves_projects", "director_general1", {"dg_project_decision": "approve"})
     c.do("prepare_action_plan_in_smart", "policy_analyst1", SMART)
-    c.do("director_endorses_plan", "it_group_director1", {"director_plan_decision": "return"},
+    c.do("director_endorses_plan", "it_group_director1",
+         {"director_plan_decision": "return", "director_plan_comment": "แก้ไขเล่มแผนบทที่ 2"},
          outsider="director_general1")
     assert c.open() == ["prepare_action_plan_in_smart"]
     c.do("prepare_action_plan_in_smart", "policy_analyst1", {**SMART, "plan_book_file": "plan-v2.pdf"})

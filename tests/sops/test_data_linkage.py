@@ -27,8 +27,9 @@ def _committee(c, votes: dict[str, str], outsider: str) -> None:
     assert all(t.element_id == "data_governance_approval" and t.assignee == t.reserved_for for t in tasks)
     with pytest.raises((Forbidden, NotFound)):  # NotFound: not their case to see
         c.k.cases.complete(tasks[0].id, outsider, {"governance_vote": "approve"}, [])
-    for member, vote in votes.items():
-        c.do("data_governance_approval", member, {"governance_vote": vote})
+    for member, vote in votes.items():  # a return or a rejection says why
+        comment = {} if vote == "approve" else {"governance_comment": "ขอบเขตข้อมูลกว้างเกินความจำเป็น"}
+        c.do("data_governance_approval", member, {"governance_vote": vote, **comment})
 
 
 def _build(c, failed_tests: int = 0) -> None:

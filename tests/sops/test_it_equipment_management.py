@@ -34,7 +34,8 @@ def _sit(c, members, opinions=None, meeting_date="2026-10-20"):
     for i, (member, opinion) in enumerate(zip(members, opinions)):
         if i:
             assert c.open() == ["dept_committee_meeting"]  # the step waits for every member
-        c.do("dept_committee_meeting", member, {"dept_committee_opinion": opinion})
+        comment = {} if opinion == "approve" else {"dept_committee_comment": "ปรับคุณลักษณะเฉพาะให้ตรงเกณฑ์"}
+        c.do("dept_committee_meeting", member, {"dept_committee_opinion": opinion, **comment})
     assert c.data["dept_committee_opinions"] == opinions  # this round's opinions only
     assert "member" not in c.data
     return ["secretariat_prescreen"] + ["dept_committee_meeting"] * len(members)

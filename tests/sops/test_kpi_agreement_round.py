@@ -79,8 +79,10 @@ def _prepare(c, returns) -> None:
                                                     "executives_comments": "เพิ่มตัวชี้วัดด้านดิจิทัล"},
              outsider="top_executives1")
         assert c.open() == ["r1_draft_indicators"]
-        c.do("r1_draft_indicators", "psdg2", {**draft, "draft_indicator_count": 13})
-    c.do("r1_present_to_executives", "psdg1", {**present, **_decision("executives_decision", True)},
+        c.do("r1_draft_indicators", "psdg1", {**draft, "draft_indicator_count": 13})
+    # Segregation of duties: who started the round and drafted the indicators (psdg1) does not
+    # record their approval; a colleague does.
+    c.do("r1_present_to_executives", "psdg2", {**present, **_decision("executives_decision", True)},
          outsider="top_executives1")
     if "r1_dg_sets_signing_date" in returns:
         c.do("r1_dg_sets_signing_date", "director_general1",
@@ -88,7 +90,7 @@ def _prepare(c, returns) -> None:
              outsider="psdg1")
         assert c.open() == ["r1_draft_indicators"]
         c.do("r1_draft_indicators", "psdg1", draft)
-        c.do("r1_present_to_executives", "psdg1", {**present, **_decision("executives_decision", True)})
+        c.do("r1_present_to_executives", "psdg2", {**present, **_decision("executives_decision", True)})
     c.do("r1_dg_sets_signing_date", "director_general1",
          {**_decision("signing_date_decision", True), "signing_date": "2019-10-25"}, outsider="deputy_dg1")
 

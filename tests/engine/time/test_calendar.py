@@ -138,3 +138,18 @@ def test_calendar_cli(tmp_path):
     assert "error: 2026-11-23 is already a holiday" in run("calendar", "add-holiday", "2026-11-23", "--name", "x",
                                                           "--ref", "y", code=5)
     assert "is not a date" in run("calendar", "fiscal-year", "20/11/2569", code=2)
+
+
+def test_working_days_between_counts_what_a_day_by_day_walk_counts():
+    import random
+
+    from engine.time.calendar import AdminChange
+    rnd = random.Random(7)
+    plain = WorkCalendar({date(2025, 6, 10): AdminChange(date(2025, 6, 10), "add", "วันหยุดพิเศษ", "ครม."),
+                          date(2026, 4, 13): AdminChange(date(2026, 4, 13), "remove", "", "")})
+    for _ in range(300):
+        start = date(2025, 1, 1) + timedelta(days=rnd.randint(0, 900))
+        end = start + timedelta(days=rnd.randint(-400, 400))
+        walk = sum(1 for i in range(1, abs((end - start).days) + 1)
+                   if plain.is_working_day(min(start, end) + timedelta(days=i)))
+        assert plain.working_days_between(start, end) == (walk if end >= start else -walk)
