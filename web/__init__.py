@@ -11,13 +11,14 @@ from typing import Any
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from engine import EngineError, InvalidInput, Krabuan, NotFound, Settings, Unauthorized
 
-from . import api, assets, auth, cases, display, security, start, tasks, worklist
+from . import api, assets, auth, cases, casework, display, files, preferences, security, start, tasks, worklist
 
 LANGUAGES = ("th", "en")
 
@@ -31,7 +32,9 @@ csrf = CSRFProtect()
 
 
 def _locale() -> str:
-    chosen = request.cookies.get("lang")
+    """The signed-in user's language, else the browser's choice (a cookie), else Thai."""
+    user = current_user
+    chosen = getattr(getattr(user, "account", None), "language", None) or request.cookies.get("lang")
     return chosen if chosen in LANGUAGES else "th"
 
 
@@ -47,6 +50,7 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     csrf.init_app(app)
     Babel(app, locale_selector=_locale)
     display.install(app)
+    preferences.install(app)
     app.jinja_env.globals["get_locale"] = get_locale
     assets.install(app, settings.assets_dir)
     auth.install(app, settings.ratelimit_storage_url)
@@ -54,6 +58,8 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(start.bp)
+    app.register_blueprint(casework.bp)
+    files.install(app, settings.max_upload_bytes)
     csrf.exempt(api.bp)  # the API checks the CSRF token itself, for browser sessions only
     app.register_blueprint(api.bp)
     _errors(app)
@@ -65,12 +71,19 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     @app.post("/language/<lang>")
     def language(lang: str) -> Any:
         response = redirect(request.referrer or url_for("worklist.index"))
+        if lang in LANGUAGES and current_user.is_authenticated:  # kept with the user, on every device
+            me = current_user.account
+            current_user.account = krabuan.accounts.set_preferences(me.username, lang, me.thai_digits)
         if lang in LANGUAGES:
             response.set_cookie("lang", lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
                                 secure=settings.web_https)
         return response
 
     return app
+
+
+_REFUSAL = {403: _l("You may not do this."), 409: _l("Someone else changed this first; nothing was saved."),
+            422: _l("This could not be done as asked; nothing was saved.")}
 
 
 def _errors(app: Flask) -> None:
@@ -87,7 +100,7 @@ def _errors(app: Flask) -> None:
         if isinstance(exc, Unauthorized):
             return redirect(url_for("auth.login", next=request.path))
         if request.method == "POST" and status in (403, 409, 422) and current_user.is_authenticated:
-            flash(exc.message, "error")
+            flash(f"{_REFUSAL.get(status, '')} ({exc.message})", "error")
             return redirect(request.referrer or url_for("worklist.index"))
         return render_template("error.html", status=status, message=exc.message), status
 

@@ -1,5 +1,5 @@
 """The page of one case: its diagram (bpmn-js, its own process version, each step's state
-marked), its steps, its timeline from the history, and its data."""
+marked), its steps, its timeline from the history, its evidence files and its data."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+
+from engine import URGENCIES
 
 from .auth import account, krabuan
 
@@ -19,7 +21,8 @@ EVENTS = {
     "task_cancelled": _l("step cancelled"), "task_overdue": _l("step overdue"),
     "reminder_sent": _l("reminder sent"), "deadline_changed": _l("deadline changed"),
     "timer_set": _l("timer set"), "timer_moved": _l("timer moved"), "timer_cancelled": _l("timer cancelled"),
-    "timer_fired": _l("timer fired"),
+    "timer_fired": _l("timer fired"), "task_delegated": _l("delegated the step"),
+    "urgency_changed": _l("changed the urgency"),
 }
 
 
@@ -28,7 +31,9 @@ EVENTS = {
 def show(instance_id: int) -> Any:
     page = krabuan().cases.page(instance_id, account())
     names = {t.id: t.name for t in page.steps}
-    return render_template("case.html", page=page, events=EVENTS, step_names=names)
+    files = krabuan().files.of_case(instance_id, account())
+    return render_template("case.html", page=page, events=EVENTS, step_names=names, files=files,
+                           file_names={f.sha256: f.name for f in files}, urgencies=URGENCIES)
 
 
 @bp.get("/cases/<id:instance_id>/diagram.bpmn")

@@ -8,13 +8,37 @@ from typing import Any
 from flask import Flask
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup, escape
 
-from engine import BANGKOK, be_date
+from engine import BANGKOK, URGENCIES, be_date
 
 
 def _thai() -> bool:
     return str(get_locale() or "th").startswith("th")
+
+
+_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def _thai_digits_wanted() -> bool:
+    user = current_user
+    return bool(getattr(getattr(user, "account", None), "thai_digits", False))
+
+
+def digits(value: Any) -> str:
+    """A number (or a text with numbers) in the user's digits: Arabic, or Thai (๑๒๓) if they chose so."""
+    text = str(value)
+    return text.translate(_THAI_DIGITS) if _thai_digits_wanted() else text
+
+
+def urgency(code: str) -> str:
+    """An urgency code as its word (ด่วนที่สุด … ปกติ): the word, never colour alone."""
+    for u in URGENCIES:
+        if u.code == code:
+            return u.th if _thai() else u.en
+    return code
 
 
 def local_when(moment: datetime | None, with_time: bool = True) -> Markup:
@@ -26,6 +50,7 @@ def local_when(moment: datetime | None, with_time: bool = True) -> Markup:
         text = be_date(local.date(), "%-d %b %Y") + (f" {local:%H:%M} น." if with_time else "")
     else:
         text = f"{local:%-d %b %Y}" + (f" {local:%H:%M}" if with_time else "")
+    text = digits(text)
     iso = local.isoformat(timespec="minutes")
     return Markup(f'<time datetime="{escape(iso)}" title="{escape(iso)}">{escape(text)}</time>')
 
@@ -34,10 +59,14 @@ def local_day(day: date | str | None) -> str:
     if not day:
         return "—"
     value = date.fromisoformat(day) if isinstance(day, str) else day
-    return be_date(value, "%-d %B %Y") if _thai() else f"{value:%-d %B %Y}"
+    return digits(be_date(value, "%-d %B %Y") if _thai() else f"{value:%-d %B %Y}")
 
 
 def days_left(task: Any) -> str:
+    return digits(_days_left(task))
+
+
+def _days_left(task: Any) -> str:
     """ "เหลือ 2 วันทำการ" / "ครบกำหนดวันนี้" / "เกินกำหนด 3 วันทำการ" for an open task with a deadline."""
     left = getattr(task, "working_days_left", None)
     if left is None or task.due_at is None:
@@ -67,6 +96,55 @@ def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+_UNITS = {"days": _l("days"), "working_days": _l("working days"), "weeks": _l("weeks"), "months": _l("months"),
+          "hours": _l("hours"), "minutes": _l("minutes")}
+
+
+def counted_from(basis: dict[str, Any]) -> str:
+    """What a step's deadline is counted from, in a sentence: the rule's amount and unit and the
+    case value it starts at, or the standard duration from when the step arrived."""
+    rule, values = basis.get("rule") or {}, basis.get("values") or {}
+    arrived = (local_day(datetime.fromisoformat(basis["created"]).astimezone(BANGKOK).date())
+               if basis.get("created") else "—")
+    amount, unit = rule.get("amount"), _UNITS.get(str(rule.get("unit")), str(rule.get("unit") or ""))
+    anchor = rule.get("from") or rule.get("anchor") or rule.get("event")
+    if rule and anchor in values and amount is not None:
+        when = local_day(str(values[anchor])[:10]) if _looks_like_date(values[anchor]) else str(values[anchor])
+        if rule.get("type") == "before_event":
+            return digits(_("%(amount)s %(unit)s before %(what)s (%(when)s)", amount=amount, unit=unit,
+                            what=anchor, when=when))
+        return digits(_("%(amount)s %(unit)s after %(what)s (%(when)s)", amount=amount, unit=unit, what=anchor,
+                        when=when))
+    if basis.get("working_days"):
+        days = format(basis["working_days"], "g")
+        return digits(_("standard duration %(n)s working days, counted from when the step arrived (%(when)s)",
+                        n=days, when=arrived))
+    if basis.get("minutes"):
+        return digits(_("standard duration %(n)s minutes of working time, counted from when the step arrived "
+                        "(%(when)s)", n=basis["minutes"], when=arrived))
+    return digits(_("counted from when the step arrived (%(when)s)", when=arrived))
+
+
+def _looks_like_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(str(value)[:10])
+        return True
+    except ValueError:
+        return False
+
+
+def shown(value: Any) -> str:
+    """A value of a case's data as a person reads it: lists joined, yes/no for true/false."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {shown(v)}" for k, v in value.items())
+    return digits(value)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(when=local_when, day=local_day, days_left=days_left, status_word=status_word,
-                                 label=label, fromiso=from_iso)
+                                 label=label, fromiso=from_iso, digits=digits, urgency=urgency,
+                                 counted_from=counted_from, shown=shown)

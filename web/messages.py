@@ -26,7 +26,20 @@ PROBLEMS = {
     "too_many": _l("Please choose at most %(max)s people."),
     "not_member": _l("Only members of the group can be chosen."),
     "not_file": _l("Please attach a file."),
+    "file_type": _l("This kind of file is not accepted. Attach a PDF, an image, an office document or a text file."),
+    "file_empty": _l("The file is empty."),
+    "file_too_large": _l("The file is too large (at most %(limit)s)."),
+    "unknown_file": _l("A file is neither one you uploaded nor one of this case. Please attach it again."),
+    "too_many_files": _l("At most %(max)s files."),
     "control_unconfirmed": _l("Please confirm every control point of this step."),
+    "comment_required": _l("Please write a comment: why, and what is to be done."),
+}
+
+# Why the engine refused an approval (segregation of duties), by the refusal's ``reason``.
+REFUSALS = {
+    "started_case": _l("You started this case, so you cannot approve it. Another approver must decide."),
+    "prepared_document": _l("You prepared the document of this step, so you cannot approve it. "
+                            "Another approver must decide."),
 }
 
 
@@ -38,3 +51,9 @@ def problem_text(problem: dict[str, Any]) -> str:
         return str(text) % dict(problem.get("params", {}))
     except (KeyError, TypeError, ValueError):
         return str(text)
+
+
+def refusal_text(reason: str | None) -> str | None:
+    """A segregation-of-duties refusal in the user's language (None: not such a refusal)."""
+    text = REFUSALS.get(reason or "")
+    return str(text) if text is not None else None

@@ -27,10 +27,19 @@ def secret_key(data_dir: Path) -> str:
     so that every web worker of one installation shares it and a restart keeps users signed in."""
     path = data_dir / "web-secret-key"
     if not path.exists():
+        # Workers start together: each writes its own file and links it into place; the first
+        # link wins and everyone reads that one (never a half-written file).
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        mine = data_dir / f".web-secret-key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(mine, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.link(mine, path)
+        except FileExistsError:
+            pass
+        finally:
+            mine.unlink()
     return path.read_text().strip()
 
 

@@ -1,6 +1,7 @@
 """The page of one task: its form in the user's language, its control points, and completing it.
 The form's values are read here as text, as submitted; the engine converts and checks them, and
-its problems are shown next to their fields with every entered value kept."""
+its problems are shown next to their fields with every entered value kept. Attached files are
+uploaded first (web.files): a second try sends their SHA-256s, not the files again."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,10 +11,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from engine import Completion, InvalidInput
+from engine import Completion, Forbidden, InvalidInput
 
 from .auth import account, krabuan
-from .messages import problem_text
+from .files import names_of, take_uploads
+from .messages import problem_text, refusal_text
 
 bp = Blueprint("tasks", __name__)
 
@@ -22,7 +24,25 @@ bp = Blueprint("tasks", __name__)
 @login_required
 def show(task_id: int) -> Any:
     page = krabuan().tasks.open(task_id, account())
-    return render_template("task.html", page=page, values=MultiDict(), problems={}, confirmed=set())
+    values = MultiDict(_as_typed(page.draft if page.draft is not None else _earlier_values(page)))
+    return render_template("task.html", page=page, values=values, problems={}, confirmed=set(),
+                           files=names_of(page.form, values))
+
+
+def _earlier_values(page: Any) -> dict[str, Any]:
+    """A step the case comes back to (returned for revision, or a loop) starts from what the case
+    holds for its fields, so that only what is to be fixed needs typing again."""
+    if page.form is None or page.task.notice is None:
+        return {}
+    return {f.name: page.case_data[f.name] for f in page.form.fields if f.name in page.case_data}
+
+
+def _as_typed(values: dict[str, Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name, value in values.items():
+        for v in value if isinstance(value, list) else [value]:
+            out.append((name, "true" if v is True else "" if v is False else str(v)))
+    return out
 
 
 def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
@@ -30,7 +50,7 @@ def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
     choices, true/false for checkboxes); fields left empty are left out."""
     data: dict[str, Any] = {}
     for f in form.fields if form is not None else ():
-        if f.type in ("multiselect", "users"):
+        if f.type in ("multiselect", "users", "file"):
             chosen = [v for v in values.getlist(f.name) if v]
             if chosen:
                 data[f.name] = chosen
@@ -46,15 +66,34 @@ def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
 def complete(task_id: int) -> Any:
     k, me = krabuan(), account()
     page = k.tasks.open(task_id, me)
-    data = submitted(page.form, request.form)
+    values = MultiDict(request.form)
+    problems = take_uploads(page.form, values)  # each file once: on a second try it is a value
+    data = submitted(page.form, values)
     confirmed = request.form.getlist("confirm")
     try:
-        done = k.cases.complete(task_id, me.username, data, confirmed, how=Completion(claim=True))
+        if problems:
+            raise InvalidInput("a file was refused")
+        done = k.cases.complete(task_id, me.username, data, confirmed,
+                                how=Completion(claim=True, comment=_own_comment(page, values)))
     except InvalidInput as exc:
-        problems = {p["field"]: problem_text(p) for p in exc.details.get("problems", [])}
+        problems = problems or {p["field"]: problem_text(p) for p in exc.details.get("problems", [])}
         if not problems:
             flash(problem_text({"code": "", "message": exc.message}), "error")
-        return render_template("task.html", page=page, values=request.form, problems=problems,
-                               confirmed=set(confirmed)), 422
+        return render_template("task.html", page=page, values=values, problems=problems,
+                               confirmed=set(confirmed), files=names_of(page.form, values)), 422
+    except Forbidden as exc:  # segregation of duties: said on the task's page, with what was entered kept
+        refusal = refusal_text(exc.details.get("reason"))
+        if refusal is None:
+            raise
+        flash(refusal, "error")
+        return render_template("task.html", page=page, values=values, problems={}, confirmed=set(confirmed),
+                               files=names_of(page.form, values)), 403
     flash(_("Step completed: %(name)s.", name=done.task.name), "success")
     return redirect(url_for("worklist.index"))
+
+
+def _own_comment(page: Any, values: MultiDict[str, str]) -> str:
+    """The comment of an approval step whose form has no comment field of its own (the page then
+    offers one, named ``comment``); the engine reads a form's comment field from the form data."""
+    approval = page.approval
+    return values.get("comment", "") if approval is not None and approval.comment_field is None else ""

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from engine import WorklistFilter
+
 from .auth import account, krabuan
 
 bp = Blueprint("worklist", __name__)
@@ -20,9 +22,25 @@ PAGE = 25
 @bp.get("/")
 @login_required
 def index() -> Any:
+    k = krabuan()
     view = request.args.get("view", "all")
-    page = krabuan().tasks.page(account().username, view, request.args.get("cursor") or None, PAGE)
-    return render_template("worklist.html", page=page, tabs=TABS, view=view)
+    where = WorklistFilter(request.args.get("process") or None, request.args.get("q", ""))
+    page = k.tasks.page(account().username, view, request.args.get("cursor") or None, PAGE, where)
+    return render_template("worklist.html", page=page, tabs=TABS, view=view, where=where,
+                           processes=k.repository.newest())
+
+
+@bp.get("/notifications")
+@login_required
+def notifications() -> Any:
+    return render_template("notifications.html", items=krabuan().inbox.notifications(account().username))
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read() -> Response:
+    krabuan().inbox.mark_all_read(account().username)
+    return redirect(url_for("worklist.notifications"))
 
 
 @bp.post("/tasks/<id:task_id>/claim")

@@ -97,3 +97,161 @@ def test_the_worklist_on_a_phone(browser, server, engine):
         shot(page, "phone-worklist")
     finally:
         context.close()
+
+
+def _pdf(name: str) -> dict:
+    return {"name": name, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + name.encode() + b"\n%%EOF\n"}
+
+
+def _as(browser, server, username: str, width: int = 1280):
+    """A fresh browser profile signed in as ``username`` (a phone when ``width`` is narrow)."""
+    phone = width < 600
+    context = browser.new_context(viewport={"width": width, "height": 844 if phone else 900}, locale="th-TH",
+                                  is_mobile=phone, has_touch=phone)
+    p = context.new_page()
+    p.set_default_timeout(15_000)
+    p.base = server
+    sign_in(p, username)
+    p.wait_for_url(re.compile(r"/$"))
+    return context, p
+
+
+def _open_from_worklist(p, step_name: str, instance_id: int) -> None:
+    p.goto(p.base + "/")
+    p.locator("tr", has_text=step_name).filter(has_text=f"#{instance_id}").get_by_role("link").first.click()
+    p.wait_for_url(re.compile(r"/tasks/\d+$"))
+
+
+def _draft_meeting_request(p, instance_id: int) -> None:
+    _open_from_worklist(p, "จัดทำหนังสือขออนุมัติจัดประชุม-อบรม", instance_id)
+    p.locator('input[name="meeting_request_file"][type="file"]').set_input_files(_pdf("meeting-request.pdf"))
+    p.locator('input[name="project_file"][type="file"]').set_input_files(_pdf("project.pdf"))
+    p.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
+    p.wait_for_url(re.compile(r"/$"))
+
+
+def test_a_director_returns_an_advance_request_and_approves_the_revision(page, browser, server, engine):
+    """A clerk prepares an advance-loan request; the director returns it with a comment; the clerk
+    sees the comment at the top of the step, fixes the request; the director approves it."""
+    sign_in(page, "clerk1")
+    page.wait_for_url(re.compile(r"/$"))
+    page.get_by_role("link", name="เริ่มเรื่องใหม่").click()
+    page.locator('tr[data-process="advance-loan"]').get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    instance_id = int(page.get_by_role("link", name=re.compile(r"เรื่อง #\d+")).inner_text().split("#")[1])
+    page.locator('select[name="advance_purpose"]').select_option("meeting_training")
+    page.locator('input[name="activity_title"]').fill("อบรมการใช้งานระบบสารสนเทศ")
+    page.locator('input[name="activity_date"]').fill("2026-12-15")
+    page.locator('input[name="borrower_name"]').fill("นางสาวสมหญิง ใจดี")
+    page.locator('input[name="estimated_amount"]').fill("20000")
+    page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
+    page.wait_for_url(re.compile(r"/$"))
+    _draft_meeting_request(page, instance_id)
+
+    director, d = _as(browser, server, "executive1")
+    try:
+        _open_from_worklist(d, "ผู้มีอำนาจลงนามอนุมัติ/อนุญาต", instance_id)
+        decide = d.locator(".decision-buttons")
+        assert decide.get_by_role("button", name="อนุมัติ").is_visible()
+        assert decide.get_by_role("button", name="ส่งกลับแก้ไข").is_visible()
+        assert decide.get_by_role("button", name="ไม่อนุมัติ").count() == 0  # the form offers no rejection
+        shot(d, "approval-1-decision-buttons")
+        decide.get_by_role("button", name="ส่งกลับแก้ไข").click()  # no comment: refused, said by the field
+        assert "กรุณาเขียนความเห็น" in d.locator('[data-field="activity_comment"]').inner_text()
+        shot(d, "approval-2-comment-required")
+        d.get_by_label(re.compile("ความเห็นผู้มีอำนาจ")).fill("กรุณาแนบรายชื่อผู้เข้าอบรมและปรับงบค่าอาหารว่าง")
+        d.locator(".decision-buttons").get_by_role("button", name="ส่งกลับแก้ไข").click()
+        d.wait_for_url(re.compile(r"/$"))
+        assert "เสร็จแล้ว" in d.locator(".flash").inner_text()
+    finally:
+        director.close()
+
+    # The clerk sees who returned it, when (Buddhist Era) and why, at the top of the step.
+    _open_from_worklist(page, "จัดทำหนังสือขออนุมัติจัดประชุม-อบรม", instance_id)
+    notice = page.locator("#return-notice")
+    assert notice.is_visible()
+    text = notice.inner_text()
+    assert "ส่งกลับแก้ไขโดย executive1" in text and "กรุณาแนบรายชื่อผู้เข้าอบรมและปรับงบค่าอาหารว่าง" in text
+    assert re.search(r"25[6-9]\d", text)
+    assert notice.bounding_box()["y"] < page.locator("form.task, form[action$='/complete']").bounding_box()["y"]
+    shot(page, "approval-3-returned-with-comment")
+    page.locator('input[name="meeting_request_file"][type="file"]').set_input_files(_pdf("meeting-request-v2.pdf"))
+    page.locator('input[name="project_file"][type="file"]').set_input_files(_pdf("project-v2.pdf"))
+    page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+    director, d = _as(browser, server, "executive1")
+    try:
+        _open_from_worklist(d, "ผู้มีอำนาจลงนามอนุมัติ/อนุญาต", instance_id)
+        assert d.locator("#return-notice").count() == 0  # the note stays with the returned step
+        d.locator(".decision-buttons").get_by_role("button", name="อนุมัติ").click()
+        d.wait_for_url(re.compile(r"/$"))
+        shot(d, "approval-4-approved")
+    finally:
+        director.close()
+    assert [t.element_id for t in engine.tasks.of_case(instance_id)] == ["prepare_loan_documents"]
+    assert engine.cases.show(instance_id).data["activity_decision"] == "approve"
+
+
+def test_a_borrower_cannot_approve_their_own_advance(browser, server, engine):
+    """A director who borrows (started the case) is refused approval, on the task page, on a phone;
+    the buttons are within reach there."""
+    from engine import Completion
+
+    instance_id = engine.cases.start("advance-loan", "executive2").instance_id
+    claim = Completion(claim=True)
+    first = engine.tasks.of_case(instance_id)[0]
+    engine.cases.complete(first.id, "clerk1", {"advance_purpose": "official_travel", "activity_title": "ประชุมเขต",
+                                               "activity_date": "2026-12-20", "borrower_name": "ผอ. สอง"}, how=claim)
+    files = [engine.files.upload("clerk1", n, _pdf(n)["buffer"]).sha256 for n in ("request.pdf", "invite.pdf")]
+    draft = engine.tasks.of_case(instance_id)[0]
+    engine.cases.complete(draft.id, "clerk1", {"travel_request_file": files[0], "travel_invitation_file": files[1],
+                                               "travel_destination": "จังหวัดเชียงใหม่"}, how=claim)
+    context, p = _as(browser, server, "executive2", width=390)
+    try:
+        _open_from_worklist(p, "ผู้มีอำนาจลงนามอนุมัติ/อนุญาต", instance_id)
+        approve = p.locator(".decision-buttons").get_by_role("button", name="อนุมัติ")
+        approve.scroll_into_view_if_needed()
+        assert approve.is_visible() and approve.bounding_box()["width"] > 300  # full width on a phone
+        assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        approve.click()
+        flash = p.locator(".flash.error")
+        assert "ท่านเป็นผู้เริ่มเรื่องนี้ จึงอนุมัติเรื่องนี้เองไม่ได้" in flash.inner_text()
+        assert p.locator(".decision-buttons").is_visible()  # still the task page, not an error page
+        shot(p, "approval-5-own-loan-refused-phone")
+    finally:
+        context.close()
+    task = next(t for t in engine.tasks.of_case(instance_id) if t.element_id == "approve_activity")
+    assert task.state == "open" and task.assignee is None
+
+
+def test_evidence_files_are_attached_once_and_listed_on_the_case_page(page, engine):
+    """A clerk attaches one of two required files and submits: the other is asked for, the first is
+    kept (not sent again); with both attached, the case page lists them and downloads them."""
+    from engine import Completion
+
+    instance_id = engine.cases.start("advance-loan", "clerk1").instance_id
+    first = engine.tasks.of_case(instance_id)[0]
+    engine.cases.complete(first.id, "clerk1", {"advance_purpose": "meeting_training", "activity_title": "อบรม",
+                                               "activity_date": "2026-12-15", "borrower_name": "นางสาวสมหญิง"},
+                          how=Completion(claim=True))
+    sign_in(page, "clerk1")
+    page.wait_for_url(re.compile(r"/$"))
+    _open_from_worklist(page, "จัดทำหนังสือขออนุมัติจัดประชุม-อบรม", instance_id)
+    page.locator('input[name="meeting_request_file"][type="file"]').set_input_files(_pdf("หนังสือขออนุมัติ.pdf"))
+    page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
+    assert "กรุณากรอกช่องนี้" in page.locator('[data-field="project_file"]').inner_text()
+    kept = page.locator('[data-field="meeting_request_file"] input[type="checkbox"]')
+    assert kept.is_checked() and "หนังสือขออนุมัติ.pdf" in page.locator('[data-field="meeting_request_file"]').inner_text()
+    shot(page, "files-1-one-kept-one-missing")
+    page.locator('input[name="project_file"][type="file"]').set_input_files(_pdf("โครงการ.pdf"))
+    page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(page.base + f"/cases/{instance_id}")
+    listed = page.locator("#files")
+    assert "หนังสือขออนุมัติ.pdf" in listed.inner_text() and "โครงการ.pdf" in listed.inner_text()
+    shot(page, "files-2-case-page")
+    with page.expect_download() as download:
+        listed.get_by_role("link", name="โครงการ.pdf").click()
+    assert download.value.suggested_filename == "โครงการ.pdf"
+    assert len([f for f in engine.files.of_case(instance_id, engine.accounts.account("clerk1"))]) == 2

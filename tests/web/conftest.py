@@ -12,7 +12,7 @@ _HASH: dict[str, str] = {}
 @pytest.fixture
 def app(k):
     stored = _HASH.get("hash") or _HASH.setdefault("hash", k.accounts.hash_password("x", PASSWORD))
-    for user in ("clerk1", "clerk2", "director1", "outsider", "auditor1"):
+    for user in ("clerk1", "clerk2", "director1", "outsider", "auditor1", "registrar1", "admin1"):
         k.accounts.set_password(user, PASSWORD, stored_hash=stored)
     app = create_app(engine=k)
     app.config["TESTING"] = True

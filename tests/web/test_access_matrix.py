@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine import Completion
 from helpers import open_tasks
 
 SEES = {"clerk1", "clerk2", "director1", "auditor1"}
@@ -72,3 +73,20 @@ def test_a_double_submit_completes_once_and_says_so(signed_in, k):
     assert "already completed" in page or "เสร็จ" in page
     history = [e.event_type for e in k.cases.show(instance_id).history]
     assert history.count("task_completed") == 1
+
+
+def test_evidence_files_of_a_case(app, world, k):
+    """A file attached to the case: whoever may see the case may download it, nobody else."""
+    instance_id, task_id, browsers, tokens = world
+    sha = k.files.upload("clerk1", "หลักฐาน.pdf", b"%PDF-1.4\n% matrix\n%%EOF\n").sha256
+    k.cases.complete(task_id, "clerk1", {"applicant": "x", "subject": "y", "attachments": [sha]},
+                     how=Completion(claim=True))
+    client = app.test_client()
+    for who, browser in browsers.items():
+        page = _get(browser, f"/files/{sha}")
+        headers = {"Authorization": f"Bearer {tokens[who]}"} if who in tokens else {}
+        api = client.get(f"/api/v1/files/{sha}", headers=headers)
+        expected = (302, 401) if who == "anonymous" else (200, 200) if who in SEES else (404, 404)
+        assert (page.status_code, api.status_code) == expected, who
+        page.close()
+        api.close()

@@ -16,9 +16,10 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
-from engine import Completion, InvalidInput, Unauthorized
+from engine import CaseHeader, Completion, InvalidInput, Unauthorized, WorklistFilter
 
 from ..auth import account, krabuan
+from ..files import send_evidence
 from . import schemas
 from .openapi import Doc, document, route
 
@@ -85,20 +86,32 @@ def processes() -> Any:
        summary="Start a case of a process's newest version"))
 @signed_in
 def start(process_id: str) -> Any:
-    started = krabuan().cases.start(process_id, account().username, body(schemas.StartIn).data)
+    given = body(schemas.StartIn)
+    started = krabuan().cases.start(process_id, account().username, given.data,
+                                    header=CaseHeader(given.title, given.urgency))
     return answer(schemas.Started, started.to_json(), 201)
 
 
-@route(bp, "GET", "/tasks", Doc(out=schemas.TaskPage, query=("view", "cursor", "limit"),
-       summary="A page of one of my worklist's views: all, mine, group, overdue, due_today, completed"))
+@route(bp, "POST", "/instances/<id:instance_id>/urgency", Doc(body=schemas.UrgencyIn, out=None, status=204,
+       summary="Change how urgent a running case is (the lane now working it)"))
+@signed_in
+def set_urgency(instance_id: int) -> Any:
+    krabuan().cases.set_urgency(instance_id, account().username, body(schemas.UrgencyIn).urgency)
+    return "", 204
+
+
+@route(bp, "GET", "/tasks", Doc(out=schemas.TaskPage, query=("view", "cursor", "limit", "process_id", "q"),
+       summary="A page of one of my worklist's views (all, mine, group, overdue, due_today, completed), most "
+               "urgent first then by due date; narrowed to a procedure (process_id) and/or a text (q)"))
 @signed_in
 def tasks() -> Any:
     try:
         limit = int(request.args.get("limit", "50"))
     except ValueError:
         raise InvalidInput("limit must be a whole number", field="limit") from None
+    where = WorklistFilter(request.args.get("process_id") or None, request.args.get("q", ""))
     page = krabuan().tasks.page(account().username, request.args.get("view", "all"),
-                                request.args.get("cursor") or None, limit)
+                                request.args.get("cursor") or None, limit, where)
     return answer(schemas.TaskPage, page.to_json())
 
 
@@ -118,6 +131,31 @@ def claim(task_id: int) -> Any:
 @signed_in
 def unclaim(task_id: int) -> Any:
     return answer(schemas.Task, krabuan().tasks.unclaim(task_id, account().username).to_json())
+
+
+@route(bp, "POST", "/tasks/<id:task_id>/delegate", Doc(body=schemas.DelegateIn, out=schemas.Task,
+       summary="Give a task I hold (or an unclaimed one of my lane) to a colleague of its lane, with a reason"))
+@signed_in
+def delegate(task_id: int) -> Any:
+    given = body(schemas.DelegateIn)
+    return answer(schemas.Task, krabuan().tasks.delegate(task_id, account().username, given.to, given.reason).to_json())
+
+
+@route(bp, "PUT", "/tasks/<id:task_id>/draft", Doc(body=schemas.DraftIn, out=None, status=204,
+       summary="Save my draft of a task's form (private to me; gone when the task is completed)"))
+@signed_in
+def save_draft(task_id: int) -> Any:
+    krabuan().tasks.save_draft(task_id, account().username, body(schemas.DraftIn).data)
+    return "", 204
+
+
+@route(bp, "GET", "/notifications", Doc(out=schemas.Notifications,
+       summary="My notifications (reminders, overdue notices, delegations), newest first, with the unread count"))
+@signed_in
+def notifications() -> Any:
+    k, me = krabuan(), account().username
+    return answer(schemas.Notifications, {"unread": k.inbox.unread_count(me),
+                                          "items": [n.to_json() for n in k.inbox.notifications(me)]})
 
 
 @route(bp, "POST", "/tasks/<id:task_id>/complete", Doc(body=schemas.CompleteIn, out=schemas.Completed,
@@ -143,6 +181,25 @@ def instance(instance_id: int) -> Any:
 def history(instance_id: int) -> Any:
     page = krabuan().cases.page(instance_id, account())
     return answer(schemas.HistoryEvent, [e.to_json() for e in page.case.history])
+
+
+@route(bp, "POST", "/files", Doc(out=schemas.FileOut, status=201, upload="file",
+       summary="Upload an evidence file (multipart/form-data, part 'file'): PDF, images, office documents or "
+               "text, checked from its bytes; a form's file field takes its sha256 (a list of them for several)"))
+@signed_in
+def upload_file() -> Any:
+    part = request.files.get("file")
+    if part is None:
+        raise InvalidInput("send the file as the part 'file' of a multipart/form-data body", field="file")
+    view = krabuan().files.upload(account().username, part.filename or "", part.read())
+    return answer(schemas.FileOut, view.to_json(), 201)
+
+
+@route(bp, "GET", "/files/<sha256>", Doc(out=None, summary="Download an evidence file: its uploader's, or one of "
+                                                           "a case you may see (404 otherwise)"))
+@signed_in
+def download_file(sha256: str) -> Any:
+    return send_evidence(sha256)
 
 
 @bp.get("/openapi.json")

@@ -16,22 +16,27 @@ from . import schemas
 _PARAM = re.compile(r"<(?:(id):)?(\w+)>")
 QUERY = {"limit": {"type": "integer", "minimum": 1, "maximum": 200},
          "view": {"type": "string", "enum": ["all", "mine", "group", "overdue", "due_today", "completed"]},
-         "cursor": {"type": "string", "description": "next_cursor of the page before (opaque)"}}
+         "cursor": {"type": "string", "description": "next_cursor of the page before (opaque)"},
+         "process_id": {"type": "string", "description": "only this procedure's tasks"},
+         "q": {"type": "string", "maxLength": 100,
+               "description": "a text in the step's name or the case's title, or a case number"}}
 ERRORS = {400: "invalid data (the field is named)", 401: "no or bad credentials", 404: "not found, or not yours",
           409: "someone else changed it first; nothing was written", 413: "too large", 429: "too many requests"}
 
 
 @dataclass(frozen=True)
 class Doc:
-    """What the document says of one operation: its answer (a list of ``out`` when ``many``), its
-    body, its success status, its query parameters and a summary."""
+    """What the document says of one operation: its answer (a list of ``out`` when ``many``; a
+    file's bytes when None), its body (JSON; or ``upload``: multipart/form-data with that one file
+    part), its success status, its query parameters and a summary."""
 
-    out: type[BaseModel]
+    out: type[BaseModel] | None
     summary: str = ""
     body: type[BaseModel] | None = None
     many: bool = False
     status: int = 200
     query: tuple[str, ...] = ()
+    upload: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,17 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+def _answer(doc: Doc) -> dict[str, Any]:
+    """The content of a success: JSON of ``out`` (or a list of it), or a file's bytes of any type."""
+    if doc.out is None:
+        return {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+    schema = {"type": "array", "items": _ref(doc.out)} if doc.many else _ref(doc.out)
+    return {"application/json": {"schema": schema}}
+
+
 def document(bp: Blueprint) -> dict[str, Any]:
     routes: list[Route] = bp.__dict__.get("openapi_routes", [])
-    models: set[type[BaseModel]] = {schemas.ErrorOut, *(r.doc.out for r in routes),
+    models: set[type[BaseModel]] = {schemas.ErrorOut, *(r.doc.out for r in routes if r.doc.out is not None),
                                     *(r.doc.body for r in routes if r.doc.body is not None)}
     _, defs = models_json_schema([(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
                                  ref_template="#/components/schemas/{model}")
@@ -71,9 +84,8 @@ def document(bp: Blueprint) -> dict[str, Any]:
                   for kind, name in _PARAM.findall(r.path)]
         params += [{"name": q, "in": "query", "required": False, "schema": QUERY.get(q, {"type": "string"})}
                    for q in r.doc.query]
-        schema = {"type": "array", "items": _ref(r.doc.out)} if r.doc.many else _ref(r.doc.out)
-        responses: dict[str, Any] = {str(r.doc.status): {"description": "OK", "content": {"application/json":
-                                                                                      {"schema": schema}}}}
+        responses: dict[str, Any] = {str(r.doc.status): {"description": "No content"} if r.doc.status == 204
+                                     else {"description": "OK", "content": _answer(r.doc)}}
         for code, text in ERRORS.items():
             responses[str(code)] = {"description": text, "content": {"application/json":
                                                                       {"schema": _ref(schemas.ErrorOut)}}}
@@ -83,6 +95,10 @@ def document(bp: Blueprint) -> dict[str, Any]:
         if r.doc.body is not None:
             operation["requestBody"] = {"required": False,
                                         "content": {"application/json": {"schema": _ref(r.doc.body)}}}
+        if r.doc.upload is not None:
+            operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": [r.doc.upload],
+                "properties": {r.doc.upload: {"type": "string", "format": "binary"}}}}}}
         paths.setdefault((bp.url_prefix or "") + _PARAM.sub(r"{\2}", r.path), {})[r.method.lower()] = operation
     return {"openapi": "3.1.0",
             "info": {"title": "Krabuan API", "version": "1",

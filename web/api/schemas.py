@@ -39,8 +39,44 @@ class ProcessOut(Out):
     can_start: bool
 
 
+Urgency = Literal["most_urgent", "very_urgent", "urgent", "normal"]
+
+
 class StartIn(Body):
     data: dict[str, Any] = Field(default_factory=dict)
+    # What the case is called on worklists (its subject or reference) and how urgent it is.
+    title: str = Field(default="", max_length=500)
+    urgency: Urgency = "normal"
+
+
+class DelegateIn(Body):
+    to: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class UrgencyIn(Body):
+    urgency: Urgency
+
+
+class DraftIn(Body):
+    # The form's values as typed (texts, or lists of texts for several choices).
+    data: dict[str, str | list[str]] = Field(default_factory=dict)
+
+
+class Notification(Out):
+    id: int
+    kind: str
+    instance_id: int | None
+    task_id: int | None
+    title_th: str
+    title_en: str
+    created_at: str
+    read_at: str | None
+
+
+class Notifications(Out):
+    unread: int
+    items: list[Notification]
 
 
 class Started(Out):
@@ -64,7 +100,10 @@ class Task(Out):
     due_at: str | None
     due_status: Literal["on_time", "due_soon", "overdue"] | None
     working_days_left: int | None = None
-    urgency: str | None = None
+    urgency: Urgency | None = None
+    title: str | None = None
+    # A return for revision: {"kind", "decision", "by", "comment", "at", "from_step"}.
+    notice: dict[str, Any] | None = None
 
 
 class TaskPage(Out):
@@ -79,10 +118,18 @@ class FormOut(Out):
     fields: list[dict[str, Any]]
 
 
+class Approval(Out):
+    kind: Literal["approval", "signature"]
+    field: str  # the form's decision field: send one of its options
+    options: list[str]  # approve, return, reject...
+    comment_field: str | None  # where the comment goes (None: the completion's comment)
+
+
 class TaskDetail(Task):
     process_name: str
     form: FormOut | None
     control_points: list[dict[str, Any]]
+    approval: Approval | None = None
 
 
 class CompleteIn(Body):
@@ -97,6 +144,15 @@ class Completed(Out):
     instance_status: str
     task: Task
     open_tasks: list[Task]
+
+
+class FileOut(Out):
+    """An uploaded evidence file: a form's file field takes its ``sha256`` (a list of them for several)."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str
+    size: int
+    content_type: str
 
 
 class HistoryEvent(Out):
