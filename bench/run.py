@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py                      # the full run (about 9 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick              # smoke check, under a minute
     .venv/bin/python bench/run.py --instances 200 --rounds 5 [--pg URL | --no-pg] [--timers N]
-                                  [--no-cli] [--code DIR] [--json FILE]
+                                  [--no-cli] [--no-http | --http-only] [--code DIR] [--json FILE]
 
 Engine core (see bench/core.py): the SOP-shaped process tests/data/sop_bench.bpmn (6
 sequential user tasks in two lanes, an approve/reject gateway, a 3-member multi-instance
@@ -16,7 +16,8 @@ The fair ratios are c/s and d/p (same serializer, same database, same durability
 d/b are kept for continuity with earlier figures.
 
 Then: per-step cost as a user task loops, bytes per completed case, the CLI's start-up
-(bench/startup.py) and the timer benchmark (bench/timers.py, PostgreSQL).
+(bench/startup.py), the timer benchmark (bench/timers.py, PostgreSQL) and whole cases through
+the JSON API of ``krabuan serve --workers 2`` against the engine API (bench/http_api.py).
 
 ``--code DIR`` measures the engine of another checkout of the repository (for example a
 ``git worktree`` of an older commit) with this harness; bench/compat.py bridges the API.
@@ -80,13 +81,18 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timers", type=int, help="timers due at once (default 10000; 0 skips the timer part)")
     parser.add_argument("--steady", type=int, help="timers due evenly over --steady-seconds (default 2000)")
     parser.add_argument("--steady-seconds", type=float, help="(default 60)")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP part (bench/http_api.py)")
+    parser.add_argument("--http-only", action="store_true", help="run only the HTTP part")
+    parser.add_argument("--http-cases", type=int, help="HTTP part: cases per variant per round (default 100; quick 8)")
+    parser.add_argument("--http-rounds", type=int, help="HTTP part: interleaved rounds (default 5; quick 3)")
     parser.add_argument("--code", type=Path, default=REPO, help="checkout whose engine to measure")
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args(argv)
     quick = args.quick
     for name, full, small in [("instances", 200, 4), ("rounds", 7, 5), ("loops", "10,50,200", "3,10"),
                               ("loop_repeats", 3, 1), ("cli_runs", 11, 7), ("timers", 10_000, 20),
-                              ("steady", 2_000, 10), ("steady_seconds", 60.0, 2.0)]:
+                              ("steady", 2_000, 10), ("steady_seconds", 60.0, 2.0), ("http_cases", 100, 8),
+                              ("http_rounds", 5, 3)]:
         if getattr(args, name) is None:
             setattr(args, name, small if quick else full)
     args.loops = [int(x) for x in str(args.loops).split(",")]
@@ -233,26 +239,32 @@ def main() -> None:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     record: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "pg": pg_settings}
 
-    print("engine core ...", file=sys.stderr, flush=True)
-    res = engine_core(args, folder, admin)
-    out += ["### Engine core\n", *core_report(res, args)]
-    record["core"] = {**res, "summaries": {k: asdict(v) for k, v in res["summaries"].items()},
-                      "ratios": [asdict(r) for r in res["ratios"]]}
+    if not args.http_only:
+        print("engine core ...", file=sys.stderr, flush=True)
+        res = engine_core(args, folder, admin)
+        out += ["### Engine core\n", *core_report(res, args)]
+        record["core"] = {**res, "summaries": {k: asdict(v) for k, v in res["summaries"].items()},
+                          "ratios": [asdict(r) for r in res["ratios"]]}
 
-    print("loop growth ...", file=sys.stderr, flush=True)
-    import core
-    record["loops"] = core.loop_growth(folder, args.loops, args.loop_repeats)
-    out += ["", *loop_report(record["loops"], args.loop_repeats)]
+        print("loop growth ...", file=sys.stderr, flush=True)
+        import core
+        record["loops"] = core.loop_growth(folder, args.loops, args.loop_repeats)
+        out += ["", *loop_report(record["loops"], args.loop_repeats)]
 
-    if not args.no_cli:
+    if not args.no_cli and not args.http_only:
         print("CLI start-up ...", file=sys.stderr, flush=True)
         text, record["cli"] = cli_part(args, api)
         out += ["\n### CLI start-up\n", text]
 
-    if admin is not None and args.timers > 0 and not api.flat:
+    if admin is not None and args.timers > 0 and not api.flat and not args.http_only:
         print("timers ...", file=sys.stderr, flush=True)
         import timers as timer_bench
         out += ["", timer_bench.run(args.pg, args.timers, args.steady, args.steady_seconds, args.timer_lead) or ""]
+
+    if not args.no_http and args.code == REPO:  # the web app of this checkout only
+        import http_api
+        text, record["http"] = http_api.run(args.pg, args.http_cases, args.http_rounds, not args.no_pg)
+        out += ["\n### HTTP (issue 9)\n", text]
 
     if admin is not None:
         admin.dispose()
