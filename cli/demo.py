@@ -31,7 +31,7 @@ DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
 
 def _advance(k: Krabuan, title: str, activity_in_days: int, urgency: str) -> int:
     """An advance-loan case taken to the director's approval: assignment, then the request drafted."""
-    instance_id = k.cases.start("advance-loan", "supervisor1", header=CaseHeader(title, urgency)).instance_id
+    instance_id = k.cases.start("advance-loan", "clerk2", header=CaseHeader(title, urgency)).instance_id
     activity = date.today() + timedelta(days=activity_in_days)
     _do(k, instance_id, ("clerk1", "receive_assignment"), {
         "advance_purpose": "meeting_training", "activity_title": title, "activity_date": activity.isoformat(),

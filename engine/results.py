@@ -127,10 +127,13 @@ class ProcessVersionView:
     sha256: str
     source_name: str
     deployed_at: datetime
+    # For one user (Repository.newest(for_user=...)): whether they may start it (its start lane).
+    can_start: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"process_id": self.process_id, "version": self.version, "name": self.name, "sha256": self.sha256,
-                "source": self.source_name, "deployed_at": _iso(self.deployed_at)}
+                "source": self.source_name, "deployed_at": _iso(self.deployed_at),
+                **({"can_start": self.can_start} if self.can_start is not None else {})}
 
 
 @dataclass(frozen=True)

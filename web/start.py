@@ -17,7 +17,8 @@ bp = Blueprint("start", __name__)
 @bp.get("/start")
 @login_required
 def index() -> Any:
-    return render_template("start.html", processes=krabuan().repository.newest(), urgencies=URGENCIES)
+    mine = [p for p in krabuan().repository.newest(for_user=account().username) if p.can_start]
+    return render_template("start.html", processes=mine, urgencies=URGENCIES)
 
 
 @bp.post("/start/<process_id>")

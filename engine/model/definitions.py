@@ -69,6 +69,8 @@ class ProcessModel:
     lanes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     steps: dict[str, StepModel] = field(default_factory=dict)
     start_form: str | None = None
+    # Who may start a case: the groups of the lane(s) its start event(s) stand in (empty: anyone).
+    start_groups: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)  # keeps the steps in document order
@@ -79,7 +81,7 @@ class ProcessModel:
         steps = {k: StepModel.from_dict(v) for k, v in raw["steps"].items()}
         lanes = {k: tuple(v) for k, v in raw["lanes"].items()}
         return cls(process_id=raw["process_id"], name=raw["name"], lanes=lanes, steps=steps,
-                   start_form=raw.get("start_form"))
+                   start_form=raw.get("start_form"), start_groups=tuple(raw.get("start_groups") or ()))
 
 
 
@@ -144,6 +146,12 @@ def _lint_flows(container: etree._Element, source: str) -> None:
             _lint_flows(child, source)
 
 
+def may_start(model: ProcessModel, groups: set[str]) -> bool:
+    """A member of the start lane's groups may start a case (anyone, when the start event stands
+    in no lane)."""
+    return not model.start_groups or bool(set(model.start_groups) & groups)
+
+
 def read_process_model(process: etree._Element, source: str) -> ProcessModel:
     """Build the ProcessModel of one bpmn:process element."""
     process_id = process.get("id") or ""
@@ -175,10 +183,12 @@ def read_process_model(process: etree._Element, source: str) -> ProcessModel:
             multi_instance=el.find("bpmn:multiInstanceLoopCharacteristics", NS) is not None,
         )
     start_form = None
+    start_groups: list[str] = []
     for start in process.iterfind("bpmn:startEvent", NS):
         start_form = read_step_metadata(start, source).form_key or start_form
+        start_groups += [g for g in lanes.get(lane_of.get(start.get("id") or "", ""), ()) if g not in start_groups]
     return ProcessModel(process_id=process_id, name=(process.get("name") or process_id).strip(),
-                        lanes=lanes, steps=steps, start_form=start_form)
+                        lanes=lanes, steps=steps, start_form=start_form, start_groups=tuple(start_groups))
 
 
 def _krabuan_children(el: etree._Element) -> list[etree._Element]:

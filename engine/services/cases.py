@@ -11,7 +11,7 @@ from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..model import approvals
 from ..model.approvals import REJECT, Decision
-from ..model.definitions import StepModel
+from ..model.definitions import StepModel, may_start
 from ..model.forms import FormDefinition, Label
 from ..model.urgency import MAX_TITLE, CaseHeader, by_code, by_rank
 from ..operation import CaseOperation, Start, case, work
@@ -55,12 +55,14 @@ class Cases:
         title and urgency (``header``; the title defaults to the start data's subject, if any)."""
         head = (header or CaseHeader()).checked()
         with work(self.ctx) as w:
-            people.user_groups(w.conn, username)
             definition_id = definitions.definition_id_of(w.conn, process_id, version)
             if definition_id is None:
                 which = f"version {version} of " if version is not None else ""
                 raise NotFound(f"{which}process {process_id!r} is not deployed")
             definition = self.ctx.definition(w.conn, definition_id)
+            if not may_start(definition.model, people.user_groups(w.conn, username)):
+                raise Forbidden(f"{username} may not start {process_id}: its start lane is "
+                                f"{', '.join(definition.model.start_groups)}", reason="start_lane")
             start_form = definition.model.start_form
             if start_form is None and data:
                 raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")

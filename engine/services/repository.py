@@ -14,13 +14,13 @@ from pathlib import Path
 
 from ..context import Context
 from ..errors import DeployError, NotFound
-from ..model.definitions import NS, ProcessModel, read_process_model
+from ..model.definitions import NS, ProcessModel, may_start, read_process_model
 from ..model.documents import Document, expand_paths, parse_document, read_documents
 from ..model.forms import FormDefinition
 from ..model.lint import check_process, settable_in_document, unset_condition_variables
 from ..model.metadata import ControlPoint
 from ..results import DeployResult, ProcessVersionView
-from ..store import definitions
+from ..store import definitions, people
 from ..store.definitions import NewVersion
 
 
@@ -54,10 +54,18 @@ class Repository:
         with self.ctx.db.unit_of_work(write=False) as conn:
             return definitions.versions(conn, process_id)
 
-    def newest(self) -> list[ProcessVersionView]:
-        """The newest version of every deployed process, by name (what a user may start)."""
+    def newest(self, for_user: str | None = None) -> list[ProcessVersionView]:
+        """The newest version of every deployed process, by name; ``for_user``: with whether that
+        user may start it (a member of its start lane's groups, or any user when its start event
+        stands in no lane)."""
         latest = {v.process_id: v for v in self.versions()}  # versions come oldest first
-        return sorted(latest.values(), key=lambda v: (v.name, v.process_id))
+        found = sorted(latest.values(), key=lambda v: (v.name, v.process_id))
+        if for_user is None:
+            return found
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            groups = people.user_groups(conn, for_user)
+            return [replace(v, can_start=may_start(self.ctx.definition(conn, v.definition_id).model, groups))
+                    for v in found]
 
     def process_model(self, process_id: str, version: int | None = None) -> tuple[ProcessVersionView, ProcessModel]:
         """A deployed version (the latest by default) with its steps and their metadata."""

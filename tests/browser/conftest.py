@@ -19,7 +19,7 @@ from web import create_app
 
 from browser_helpers import PASSWORD
 
-USERS = ("clerk1", "clerk2", "it_group_director1", "recipients1", "executive1", "executive2")
+USERS = ("clerk1", "clerk2", "it_group_director1", "recipients1", "executive1", "executive2", "executive3")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -198,16 +198,16 @@ def test_a_borrower_cannot_approve_their_own_advance(browser, server, engine):
     the buttons are within reach there."""
     from engine import Completion
 
-    instance_id = engine.cases.start("advance-loan", "executive2").instance_id
+    instance_id = engine.cases.start("advance-loan", "executive3").instance_id  # a director in the clerk lane too
     claim = Completion(claim=True)
     first = engine.tasks.of_case(instance_id)[0]
     engine.cases.complete(first.id, "clerk1", {"advance_purpose": "official_travel", "activity_title": "ประชุมเขต",
-                                               "activity_date": "2026-12-20", "borrower_name": "ผอ. สอง"}, how=claim)
+                                               "activity_date": "2026-12-20", "borrower_name": "วิไลวรรณ ทองดี"}, how=claim)
     files = [engine.files.upload("clerk1", n, _pdf(n)["buffer"]).sha256 for n in ("request.pdf", "invite.pdf")]
     draft = engine.tasks.of_case(instance_id)[0]
     engine.cases.complete(draft.id, "clerk1", {"travel_request_file": files[0], "travel_invitation_file": files[1],
                                                "travel_destination": "จังหวัดเชียงใหม่"}, how=claim)
-    context, p = _as(browser, server, "executive2", width=390)
+    context, p = _as(browser, server, "executive3", width=390)
     try:
         _open_from_worklist(p, "ผู้มีอำนาจลงนามอนุมัติ/อนุญาต", instance_id)
         approve = p.locator(".decision-buttons").get_by_role("button", name="อนุมัติ")

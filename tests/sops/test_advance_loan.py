@@ -36,7 +36,7 @@ def returned(field: str) -> dict:
 
 def test_meeting_happy_path(case):
     """Meeting/training advance approved and signed at once; no leftover cash."""
-    c = case("advance-loan", "supervisor1")
+    c = case("advance-loan", "clerk1")
     c.do("receive_assignment", "clerk1", assignment("meeting_training"), outsider="supervisor1")
     assert c.open() == ["draft_meeting_training_request"]
     c.do("draft_meeting_training_request", "clerk1", MEETING_DRAFT, outsider="borrower_staff1")
@@ -60,7 +60,7 @@ def test_meeting_happy_path(case):
 
 def test_travel_with_leftover_cash(case):
     """Official-travel advance approved and signed at once; unspent cash returned against a receipt."""
-    c = case("advance-loan", "supervisor2")
+    c = case("advance-loan", "clerk2")
     c.do("receive_assignment", "clerk2", assignment("official_travel"))
     assert c.open() == ["draft_travel_request"]
     c.do("draft_travel_request", "clerk2", TRAVEL_DRAFT, outsider="executive1")
@@ -85,7 +85,7 @@ def test_travel_with_leftover_cash(case):
 
 def test_meeting_request_returned(case):
     """The authority returns the meeting/training request once; it is redrafted and approved; no leftover."""
-    c = case("advance-loan", "supervisor1")
+    c = case("advance-loan", "clerk1")
     c.do("receive_assignment", "clerk1", assignment("meeting_training"))
     c.do("draft_meeting_training_request", "clerk1", MEETING_DRAFT)
     c.do("approve_activity", "executive1", returned("activity_decision"), outsider="finance_group1")
@@ -111,7 +111,7 @@ def test_meeting_request_returned(case):
 
 def test_travel_returned_at_every_approval(case):
     """Travel: the permission request, the advance documents and the settlement are each returned once; no leftover."""
-    c = case("advance-loan", "supervisor1")
+    c = case("advance-loan", "clerk1")
     c.do("receive_assignment", "clerk1", assignment("official_travel"))
     c.do("draft_travel_request", "clerk1", TRAVEL_DRAFT)
     c.do("approve_activity", "executive2", returned("activity_decision"))
@@ -143,7 +143,7 @@ def test_travel_returned_at_every_approval(case):
 
 def test_meeting_loan_returned_twice_with_leftover(case):
     """Meeting: the advance documents are returned twice; unspent cash is returned against a receipt."""
-    c = case("advance-loan", "supervisor2")
+    c = case("advance-loan", "clerk2")
     c.do("receive_assignment", "clerk2", assignment("meeting_training"))
     c.do("draft_meeting_training_request", "clerk2", MEETING_DRAFT)
     c.do("approve_activity", "executive1", APPROVE_ACTIVITY)

@@ -73,7 +73,7 @@ def _deliver(c):
 
 def test_happy_path_one_committee_member(case):
     """Endorsed by a one-member committee, approved at every level, equipment passes its test."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee1"])
     _ict_ok(c)
     _approve(c)
@@ -87,7 +87,7 @@ def test_happy_path_one_committee_member(case):
 
 def test_several_committee_members_all_endorse(case):
     """A two-member committee: each member endorses on a personal task before the flow moves on."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     _request(c, ["dept_computer_committee1", "dept_computer_committee2"])
     _ict_ok(c, "committee_secretariat1")
     _approve(c)
@@ -100,7 +100,7 @@ def test_several_committee_members_all_endorse(case):
 
 def test_committee_corrections_loop(case):
     """One of two committee members asks for corrections: the unit revises and the committee sits again (one member)."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee1", "dept_computer_committee2"], ["approve", "revise"])
     assert c.open() == ["revise_project"]
     c.do("revise_project", "requesting_unit2", {"revision_note": "ปรับสเปกตามข้อเสนอแนะ", "revised_budget": "320000"},
@@ -119,7 +119,7 @@ def test_committee_corrections_loop(case):
 
 def test_committee_asks_twice_then_ict_returns(case):
     """Committee corrections twice (one, then two members); later an ICT return goes back to ICT, not the committee."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     done = _request(c, ["dept_computer_committee1"], ["revise"])
     done += _revise(c, "requesting_unit1", "แก้ครั้งที่ 1", outsider="dept_computer_committee1")
     done += _sit(c, ["dept_computer_committee1", "dept_computer_committee2"], ["revise", "revise"])
@@ -140,7 +140,7 @@ def test_committee_asks_twice_then_ict_returns(case):
 
 def test_returned_by_ict_then_by_ministry(case):
     """The department ICT committee, then the Ministry committee, return the project for revision."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee1"])
     c.do("ict_and_ministry_cio_approval", "committee_secretariat1", {"ict_ministry_result": "returned_by_ict"},
          outsider="requesting_unit1")
@@ -161,7 +161,7 @@ def test_returned_by_ict_then_by_ministry(case):
 
 def test_not_approved_rechecked_and_resubmitted(case):
     """Executives do not approve (5.1); the owning staff re-checks and resubmits; then approved (5.2)."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee2"])
     _ict_ok(c)
     c.do("project_budget_approval", "dept_executives2", {"project_approval": "not_approved"}, outsider="cio1")
@@ -177,7 +177,7 @@ def test_not_approved_rechecked_and_resubmitted(case):
 
 def test_not_approved_and_withdrawn(case):
     """Executives do not approve; the owning staff withdraws the project and the case ends."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee1"])
     _ict_ok(c)
     c.do("project_budget_approval", "dept_executives1", {"project_approval": "not_approved"},
@@ -191,7 +191,7 @@ def test_not_approved_and_withdrawn(case):
 
 def test_allocation_revised_and_test_failed(case):
     """The ICT committee asks for a revised allocation, and the first equipment test fails."""
-    c = case(P, "requesting_unit1")
+    c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee1"])
     _ict_ok(c)
     _approve(c)

@@ -39,7 +39,7 @@ def after_signature(c, disbursement_returns: int = 0) -> None:
 
 def test_happy_path(case):
     """Room free at the first check; the director signs and approves at once."""
-    c = case("meeting-setup", "supervisor1")
+    c = case("meeting-setup", "clerk1")
     c.do("receive_assignment", "clerk1", ASSIGNMENT, outsider="supervisor1")
     c.do("fix_date_and_book_room", "clerk1", BOOKED, outsider="building_staff1")
     c.do("draft_meeting_documents", "clerk1", DRAFTS, outsider="matter_owner1")
@@ -54,7 +54,7 @@ def test_happy_path(case):
 
 def test_room_not_available_then_booked(case):
     """The wanted room is taken; the matter owner agrees another date; the room is then booked."""
-    c = case("meeting-setup", "supervisor1")
+    c = case("meeting-setup", "clerk1")
     c.do("receive_assignment", "clerk1", ASSIGNMENT)
     c.do("fix_date_and_book_room", "clerk1", NOT_FREE)
     assert c.open() == ["agree_new_date"]
@@ -72,7 +72,7 @@ def test_room_not_available_then_booked(case):
 
 def test_meeting_documents_returned_for_revision(case):
     """The director returns the meeting documents once; the clerk redrafts and the director signs."""
-    c = case("meeting-setup", "supervisor2")
+    c = case("meeting-setup", "clerk2")
     c.do("receive_assignment", "clerk2", ASSIGNMENT)
     c.do("fix_date_and_book_room", "clerk2", BOOKED)
     c.do("draft_meeting_documents", "clerk2", DRAFTS)
@@ -91,7 +91,7 @@ def test_meeting_documents_returned_for_revision(case):
 
 def test_disbursement_returned_for_revision(case):
     """The director returns the reimbursement package twice before approving it."""
-    c = case("meeting-setup", "supervisor1")
+    c = case("meeting-setup", "clerk1")
     c.do("receive_assignment", "clerk1", ASSIGNMENT)
     c.do("fix_date_and_book_room", "clerk1", BOOKED)
     c.do("draft_meeting_documents", "clerk1", DRAFTS)

@@ -35,6 +35,11 @@ def test_a_case_from_start_to_the_next_step_through_the_api(api, k):
     assert me["username"] == "clerk1" and me["groups"] == ["clerk"] and me["display_name"] == "ธุรการ หนึ่ง"
     procs = {p["process_id"]: p for p in api("GET", "/processes").get_json()}
     assert procs["sop_bench"]["version"] == 1 and procs["sop_bench"]["can_start"] is True and procs["sop_bench"]["name"]
+    director1 = api.token_of("director1")
+    director = {p["process_id"]: p for p in api("GET", "/processes", as_token=director1).get_json()}
+    assert director["sop_bench"]["can_start"] is False  # not in its start lane
+    refused = api("POST", "/processes/sop_bench/instances", {}, as_token=director1)
+    assert refused.status_code == 403
     started = api("POST", "/processes/sop_bench/instances", {"data": {}})
     assert started.status_code == 201
     instance_id = started.get_json()["instance_id"]

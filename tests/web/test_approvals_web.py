@@ -15,7 +15,7 @@ from web import create_app
 
 ASSIGNMENT = {"advance_purpose": "meeting_training", "activity_title": "อบรมการใช้งานระบบสารสนเทศ",
               "activity_date": "2026-12-15", "borrower_name": "นางสาวสมหญิง ใจดี", "estimated_amount": "20000"}
-USERS = ("clerk1", "executive1", "executive2", "supervisor1")
+USERS = ("clerk1", "clerk2", "executive1", "executive2", "executive3")
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def open_step(k: Krabuan, instance_id: int, element_id: str) -> Any:
     return next(t for t in k.tasks.of_case(instance_id) if t.element_id == element_id)
 
 
-def to_approval(k: Krabuan, starter: str = "supervisor1") -> int:
+def to_approval(k: Krabuan, starter: str = "clerk2") -> int:
     instance_id = k.cases.start("advance-loan", starter).instance_id
     k.cases.complete(open_step(k, instance_id, "receive_assignment").id, "clerk1", ASSIGNMENT,
                      how=Completion(claim=True))
@@ -107,9 +107,9 @@ def test_a_return_needs_a_comment_and_leaves_a_note_for_the_preparer(lk, client_
 
 
 def test_the_starter_is_refused_approval_on_the_task_page(lk, client_of):
-    instance_id = to_approval(lk, starter="executive1")
+    instance_id = to_approval(lk, starter="executive3")  # a director in the clerk lane too
     task = open_step(lk, instance_id, "approve_activity")
-    refused = submit(client_of("executive1"), task.id, {"activity_decision": "approve", "activity_comment": "ok"})
+    refused = submit(client_of("executive3"), task.id, {"activity_decision": "approve", "activity_comment": "ok"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 403
     assert "ท่านเป็นผู้เริ่มเรื่องนี้ จึงอนุมัติเรื่องนี้เองไม่ได้" in html
@@ -119,7 +119,7 @@ def test_the_starter_is_refused_approval_on_the_task_page(lk, client_of):
 
 
 def test_the_api_refuses_with_403_and_names_a_missing_comment(lk):
-    instance_id = to_approval(lk, starter="executive1")
+    instance_id = to_approval(lk, starter="executive3")
     task = open_step(lk, instance_id, "approve_activity")
     client = create_app(engine=lk).test_client()
 
@@ -130,7 +130,7 @@ def test_the_api_refuses_with_403_and_names_a_missing_comment(lk):
     detail = call("executive2", "GET", f"/tasks/{task.id}").get_json()
     assert detail["approval"] == {"kind": "approval", "field": "activity_decision", "options": ["approve", "return"],
                                   "comment_field": "activity_comment"}
-    own = call("executive1", "POST", f"/tasks/{task.id}/complete", {"data": {"activity_decision": "approve"}})
+    own = call("executive3", "POST", f"/tasks/{task.id}/complete", {"data": {"activity_decision": "approve"}})
     assert own.status_code == 403 and own.get_json()["error"]["code"] == "forbidden"
     assert "started this case" in own.get_json()["error"]["message"]
     bare = call("executive2", "POST", f"/tasks/{task.id}/complete", {"data": {"activity_decision": "return"}})

@@ -150,9 +150,10 @@ def test_a_clerk_starts_a_case_from_the_list_and_lands_on_its_first_step(signed_
     assert response.status_code == 302 and "/tasks/" in response.headers["Location"]
     task_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert "เริ่มเรื่อง #" in clerk.get(f"/tasks/{task_id}").get_data(as_text=True)
-    director = signed_in("director1")  # may start, but the first step is not theirs: the case page
-    director.get("/start")
-    response = director.post("/start/sop_bench")
-    assert "/cases/" in response.headers["Location"]
-    director.get("/start")
+    director = signed_in("director1")  # not in the start lane: not offered, and refused
+    assert 'data-process="sop_bench"' not in director.get("/start").get_data(as_text=True)
+    before = len(k.tasks.worklist("clerk2"))
+    response = director.post("/start/sop_bench", headers={"Referer": "/start"})
+    assert response.status_code == 302 and len(k.tasks.worklist("clerk2")) == before
+    assert "flash error" in director.get("/start").get_data(as_text=True)
     assert director.post("/start/no-such-process").status_code == 404

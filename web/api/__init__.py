@@ -75,11 +75,11 @@ def me() -> Any:
     return answer(schemas.Me, account().to_json())
 
 
-@route(bp, "GET", "/processes", Doc(out=schemas.ProcessOut, many=True, summary="Deployed processes (newest versions)"))
+@route(bp, "GET", "/processes", Doc(out=schemas.ProcessOut, many=True,
+       summary="Deployed processes (newest versions), each with whether I may start it (its start lane)"))
 @signed_in
 def processes() -> Any:
-    return answer(schemas.ProcessOut, [{"process_id": v.process_id, "version": v.version, "name": v.name,
-                                        "can_start": True} for v in krabuan().repository.newest()])
+    return answer(schemas.ProcessOut, [v.to_json() for v in krabuan().repository.newest(for_user=account().username)])
 
 
 @route(bp, "POST", "/processes/<process_id>/instances", Doc(body=schemas.StartIn, out=schemas.Started, status=201,

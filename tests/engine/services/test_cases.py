@@ -199,3 +199,17 @@ def test_refused_complete_with_claim_leaves_the_task_unclaimed(k):
         k.cases.complete(task.id, "clerk1", {"applicant": "x"}, how=Completion(claim=True))
     assert _snapshot(k, instance_id) == before
     assert [t.assignee for t in k.tasks.worklist("clerk2")] == [None]
+
+
+def test_only_the_start_lane_starts_a_case(k):
+    """sop_bench's start event stands in the clerk lane: a clerk may start it, a director may not
+    (and is told so), and the list of what a user may start says the same."""
+    from engine.errors import Forbidden
+    assert k.cases.start("sop_bench", "clerk2").status == "running"
+    with pytest.raises(Forbidden, match="start lane is clerk") as refused:
+        k.cases.start("sop_bench", "director1")
+    assert refused.value.details["reason"] == "start_lane"
+    may = {v.process_id: v.can_start for v in k.repository.newest(for_user="director1")}
+    assert may["sop_bench"] is False
+    assert {v.process_id: v.can_start for v in k.repository.newest(for_user="clerk1")}["sop_bench"] is True
+    assert all(v.can_start is None for v in k.repository.newest())
