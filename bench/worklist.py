@@ -13,6 +13,7 @@ deep page (page 40 for the big user, reached by following the cursors).
 from __future__ import annotations
 
 import argparse
+import http.client
 import random
 import statistics
 import sys
@@ -29,6 +30,7 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from sqlalchemy import insert, text  # noqa: E402
 
+import http_api  # noqa: E402
 import pg  # noqa: E402
 from engine import Krabuan, Settings  # noqa: E402
 from engine.store import tables as t  # noqa: E402
@@ -38,14 +40,13 @@ BIG, SMALL = "big_user", "small_user"
 DATA = BENCH.parent / "tests" / "data"
 
 
-def _krabuan(folder: Path, url: str) -> Krabuan:
-    settings = Settings().with_overrides(
-        data_dir=folder / f"k-{uuid.uuid4().hex[:6]}", database_url=url, forms_dir=DATA / "forms",
-        processes_dir=folder / "none", organisation_file=DATA / "organisation.yaml")
-    k = Krabuan(settings)
+def _krabuan(folder: Path, url: str) -> tuple[Krabuan, dict[str, Any]]:
+    """A Krabuan on its own data folder (and database); also its settings, for the server."""
+    values = http_api.settings_values(folder / f"k-{uuid.uuid4().hex[:6]}", url)
+    k = Krabuan(Settings().with_overrides(**values))
     k.init()
     k.repository.deploy([DATA / "sop_bench.bpmn"])
-    return k
+    return k, values
 
 
 def populate(k: Krabuan, seed: int = 9) -> None:
@@ -126,6 +127,30 @@ def measure(k: Krabuan, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def measure_http(k: Krabuan, values: dict[str, Any], repeat: int, log: Path) -> dict[str, dict[str, float]]:
+    """The same pages through ``GET /api/v1/tasks`` of the production server (gunicorn, 2 workers),
+    one kept-alive connection, bearer tokens."""
+    tokens = {user: k.accounts.create_token(user, "bench").secret for user in (BIG, SMALL, "u00001")}
+    deep = deep_cursor(k, BIG, 40)
+    out = {}
+    with http_api.server(values, log) as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+        def get(user: str, query: str) -> None:
+            conn.request("GET", "/api/v1/tasks" + query, headers={"Authorization": f"Bearer {tokens[user]}"})
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET /api/v1/tasks{query} as {user}: {response.status} {body[:200]!r}")
+
+        for user in (BIG, SMALL):
+            out[f"{user} first page (HTTP)"] = timed(lambda u=user: get(u, ""), repeat)  # type: ignore[misc]
+        out[f"{BIG} page 41 (HTTP)"] = timed(lambda: get(BIG, f"?cursor={deep}"), repeat)
+        out["user with no tasks, first page (HTTP)"] = timed(lambda: get("u00001", "?view=mine"), repeat)
+        conn.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pg", help="admin URL of a PostgreSQL server")
@@ -134,18 +159,19 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        k = _krabuan(Path(tmp), "")
+        k, values = _krabuan(Path(tmp), "")
         started = time.perf_counter()
         populate(k)
         print(f"SQLite populated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        results["SQLite"] = measure(k, args.repeat)
+        results["SQLite"] = measure(k, args.repeat) | measure_http(k, values, args.repeat, Path(tmp) / "sqlite.log")
         k.close()
         admin = None if args.no_pg else pg.admin_engine(args.pg)
         if admin is not None:
             with pg.temp_database(admin) as url:
-                k = _krabuan(Path(tmp), url)
+                k, values = _krabuan(Path(tmp), url)
                 populate(k)
-                results["PostgreSQL"] = measure(k, args.repeat)
+                results["PostgreSQL"] = (measure(k, args.repeat)
+                                         | measure_http(k, values, args.repeat, Path(tmp) / "pg.log"))
                 k.close()
     print("| database | what | median ms | p95 ms |\n|---|---|---:|---:|")
     for db, rows in results.items():

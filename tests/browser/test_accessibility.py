@@ -101,7 +101,11 @@ def test_the_key_pages_meet_wcag_aa_contrast_and_label_every_input(browser, serv
             p.goto(server + path)
             _check(p, name)
         p.goto(server + "/")
-        assert p.locator(".urgency.most_urgent").count() and p.locator(".chip.overdue").count()
+        # The overdue step says so in words, and the urgency is a word too (not colour alone).
+        late = p.locator("tr", has_text="แจ้งเวียนคำสั่ง")
+        assert re.search(r"เกินกำหนด \d+ วันทำการ", late.locator(".chip.overdue").inner_text())
+        assert late.locator(".urgency").inner_text().strip().endswith("ด่วน")
+        assert p.locator(".urgency.most_urgent").inner_text().strip().endswith("ด่วนที่สุด")
         shot(p, f"a11y-worklist-{width}")
     finally:
         context.close()

@@ -97,3 +97,14 @@ def test_language_and_thai_digits_follow_the_user(signed_in, k):
     b.post("/settings", {"language": "th"})
     html = b.get("/").get_data(as_text=True)
     assert "งานของฉัน" in html and re.search(r"#\d+", html)
+
+
+def test_a_field_the_form_does_not_have_never_reaches_the_case(signed_in, k):
+    task = k.cases.start("sop_bench", "clerk1").open_tasks[0]
+    b = signed_in("clerk1")
+    b.get(f"/tasks/{task.id}")
+    sent = b.post(f"/tasks/{task.id}/complete", {"applicant": "นายสมชาย", "subject": "ขอใช้ห้อง",
+                                                 "approved": "true", "__class__": "x", "decision": "approve"})
+    assert sent.status_code == 302
+    data = k.cases.show(task.instance_id).data
+    assert data["applicant"] == "นายสมชาย" and not {"approved", "__class__", "decision"} & set(data)
