@@ -29,6 +29,7 @@ from ..time import calendar as cal
 from .rules import check_may_claim, check_may_delegate, check_may_hand_back, check_reason, hidden_unless_visible
 
 MAX_PAGE = 200
+WHOLE_LIST = 100_000  # what `krabuan tasks` lists at most
 MAX_DRAFT_BYTES = 256 * 1024
 
 
@@ -42,11 +43,14 @@ class Tasks:
         self.ctx = ctx
 
     def worklist(self, username: str) -> list[TaskView]:
-        """Open tasks assigned to the user, and unclaimed ones the user's groups may claim."""
+        """Every open task assigned to the user, and the unclaimed ones the user's groups may
+        claim (the "all" view at once, in its order: most urgent first, then by due date)."""
         with work(self.ctx, write=False) as w:
             groups = people.user_groups(w.conn, username)
-            rows = task_rows.rows(w.conn, task_rows.worklist_query(username, groups))
-            return [task_rows.to_view(r, w.now, w.calendar) for r in rows]
+            request = worklist.PageRequest("all", username, frozenset(groups), (w.now, w.now, w.now), None,
+                                           WHOLE_LIST)
+            rows = task_rows.rows(w.conn, worklist.page_query(request))
+            return [task_rows.to_view(r, w.now, w.calendar) for r in rows[:WHOLE_LIST]]
 
     def page(self, username: str, view: str = "all", cursor: str | None = None, limit: int = 50,
              where: WorklistFilter | None = None) -> WorklistPage:

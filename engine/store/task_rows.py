@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Select, bindparam, column, exists, func, insert, or_, select, true, update
+from sqlalchemy import JSON, Connection, Select, bindparam, column, func, insert, select, true, update
 
 from ..errors import Conflict
 from ..model.urgency import by_rank
@@ -214,18 +214,6 @@ def to_view(row: TaskRow, now: datetime | None = None, calendar: WorkCalendar | 
                     reserved_for=row.reserved_for, due_status=status, overdue_at=row.overdue_at,
                     working_days_left=left, title=row.title, urgency=by_rank(row.urgency).code,
                     notice=json.loads(row.notice_json) if row.notice_json else None)
-
-
-def worklist_query(username: str, groups: set[str]) -> Select[Any]:
-    """Open tasks assigned to the user, and unclaimed ones the user's groups may claim."""
-    mine = exists().where(TaskCandidate.c.task_id == HumanTask.c.id, TaskCandidate.c.group_id.in_(groups))
-    return (select(*_COLUMNS).where(
-        HumanTask.c.state == "open",
-        or_(HumanTask.c.assignee == username,
-            (HumanTask.c.assignee.is_(None) & (HumanTask.c.reserved_for == username)),
-            (HumanTask.c.assignee.is_(None) & HumanTask.c.reserved_for.is_(None)
-             & (mine | (HumanTask.c.candidate_groups == "")))))
-        .order_by(HumanTask.c.due_at.is_(None), HumanTask.c.due_at, HumanTask.c.created_at, HumanTask.c.id))
 
 
 def of_instance_query(instance_id: int) -> Select[Any]:
