@@ -189,6 +189,8 @@ class CasePage:
     bpmn_xml: str = field(repr=False, default="")
     # Whether the viewer may change the case's urgency (its lane now, or their supervisors).
     may_set_urgency: bool = False
+    # How the case's data keys read: the label of the field of that name in the process's forms.
+    field_labels: dict[str, Any] = field(default_factory=dict)  # engine.model.forms.Label
 
     def to_json(self) -> dict[str, Any]:
         return {**self.case.to_json(), "process_name": self.process_name, "may_set_urgency": self.may_set_urgency,
@@ -238,6 +240,8 @@ class TaskPage:
     done_data: dict[int, dict[str, Any]] = field(default_factory=dict)
     # What the deadline was counted from (engine.time.deadlines.DeadlineBasis as JSON), if it has one.
     deadline_basis: dict[str, Any] | None = None
+    # How the case's data keys read: the label of the field of that name in the process's forms.
+    field_labels: dict[str, Any] = field(default_factory=dict)  # engine.model.forms.Label
 
     def to_json(self) -> dict[str, Any]:
         return {**self.task.to_json(), "process_name": self.process_name, "draft": self.draft,

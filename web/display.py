@@ -14,6 +14,8 @@ from markupsafe import Markup, escape
 
 from engine import BANGKOK, URGENCIES, be_date
 
+from .dates import for_input
+
 
 def _thai() -> bool:
     return str(get_locale() or "th").startswith("th")
@@ -100,28 +102,26 @@ _UNITS = {"days": _l("days"), "working_days": _l("working days"), "weeks": _l("w
           "hours": _l("hours"), "minutes": _l("minutes")}
 
 
-def counted_from(basis: dict[str, Any]) -> str:
+def counted_from(basis: dict[str, Any], labels: dict[str, Any] | None = None) -> str:
     """What a step's deadline is counted from, in a sentence: the rule's amount and unit and the
     case value it starts at, or the standard duration from when the step arrived."""
     rule, values = basis.get("rule") or {}, basis.get("values") or {}
+    chosen = [c for c in rule.get("cases") or () if isinstance(c, dict) and c.get("when") in values.values()]
+    if chosen:  # a rule by case (e.g. 30 days for a meeting, 15 for travel): the case this one is
+        rule = {**rule, **chosen[0]}
     arrived = (local_day(datetime.fromisoformat(basis["created"]).astimezone(BANGKOK).date())
                if basis.get("created") else "—")
     amount, unit = rule.get("amount"), _UNITS.get(str(rule.get("unit")), str(rule.get("unit") or ""))
     anchor = rule.get("from") or rule.get("anchor") or rule.get("event")
     if rule and anchor in values and amount is not None:
+        what = label(labels[anchor]) if labels and anchor in labels else anchor
         when = local_day(str(values[anchor])[:10]) if _looks_like_date(values[anchor]) else str(values[anchor])
         if rule.get("type") == "before_event":
             return digits(_("%(amount)s %(unit)s before %(what)s (%(when)s)", amount=amount, unit=unit,
-                            what=anchor, when=when))
-        return digits(_("%(amount)s %(unit)s after %(what)s (%(when)s)", amount=amount, unit=unit, what=anchor,
+                            what=what, when=when))
+        return digits(_("%(amount)s %(unit)s after %(what)s (%(when)s)", amount=amount, unit=unit, what=what,
                         when=when))
-    if basis.get("working_days"):
-        days = format(basis["working_days"], "g")
-        return digits(_("standard duration %(n)s working days, counted from when the step arrived (%(when)s)",
-                        n=days, when=arrived))
-    if basis.get("minutes"):
-        return digits(_("standard duration %(n)s minutes of working time, counted from when the step arrived "
-                        "(%(when)s)", n=basis["minutes"], when=arrived))
+    # Without a rule the standard duration applies (the page shows it beside): from when the step arrived.
     return digits(_("counted from when the step arrived (%(when)s)", when=arrived))
 
 
@@ -144,7 +144,13 @@ def shown(value: Any) -> str:
     return digits(value)
 
 
+def be_input(value: Any) -> str:
+    """A date field's value in its text box: an ISO date as ``15/12/2569`` in Thai (``15/12/2026`` in
+    English), what the user typed as typed (web.dates)."""
+    return for_input(value, buddhist=_thai())
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(when=local_when, day=local_day, days_left=days_left, status_word=status_word,
                                  label=label, fromiso=from_iso, digits=digits, urgency=urgency,
-                                 counted_from=counted_from, shown=shown)
+                                 counted_from=counted_from, shown=shown, be_input=be_input)

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from engine import Completion, Forbidden, InvalidInput
 
 from .auth import account, krabuan
+from .dates import to_iso
 from .files import names_of, take_uploads
 from .messages import problem_text, refusal_text
 
@@ -47,7 +48,8 @@ def _as_typed(values: dict[str, Any]) -> list[tuple[str, str]]:
 
 def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
     """The submitted values of a form's fields, as the browser sent them (lists for multiple
-    choices, true/false for checkboxes); fields left empty are left out."""
+    choices, true/false for checkboxes, dates as ISO when they read as dates); fields left empty are
+    left out."""
     data: dict[str, Any] = {}
     for f in form.fields if form is not None else ():
         if f.type in ("multiselect", "users", "file"):
@@ -56,6 +58,9 @@ def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
                 data[f.name] = chosen
         elif f.type == "checkbox":
             data[f.name] = "true" if values.get(f.name) else "false"
+        elif f.type == "date":
+            if values.get(f.name, "").strip():  # typed as 15/12/2569; the engine takes ISO (CE)
+                data[f.name] = to_iso(values[f.name])
         elif values.get(f.name, "") != "":
             data[f.name] = values[f.name]
     return data

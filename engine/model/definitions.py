@@ -72,6 +72,10 @@ class ProcessModel:
     # Who may start a case: the groups of the lane(s) its start event(s) stand in (empty: anyone).
     start_groups: tuple[str, ...] = ()
 
+    def form_keys(self) -> list[str]:
+        """The forms of the process: its start form, then its steps' in document order."""
+        return [k for k in [self.start_form, *(s.meta.form_key for s in self.steps.values())] if k]
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)  # keeps the steps in document order
 

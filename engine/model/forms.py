@@ -28,7 +28,7 @@ the field); the submitted values by ``FormDefinition.validate`` below.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -323,6 +323,16 @@ class FormRegistry:
 
     def keys(self) -> list[str]:
         return sorted(self._forms)
+
+    def field_labels(self, form_keys: Iterable[str]) -> dict[str, Label]:
+        """The label of every field of these forms, by field name (the first form's wins): how a
+        case's data keys read on a page."""
+        labels: dict[str, Label] = {}
+        for key in form_keys:
+            form = self._forms.get(key)
+            for f in form.fields if form else ():
+                labels.setdefault(f.name, f.label)
+        return labels
 
     @classmethod
     def load(cls, folder: Path) -> FormRegistry:

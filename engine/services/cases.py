@@ -179,8 +179,9 @@ class Cases:
                     states[t.element_id] = "overdue" if t.due_status == "overdue" else "current"
             may = inst.status == "running" and access.works_case_now(w.conn, instance_id, viewer.username,
                                                                      set(viewer.groups))
+            labels = self.ctx.forms.field_labels(definition.model.form_keys())
             return CasePage(view, definition.model.name, steps, states, definitions.bpmn_of(w.conn, inst.definition_id),
-                            may_set_urgency=may)
+                            may_set_urgency=may, field_labels=labels)
 
     def _form(self, key: str | None) -> FormDefinition:
         if key is None:

@@ -98,7 +98,8 @@ class Tasks:
                             draft=drafts.load(w.conn, task_id, viewer.username),
                             colleagues=_colleagues(w.conn, row, viewer.username),
                             done_data=completed_data(w.conn, row.instance_id),
-                            deadline_basis=json.loads(row.deadline_json) if row.deadline_json else None)
+                            deadline_basis=json.loads(row.deadline_json) if row.deadline_json else None,
+                            field_labels=self.ctx.forms.field_labels(definition.model.form_keys()))
 
     def save_draft(self, task_id: int, username: str, values: Mapping[str, Any]) -> None:
         """Keep what I typed into a task's form without completing it: only I see it, it survives

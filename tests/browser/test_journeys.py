@@ -255,3 +255,88 @@ def test_evidence_files_are_attached_once_and_listed_on_the_case_page(page, engi
         listed.get_by_role("link", name="โครงการ.pdf").click()
     assert download.value.suggested_filename == "โครงการ.pdf"
     assert len([f for f in engine.files.of_case(instance_id, engine.accounts.account("clerk1"))]) == 2
+
+
+def _advance_request(p, engine) -> int:
+    """A new advance-loan case, its first step (with a date field) open in ``p``, the rest filled in."""
+    instance_id = engine.cases.start("advance-loan", "clerk1").instance_id
+    p.goto(p.base + f"/tasks/{engine.tasks.of_case(instance_id)[0].id}")
+    p.locator('select[name="advance_purpose"]').select_option("meeting_training")
+    p.locator('input[name="activity_title"]').fill("ประชุมคณะทำงาน")
+    p.locator('input[name="borrower_name"]').fill("นางสาวสมหญิง ใจดี")
+    return instance_id
+
+
+def _focused_label(p) -> str:
+    return p.evaluate("document.activeElement.getAttribute('aria-label') || document.activeElement.textContent")
+
+
+def test_a_clerk_picks_a_buddhist_era_date_from_the_calendar_with_the_keyboard(page, engine):
+    """The date field takes 15/12/2569; its calendar (Thai months, Buddhist-era years) is worked
+    with the keyboard alone; the case keeps the date as ISO (CE)."""
+    sign_in(page, "clerk1")
+    page.wait_for_url(re.compile(r"/$"))
+    instance_id = _advance_request(page, engine)
+    date = page.get_by_label("วันที่จัดกิจกรรม/วันเดินทาง")
+    assert date.get_attribute("type") == "text" and date.get_attribute("inputmode") == "numeric"
+    date.fill("15/12/2569")
+    date.press("Tab")
+    opener = page.get_by_role("button", name="เลือกวันที่")
+    assert _focused_label(page) == "เลือกวันที่" and opener.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    calendar = page.get_by_role("dialog", name="เลือกวันที่")
+    assert calendar.is_visible() and opener.get_attribute("aria-expanded") == "true"
+    assert calendar.locator(".dp-title").inner_text() == "ธันวาคม พ.ศ. 2569"
+    assert calendar.locator("th").all_inner_texts() == ["อา", "จ", "อ", "พ", "พฤ", "ศ", "ส"]
+    assert _focused_label(page) == "15 ธันวาคม 2569"  # the day in the field, marked as chosen
+    assert calendar.locator('[aria-selected="true"] button').get_attribute("aria-label") == "15 ธันวาคม 2569"
+    assert page.evaluate("document.fonts.check('17px Sarabun', 'ธันวาคม') && "
+                         "getComputedStyle(document.querySelector('.dp-title')).fontFamily").startswith("Sarabun")
+    shot(page, "datepicker-1-open-desktop")
+
+    page.keyboard.press("ArrowRight")  # 16 December
+    page.keyboard.press("ArrowDown")  # 23 December
+    page.keyboard.press("PageDown")  # 23 January 2570
+    page.keyboard.press("ArrowLeft")  # 22 January 2570
+    assert _focused_label(page) == "22 มกราคม 2570"
+    assert calendar.locator(".dp-title").inner_text() == "มกราคม พ.ศ. 2570"
+    page.keyboard.press("Escape")  # closes, nothing picked, back on the button
+    assert calendar.count() == 0 and date.input_value() == "15/12/2569" and _focused_label(page) == "เลือกวันที่"
+
+    page.keyboard.press("Enter")
+    for key in ("ArrowRight", "ArrowDown", "PageDown", "ArrowLeft"):
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    assert date.input_value() == "22/1/2570" and calendar.count() == 0
+    assert _focused_label(page) == "เลือกวันที่"
+    shot(page, "datepicker-2-picked")
+    page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert engine.cases.show(instance_id).data["activity_date"] == "2027-01-22"
+
+
+def test_the_calendar_on_a_phone_opens_at_today_and_fits(browser, server, engine):
+    """On a phone-sized screen the calendar fits the screen, today is marked, and a tapped day
+    fills the field in the Buddhist era."""
+    from datetime import date
+
+    context, p = _as(browser, server, "clerk1", width=390)
+    try:
+        _advance_request(p, engine)
+        p.get_by_role("button", name="เลือกวันที่").tap()  # a finger, not a mouse: nothing hovered
+        calendar = p.get_by_role("dialog", name="เลือกวันที่")
+        today = date.today()
+        months = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+                  "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
+        spoken = f"{today.day} {months[today.month - 1]} {today.year + 543}"
+        assert calendar.locator('[aria-current="date"]').get_attribute("aria-label") == spoken
+        box = calendar.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        shot(p, "datepicker-3-open-phone")
+        calendar.get_by_role("button", name=spoken, exact=True).tap()
+        assert p.get_by_label("วันที่จัดกิจกรรม/วันเดินทาง").input_value() == (
+            f"{today.day}/{today.month}/{today.year + 543}")
+        assert calendar.count() == 0
+    finally:
+        context.close()

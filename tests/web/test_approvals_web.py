@@ -104,6 +104,7 @@ def test_a_return_needs_a_comment_and_leaves_a_note_for_the_preparer(lk, client_
     kept = re.findall(r'name="(meeting_request_file|project_file)" value="([0-9a-f]{64})" checked', page)
     assert {name for name, _ in kept} == {"meeting_request_file", "project_file"}
     assert "meeting_request_file.pdf" in page
+    assert re.search(r"นับจากวันที่งานเข้าขั้นตอนนี้ \(\d+ \S+ 25\d\d\)", page)  # what its deadline counts from
 
 
 def test_the_starter_is_refused_approval_on_the_task_page(lk, client_of):

@@ -108,3 +108,16 @@ def test_a_field_the_form_does_not_have_never_reaches_the_case(signed_in, k):
     assert sent.status_code == 302
     data = k.cases.show(task.instance_id).data
     assert data["applicant"] == "นายสมชาย" and not {"approved", "__class__", "decision"} & set(data)
+
+
+def test_the_case_and_its_steps_read_by_their_labels(signed_in, k):
+    from engine import Completion
+    from helpers import FORM_DATA
+    task = k.cases.start("sop_bench", "clerk1").open_tasks[0]
+    k.cases.complete(task.id, "clerk1", FORM_DATA["register_application"], how=Completion(claim=True))
+    b = signed_in("clerk1")
+    case = b.get(f"/cases/{task.instance_id}").get_data(as_text=True)
+    assert "<dt>ผู้ยื่น</dt>" in case and "<dt>applicant</dt>" not in case
+    nxt = k.tasks.of_case(task.instance_id)[0]
+    page = b.get(f"/tasks/{nxt.id}").get_data(as_text=True)
+    assert "<dt>ผู้ยื่น</dt>" in page  # what the earlier step entered, by its label

@@ -180,10 +180,6 @@ TH: dict[str, str | tuple[str, ...]] = {
     "minutes": "นาที",
     "%(amount)s %(unit)s before %(what)s (%(when)s)": "%(amount)s %(unit)s ก่อน %(what)s (%(when)s)",
     "%(amount)s %(unit)s after %(what)s (%(when)s)": "%(amount)s %(unit)s หลัง %(what)s (%(when)s)",
-    "standard duration %(n)s working days, counted from when the step arrived (%(when)s)":
-        "ระยะเวลามาตรฐาน %(n)s วันทำการ นับจากวันที่งานเข้าขั้นตอนนี้ (%(when)s)",
-    "standard duration %(n)s minutes of working time, counted from when the step arrived (%(when)s)":
-        "ระยะเวลามาตรฐาน %(n)s นาทีในเวลาทำการ นับจากวันที่งานเข้าขั้นตอนนี้ (%(when)s)",
     "counted from when the step arrived (%(when)s)": "นับจากวันที่งานเข้าขั้นตอนนี้ (%(when)s)",
     "yes": "ใช่",
     "no": "ไม่ใช่",
@@ -197,4 +193,9 @@ TH: dict[str, str | tuple[str, ...]] = {
     "delegated the step": "มอบหมายขั้นตอนต่อ",
     "changed the urgency": "เปลี่ยนชั้นความเร็ว",
     "Change urgency": "เปลี่ยนชั้นความเร็ว",
+    # The Buddhist-era date fields and their calendar (datepicker.js).
+    "dd/mm/yyyy (CE or Buddhist Era)": "วว/ดด/ปปปป (พ.ศ.)",
+    "Choose a date": "เลือกวันที่",
+    "Previous month": "เดือนก่อนหน้า",
+    "Next month": "เดือนถัดไป",
 }
