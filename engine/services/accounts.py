@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -162,13 +162,12 @@ class Accounts:
         recorded is older than a minute, so a script's requests do not each commit twice (a
         revoked token is refused at once all the same)."""
         digest = _digest(secret)
-        with work(self.ctx, write=False) as w:
-            live = accounts.token_user(w.conn, digest)
-            found = accounts.account(w.conn, live[0]) if live else None
-            now = w.now
-        if found is None or live is None:
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            live = accounts.token_account(conn, digest)
+        if live is None:
             raise Unauthorized("the API token is not valid")
-        if live[1] is None or now - live[1] >= _TOUCH_EVERY:
+        found, last_used = live
+        if last_used is None or datetime.now(UTC) - last_used >= _TOUCH_EVERY:
             with work(self.ctx) as w:
                 accounts.touch_token(w.conn, digest, w.now)
         return found

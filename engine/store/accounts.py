@@ -104,11 +104,25 @@ def token_named(conn: Connection, username: str, name: str) -> int | None:
                                                    ApiToken.c.revoked_at.is_(None)))
 
 
-def token_user(conn: Connection, token_hash: str) -> tuple[str, datetime | None] | None:
-    """The user of a live token, and when it was last used."""
-    row = conn.execute(select(ApiToken.c.username, ApiToken.c.last_used_at)
-                       .where(ApiToken.c.token_hash == token_hash, ApiToken.c.revoked_at.is_(None))).first()
-    return (row.username, row.last_used_at) if row else None
+_TOKEN_ACCOUNT = (select(ApiToken.c.last_used_at, User.c.username, User.c.name_th, User.c.name_en, User.c.roles,
+                         User.c.language, User.c.thai_digits, Membership.c.group_id)
+                  .select_from(ApiToken).join(User, User.c.username == ApiToken.c.username)
+                  .outerjoin(Membership, Membership.c.username == User.c.username)
+                  .where(ApiToken.c.token_hash == bindparam("token_hash"), ApiToken.c.revoked_at.is_(None),
+                         User.c.active.is_(True))
+                  .order_by(Membership.c.group_id))
+
+
+def token_account(conn: Connection, token_hash: str) -> tuple[Account, datetime | None] | None:
+    """The active account of a live token and when the token was last used, in one statement
+    (every API request asks it)."""
+    rows = conn.execute(_TOKEN_ACCOUNT, {"token_hash": token_hash}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return (Account(first.username, first.name_th, first.name_en,
+                    tuple(r.group_id for r in rows if r.group_id is not None), tuple(first.roles.split()),
+                    first.language, bool(first.thai_digits)), first.last_used_at)
 
 
 def touch_token(conn: Connection, token_hash: str, now: datetime) -> None:

@@ -8,13 +8,14 @@ on PostgreSQL the optimistic version checks in the operations resolve races.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, OperationalError
 
 from ..errors import ConfigurationError, Conflict
 from ..settings import Settings
@@ -44,6 +45,30 @@ def db_now(conn: Connection) -> datetime:
         moment: datetime = conn.execute(_PG_NOW).scalar_one()
         return moment.astimezone(UTC)
     return datetime.now(UTC)
+
+
+IDLE_BEFORE_PING = 10.0  # seconds a pooled connection rests before it is checked on checkout
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A pooled connection that rested a while is pinged when taken (the server may have closed
+    it: a restart, an idle timeout); one in steady use is not, which saves a round trip on every
+    transaction that ``pool_pre_ping`` would spend. A dead one is replaced, and the caller never
+    sees it."""
+    @event.listens_for(engine, "checkin")
+    def _rested(dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if time.monotonic() - record.info.get("checked_in", 0.0) < IDLE_BEFORE_PING:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()  # leave it as the pool gives it: outside a transaction
+        except Exception as exc:  # noqa: BLE001 - any failure means the connection is gone
+            raise DisconnectionError("the pooled connection was closed by the server") from exc
 
 
 def _sqlite_engine(settings: Settings, begin: str) -> Engine:
@@ -79,7 +104,8 @@ class Database:
             self.write_engine = _sqlite_engine(settings, "BEGIN IMMEDIATE")
             self.read_engine = _sqlite_engine(settings, "BEGIN")
         else:
-            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20)
+            _ping_when_idle(self.write_engine)
             self.read_engine = self.write_engine
 
     @property
