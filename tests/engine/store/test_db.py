@@ -1,0 +1,27 @@
+"""The connection pool: a PostgreSQL connection the server closed while it rested in the pool is
+replaced without the caller noticing (a database restart, an idle timeout)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.store import db
+
+
+def test_a_connection_closed_by_the_server_while_resting_is_replaced(k, monkeypatch):
+    if k.ctx.db.dialect != "postgresql":
+        pytest.skip("SQLite has no server to close a connection")
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        victim = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with k.ctx.db.unit_of_work(write=False) as conn:  # the same pooled connection, in steady use
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() == victim
+    admin = create_engine(k.ctx.db.url)  # another client kills the pooled connection's backend
+    try:
+        with admin.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": victim}).scalar_one()
+    finally:
+        admin.dispose()
+    monkeypatch.setattr(db, "IDLE_BEFORE_PING", 0.0)  # it has rested long enough to be checked
+    assert [t.username for t in k.people.users()]  # works, on a fresh connection
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != victim
