@@ -26,8 +26,15 @@ bp = Blueprint("tasks", __name__)
 def show(task_id: int) -> Any:
     page = krabuan().tasks.open(task_id, account())
     values = MultiDict(_as_typed(page.draft if page.draft is not None else _earlier_values(page)))
-    return render_template("task.html", page=page, values=values, problems={}, confirmed=set(),
+    return render_task(page=page, values=values, problems={}, confirmed=set(),
                            files=names_of(page.form, values))
+
+
+def render_task(**context: Any) -> str:
+    """The task page; the case's files by SHA-256 name the documents its earlier steps attached."""
+    page = context["page"]
+    case_files = {f.sha256: f.name for f in krabuan().files.of_case(page.task.instance_id, account())}
+    return render_template("task.html", case_files=case_files, **context)
 
 
 def _earlier_values(page: Any) -> dict[str, Any]:
@@ -84,14 +91,14 @@ def complete(task_id: int) -> Any:
         problems = problems or {p["field"]: problem_text(p) for p in exc.details.get("problems", [])}
         if not problems:
             flash(problem_text({"code": "", "message": exc.message}), "error")
-        return render_template("task.html", page=page, values=values, problems=problems,
+        return render_task(page=page, values=values, problems=problems,
                                confirmed=set(confirmed), files=names_of(page.form, values)), 422
     except Forbidden as exc:  # segregation of duties: said on the task's page, with what was entered kept
         refusal = refusal_text(exc.details.get("reason"))
         if refusal is None:
             raise
         flash(refusal, "error")
-        return render_template("task.html", page=page, values=values, problems={}, confirmed=set(confirmed),
+        return render_task(page=page, values=values, problems={}, confirmed=set(confirmed),
                                files=names_of(page.form, values)), 403
     flash(_("Step completed: %(name)s.", name=done.task.name), "success")
     return redirect(url_for("worklist.index"))

@@ -104,6 +104,8 @@ def test_a_return_needs_a_comment_and_leaves_a_note_for_the_preparer(lk, client_
     kept = re.findall(r'name="(meeting_request_file|project_file)" value="([0-9a-f]{64})" checked', page)
     assert {name for name, _ in kept} == {"meeting_request_file", "project_file"}
     assert "meeting_request_file.pdf" in page
+    earlier = page.split("<details><summary>", 2)[2]  # what the drafting step entered, its documents by name
+    assert re.search(r'<a href="/files/[0-9a-f]{64}" download>meeting_request_file\.pdf</a>', earlier)
     assert re.search(r"นับจากวันที่งานเข้าขั้นตอนนี้ \(\d+ \S+ 25\d\d\)", page)  # what its deadline counts from
 
 
