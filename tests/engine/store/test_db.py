@@ -8,9 +8,9 @@ from sqlalchemy import create_engine, text
 from engine.store import db
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no server to close one
 def test_a_connection_closed_by_the_server_while_resting_is_replaced(k, monkeypatch):
-    if k.ctx.db.dialect != "postgresql":
-        pytest.skip("SQLite has no server to close a connection")
     with k.ctx.db.unit_of_work(write=False) as conn:
         victim = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     with k.ctx.db.unit_of_work(write=False) as conn:  # the same pooled connection, in steady use
