@@ -17,7 +17,7 @@ import click
 # No pydantic plugins are used: skip their discovery (an entry-point scan) at every start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from engine import ConfigurationError, EngineError, InvalidInput, Krabuan, Settings
+from engine import ConfigurationError, EngineError, InvalidInput, Krabuan, Settings, load_json
 
 
 class KrabuanGroup(click.Group):
@@ -65,10 +65,7 @@ def parse_json_object(text: str | None, what: str = "--data") -> dict[str, Any]:
                 text = fh.read()
         except OSError as exc:
             raise InvalidInput(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
+    value = load_json(text, what)
     if not isinstance(value, dict):
         raise InvalidInput(f"{what} must be a JSON object, e.g. '{{\"field\": \"value\"}}'")
     return value

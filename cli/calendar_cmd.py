@@ -30,14 +30,15 @@ def is_working_day(k: Krabuan, day: str) -> None:
         click.echo("false " + ("วันเสาร์" if d.weekday() == 5 else "วันอาทิตย์"))
 
 
-@calendar_group.command(name="add-days")
+@calendar_group.command(name="add-days", context_settings={"ignore_unknown_options": True})
 @click.argument("day")
 @click.argument("n", type=int)
 @click.option("--working", is_flag=True, help="Count working days (from the day after DAY).")
 @click.option("--no-roll", is_flag=True, help="Do not move a non-working end day to the next working day.")
 @engine_command
 def add_days(k: Krabuan, day: str, n: int, working: bool, no_roll: bool) -> None:
-    """Print the ISO date N days (or working days) after DAY."""
+    """Print the ISO date N days (or working days) after DAY; a negative N counts back, N days
+    (or working days) before DAY (`add-days 2025-04-20 -5`)."""
     cal = k.calendar.calendar()
     d = parse_date(day)
     click.echo((cal.add_working_days(d, n) if working else cal.add_days(d, n, roll=not no_roll)).isoformat())

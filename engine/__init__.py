@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .model.definitions import StepModel as StepModel
     from .model.filetypes import FILE_ACCEPT as FILE_ACCEPT
     from .model.forms import FormDefinition as FormDefinition
+    from .model.limits import load_json as load_json
     from .model.metadata import ControlPoint as ControlPoint
     from .model.urgency import URGENCIES as URGENCIES
     from .model.urgency import CaseHeader as CaseHeader
@@ -95,6 +96,7 @@ _LAZY = {
     "URGENCIES": "engine.model.urgency",
     "CaseHeader": "engine.model.urgency",
     "WorklistFilter": "engine.model.worklist",
+    "load_json": "engine.model.limits",
     "Settings": "engine.settings",
     "BANGKOK": "engine.time.calendar",
     "WorkCalendar": "engine.time.calendar",
@@ -111,7 +113,7 @@ __all__ = [
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
     "FileView", "FILE_ACCEPT", "FireResult", "HistoryEventView", "InstanceView", "NotificationView",
     "ProcessVersionView", "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView",
-    "WorklistPage", "URGENCIES", "CaseHeader", "WorklistFilter", "Settings",
+    "WorklistPage", "URGENCIES", "CaseHeader", "WorklistFilter", "load_json", "Settings",
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
 ]
 __version__ = "0.1.0"

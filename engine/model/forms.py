@@ -42,6 +42,7 @@ FieldType = Literal["text", "textarea", "integer", "money", "date", "datetime", 
 FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("999999999999.99")
+_MAX_MONEY_TEXT = 40
 MembersOf = Callable[[str], set[str]]
 MAX_FILES = 50  # in one file field
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -177,6 +178,10 @@ def _is_empty(f: FieldDefinition, value: Any) -> bool:
 def _clean_text(f: FieldDefinition, value: Any) -> str:
     if not isinstance(value, str):
         raise _bad(f, f"expected text, got {type(value).__name__}", "not_text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad(f, "is not valid text (it holds a lone surrogate)", "not_text") from None
     limit = f.max_length or MAX_TEXT
     if len(value) > limit:
         raise _bad(f, f"longer than {limit} characters", "too_long", limit=limit)
@@ -208,16 +213,21 @@ def _clean_integer(f: FieldDefinition, value: Any) -> int:
 def _clean_money(f: FieldDefinition, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise _bad(f, f"expected an amount in baht, got {type(value).__name__}", "not_money")
+    text = str(value).strip().replace(",", "")
+    if len(text) > _MAX_MONEY_TEXT:  # a 100,000-digit "amount" is not parsed at all
+        raise _bad(f, f"{text[:20]!r}… is not an amount in baht", "not_money")
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
+        amount = Decimal(text)
     except InvalidOperation:
         raise _bad(f, f"{value!r} is not an amount in baht", "not_money") from None
     if not amount.is_finite():
         raise _bad(f, f"{value!r} is not an amount in baht", "not_money")
+    if abs(amount) > MAX_MONEY:  # before quantize, which a huge exponent (1e999999999) would overflow
+        raise _bad(f, "amount too large", "too_big", max=MAX_MONEY)
     if amount != amount.quantize(Decimal("0.01")):
         raise _bad(f, "amounts have at most 2 decimals (satang)", "decimals")
-    if abs(amount) > MAX_MONEY:
-        raise _bad(f, "amount too large", "too_big", max=MAX_MONEY)
+    if amount.is_zero():
+        amount = Decimal("0.00")  # "-0.00" is nothing owed, not a negative amount
     _bounds(f, amount)
     return float(amount.quantize(Decimal("0.01")))
 

@@ -42,10 +42,9 @@ def _utf8_text(data: bytes, source: str) -> bytes:
     except UnicodeDecodeError as exc:
         raise DeployError(f"the file is not valid UTF-8 (byte {exc.start}){_SAVE_AS}", file=source) from None
     declared = _XML_ENCODING.match(text)
-    name = declared.group(1).strip().lower() if declared else "utf-8"
-    if name not in _UTF8_NAMES and not (name in _ASCII_NAMES and body.isascii()):
-        raise DeployError(f"the file declares encoding {declared.group(1)!r}; only UTF-8 is accepted{_SAVE_AS}",
-                          file=source)
+    name = declared.group(1).strip() if declared else "utf-8"
+    if name.lower() not in _UTF8_NAMES and not (name.lower() in _ASCII_NAMES and body.isascii()):
+        raise DeployError(f"the file declares encoding {name!r}; only UTF-8 is accepted{_SAVE_AS}", file=source)
     match = _DECLARATION.search(text)
     if match:
         raise DeployError(f"{match.group(1).upper()} declarations are not allowed in process models", file=source)

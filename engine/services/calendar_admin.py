@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from ..context import Context
+from ..errors import Forbidden
 from ..operation import CaseOperation, Work, work
 from ..results import DeadlineChange
-from ..store import holidays, task_rows, timer_rows
+from ..store import accounts, holidays, task_rows, timer_rows
 from ..store.history import EventType
 from ..store.holidays import HolidayChangeRequest
 from ..store.task_rows import TaskRow
@@ -31,15 +32,20 @@ class CalendarAdmin:
         with self.ctx.db.unit_of_work(write=False) as conn:
             return holidays.load_calendar(conn)
 
-    def add_holiday(self, day: date, name: str, ref: str, actor: str = "admin") -> list[DeadlineChange]:
+    def add_holiday(self, day: date, name: str, ref: str, actor: str) -> list[DeadlineChange]:
         """Add a holiday; every open deadline it moves is recomputed (returned, and in each case's history)."""
         return self._change(HolidayChangeRequest(day, "add", name, ref, actor))
 
-    def remove_holiday(self, day: date, ref: str, actor: str = "admin") -> list[DeadlineChange]:
+    def remove_holiday(self, day: date, ref: str, actor: str) -> list[DeadlineChange]:
         return self._change(HolidayChangeRequest(day, "remove", "", ref, actor))
 
     def _change(self, request: HolidayChangeRequest) -> list[DeadlineChange]:
+        """Only an administrator (role ``admin`` in the organisation file) changes the calendar."""
         with work(self.ctx) as w:
+            actor = accounts.account(w.conn, request.actor)
+            if actor is None or not actor.has_role("admin"):
+                raise Forbidden(f"{request.actor} may not change the holiday calendar (it needs the administrator "
+                                "role in the organisation file)")
             holidays.change_holiday(w.conn, request, w.now)
             calendar = holidays.load_calendar(w.conn)
             with clock.operation_time(w.now, lambda: calendar):

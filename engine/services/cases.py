@@ -9,7 +9,7 @@ from typing import Any
 
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..model import approvals
+from ..model import approvals, limits
 from ..model.approvals import REJECT, Decision
 from ..model.definitions import StepModel, may_start
 from ..model.forms import FormDefinition, Label
@@ -53,6 +53,7 @@ class Cases:
               version: int | None = None, header: CaseHeader | None = None) -> CaseStarted:
         """Start the latest (or the given) version of a process as this user, with the case's
         title and urgency (``header``; the title defaults to the start data's subject, if any)."""
+        limits.check_value([data or {}, (header or CaseHeader()).title], "the start data")
         head = (header or CaseHeader()).checked()
         with work(self.ctx) as w:
             definition_id = definitions.definition_id_of(w.conn, process_id, version)
@@ -87,6 +88,7 @@ class Cases:
         claim, comment = how.claim, how.comment
         if len(comment) > MAX_COMMENT:
             raise InvalidInput(f"a comment has at most {MAX_COMMENT} characters", field="comment")
+        limits.check_value([data or {}, list(confirmed), comment], "the submitted data")
         with case(self.ctx, task_id=task_id, actor=username) as op:
             groups = op.actor_groups()  # an active user
             task = op.task(task_id)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from ..errors import InvalidInput
 
 BE_OFFSET = 543
+MIN_YEAR, MAX_YEAR = 1950, 2200  # CE years the calendar covers (the holidays library's range and beyond)
 # Thailand has kept UTC+7 without daylight saving since 1920: a fixed offset needs no tz database.
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 OFFICE_OPENS = time(8, 30)
@@ -118,12 +119,14 @@ class WorkCalendar:
     def add_days(self, start: date, n: int, roll: bool = True) -> date:
         """N calendar days after `start` (the first day not counted); rolled to a working day."""
         _check_span(n)
-        end = start + timedelta(days=n)
+        end = in_range(in_range(start) + timedelta(days=n))
         return self.next_working_day(end, -1 if n < 0 else 1) if roll else end
 
     def add_working_days(self, start: date, n: int) -> date:
         """The Nth working day after `start` (before it when n < 0); n = 0 gives `start` rolled forward."""
         _check_span(n)
+        in_range(start)
+        in_range(start + timedelta(days=2 * n))  # the end is well inside this (ten years at most)
         if n == 0:
             return self.next_working_day(start)
         step = 1 if n > 0 else -1
@@ -188,15 +191,25 @@ def be_date(day: date, style: str = "%-d/%-m/%Y") -> str:
 
 
 def parse_date(text: str) -> date:
-    """An ISO date (CE); a Buddhist-era year (2400 or later) is accepted and converted."""
+    """An ISO date (CE); a Buddhist-era year (2400 or later) is accepted and converted. Years
+    outside MIN_YEAR..MAX_YEAR (CE) are refused: no working-day rule is known there."""
     match = _DATE.match(text.strip()) if isinstance(text, str) else None
     if not match:
-        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)")
+        raise InvalidInput(f"{text[:40]!r} is not a date (YYYY-MM-DD)" if isinstance(text, str)
+                           else "a date must be text (YYYY-MM-DD)")
     year, month, day = (int(g) for g in match.groups())
     try:
-        return date(ce_year(year), month, day)
+        return in_range(date(ce_year(year), month, day))
     except ValueError as exc:
         raise InvalidInput(f"{text!r} is not a date: {exc}") from None
+
+
+def in_range(day: date) -> date:
+    """The day, if its year is one the calendar knows (MIN_YEAR..MAX_YEAR CE); else InvalidInput."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidInput(f"{day.isoformat()} is outside the years the calendar covers ({MIN_YEAR}–{MAX_YEAR} CE, "
+                           f"{MIN_YEAR + BE_OFFSET}–{MAX_YEAR + BE_OFFSET} BE)")
+    return day
 
 
 def local_date(moment: datetime) -> date:

@@ -273,5 +273,5 @@ def test_time_commands_tasks_due_timers_triggers_scheduler_notifications(cli):
     assert cli("scheduler", "--once").stdout.startswith("fired ")
     assert cli("notifications", "--as", "clerk1").stdout.strip() in ("no notifications",) or \
         "Overdue" in cli("notifications", "--as", "clerk1").stdout
-    out = cli("calendar", "add-holiday", "2099-01-05", "--name", "ทดสอบ", "--ref", "มติ ครม. ทดสอบ").stdout
+    out = cli("calendar", "add-holiday", "2099-01-05", "--name", "ทดสอบ", "--ref", "มติ ครม. ทดสอบ", "--as", "admin1").stdout
     assert "0 open deadline(s) moved" in out

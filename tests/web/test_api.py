@@ -102,3 +102,15 @@ def test_the_openapi_document_covers_every_route_and_resolves(app):
     text = json.dumps(doc)
     refs = {r.split("/")[-1] for r in __import__("re").findall(r'"\$ref": "(#/components/schemas/\w+)"', text)}
     assert refs <= set(doc["components"]["schemas"]) and "ErrorOut" in refs
+
+
+def test_a_deep_or_broken_body_is_one_clear_400(app, api, k):
+    task_id = k.cases.start("sop_bench", "clerk1").open_tasks[0].id
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {api.token_of('clerk2')}", "Content-Type": "application/json"}
+    for raw in ('{"data": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + "}", "[" * 100_000, '{"data": {"applicant": "\\ud800"}}',
+                b'{"data": {"applicant": "\xff"}}', "{"):
+        response = client.post(f"/api/v1/tasks/{task_id}/complete", data=raw, headers=headers)
+        assert response.status_code == 400, (raw[:30], response.status_code)
+        assert response.get_json()["error"]["code"] == "invalid_input"
+    assert k.tasks.of_case(k.tasks.get(task_id).instance_id)[0].state == "open"  # nothing written

@@ -16,7 +16,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
-from engine import CaseHeader, Completion, InvalidInput, Unauthorized, WorklistFilter
+from engine import CaseHeader, Completion, InvalidInput, Unauthorized, WorklistFilter, load_json
 
 from ..auth import account, krabuan
 from ..files import send_evidence
@@ -47,9 +47,8 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def body(model: type[M]) -> M:
     """The request's JSON body as ``model``; InvalidInput naming the first wrong field."""
-    raw = request.get_json(silent=True)
-    if raw is None:
-        raw = {} if not request.get_data() else None
+    sent = request.get_data()
+    raw = load_json(sent, "the body") if sent.strip() else {}
     if not isinstance(raw, dict):
         raise InvalidInput("the body must be a JSON object", field="body")
     try:

@@ -172,7 +172,7 @@ def test_a_holiday_moves_the_deadlines_it_touches_and_no_others(tk):
     untouched = tk.cases.start("timed_steps", "clerk1", {"request_date": "2026-11-12", "meeting_date": "2026-12-04"}).instance_id
     before = {t.instance_id: t for t in tk.tasks.worklist("clerk1")}
     assert local(before[untouched].due_at) == "2026-11-17 16:30"
-    moved = tk.calendar.add_holiday(date(2026, 11, 24), "วันหยุดพิเศษ", "มติ ครม. 17 พ.ย. 2569")
+    moved = tk.calendar.add_holiday(date(2026, 11, 24), "วันหยุดพิเศษ", "มติ ครม. 17 พ.ย. 2569", actor="admin1")
     assert [(m.instance_id, local(m.old_due), local(m.new_due)) for m in moved] == \
         [(touched, "2026-11-25 16:30", "2026-11-26 16:30")]
     after = {t.instance_id: t for t in tk.tasks.worklist("clerk1")}
@@ -185,7 +185,7 @@ def test_a_holiday_moves_the_deadlines_it_touches_and_no_others(tk):
     changed = [e for e in tk.cases.show(touched).history if e.event_type == "deadline_changed"]
     assert changed[0].payload["holiday"]["ref"] == "มติ ครม. 17 พ.ย. 2569"
     assert [e.event_type for e in tk.cases.show(untouched).history].count("deadline_changed") == 0
-    back = tk.calendar.remove_holiday(date(2026, 11, 24), "ยกเลิก มติ ครม.")
+    back = tk.calendar.remove_holiday(date(2026, 11, 24), "ยกเลิก มติ ครม.", actor="admin1")
     assert [local(m.new_due) for m in back] == ["2026-11-25 16:30"]
     assert all(r.ok for r in tk.audit.verify())
 
@@ -197,7 +197,7 @@ def test_a_holiday_re_evaluates_waiting_date_timers(tk):
     tk.cases.complete(task.id, "clerk1", {})
     (wait,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "wait_until"]
     assert local(wait.due_at) == "2026-11-27 00:00"
-    tk.calendar.add_holiday(date(2026, 11, 26), "วันหยุดพิเศษ", "มติ ครม. ที่ 1")
+    tk.calendar.add_holiday(date(2026, 11, 26), "วันหยุดพิเศษ", "มติ ครม. ที่ 1", actor="admin1")
     (wait,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "wait_until"]
     assert local(wait.due_at) == "2026-11-30 00:00"  # five working days now end on Monday
     assert "timer_moved" in [e.event_type for e in tk.cases.show(instance_id).history]

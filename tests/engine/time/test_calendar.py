@@ -99,19 +99,19 @@ def test_working_day_counting_is_consistent(start, n):
 def test_administrators_add_and_remove_holidays(k):
     special, ploughing = date(2026, 11, 23), date(2026, 5, 13)
     assert k.calendar.calendar().is_working_day(special)
-    k.calendar.add_holiday(special, "วันหยุดพิเศษ (เพิ่มเติม)", "มติ ครม. 17 พ.ย. 2569")
+    k.calendar.add_holiday(special, "วันหยุดพิเศษ (เพิ่มเติม)", "มติ ครม. 17 พ.ย. 2569", actor="admin1")
     holiday = k.calendar.calendar().holiday(special)
     assert holiday.source == "admin" and holiday.ref == "มติ ครม. 17 พ.ย. 2569"
     assert k.calendar.calendar().add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 24)
     with pytest.raises(Conflict, match="already a holiday"):
-        k.calendar.add_holiday(special, "x", "y")
-    k.calendar.remove_holiday(ploughing, "ประกาศยกเลิก")
+        k.calendar.add_holiday(special, "x", "y", actor="admin1")
+    k.calendar.remove_holiday(ploughing, "ประกาศยกเลิก", actor="admin1")
     assert k.calendar.calendar().is_working_day(ploughing)
     with pytest.raises(Conflict, match="is not a holiday"):
-        k.calendar.remove_holiday(ploughing, "again")
+        k.calendar.remove_holiday(ploughing, "again", actor="admin1")
     with pytest.raises(InvalidInput, match="reference"):
-        k.calendar.add_holiday(date(2026, 11, 24), "x", " ")
-    k.calendar.remove_holiday(special, "ยกเลิกวันหยุดพิเศษ")
+        k.calendar.add_holiday(date(2026, 11, 24), "x", " ", actor="admin1")
+    k.calendar.remove_holiday(special, "ยกเลิกวันหยุดพิเศษ", actor="admin1")
     assert k.calendar.calendar().is_working_day(special)
 
 
@@ -133,10 +133,16 @@ def test_calendar_cli(tmp_path):
     assert run("calendar", "fiscal-year", "2025-10-01") == "2569"
     assert "2569-" not in run("calendar", "holidays", "2569") and "2026-05-13  วันพืชมงคล" in run(
         "calendar", "holidays", "2026")
-    run("calendar", "add-holiday", "2026-11-23", "--name", "วันหยุดพิเศษ", "--ref", "มติ ครม.")
+    run("calendar", "add-holiday", "2026-11-23", "--name", "วันหยุดพิเศษ", "--ref", "มติ ครม.", "--as", "admin1")
     assert run("calendar", "is-working-day", "2026-11-23") == "false วันหยุดพิเศษ"
     assert "error: 2026-11-23 is already a holiday" in run("calendar", "add-holiday", "2026-11-23", "--name", "x",
-                                                          "--ref", "y", code=5)
+                                                          "--ref", "y", "--as", "admin1", code=5)
+    refused = run("calendar", "add-holiday", "2026-11-25", "--name", "x", "--ref", "y", "--as", "clerk1", code=4)
+    assert "clerk1 may not change the holiday calendar" in refused  # only an administrator
+    assert run("calendar", "is-working-day", "2026-11-25") == "true"
+    assert run("calendar", "add-days", "2025-04-20", "-5") == "2025-04-11"  # a negative N as people type it
+    assert "outside the years the calendar covers" in run("calendar", "add-days", "0001-01-01", "--", "-1", code=2)
+    assert "outside the years" in run("calendar", "add-days", "2200-12-30", "5", code=2)
     assert "is not a date" in run("calendar", "fiscal-year", "20/11/2569", code=2)
 
 
