@@ -17,7 +17,7 @@ import click
 # No pydantic plugins are used: skip their discovery (an entry-point scan) at every start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from engine import ConfigurationError, EngineError, InvalidInput, Krabuan, Settings, load_json
+from engine import ConfigurationError, EngineError, InvalidInput, Krabuan, Settings, Unavailable, load_json
 
 
 class KrabuanGroup(click.Group):
@@ -28,11 +28,14 @@ class KrabuanGroup(click.Group):
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(exc.exit_code)
         except Exception as exc:
-            from sqlalchemy.exc import SQLAlchemyError  # loaded already whenever the database was used
+            from sqlalchemy.exc import OperationalError, SQLAlchemyError  # loaded whenever the database was used
 
             if not isinstance(exc, SQLAlchemyError):
                 raise
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            if isinstance(exc, OperationalError):  # outside an operation (e.g. init's migrations): unreachable
+                click.echo(f"error: the database cannot be reached: {detail}", err=True)
+                sys.exit(Unavailable.exit_code)
             click.echo(f"error: database: {detail}", err=True)
             sys.exit(ConfigurationError.exit_code)
 

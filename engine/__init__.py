@@ -22,6 +22,7 @@ from .errors import NotFound as NotFound
 from .errors import ProcessError as ProcessError
 from .errors import TooLarge as TooLarge
 from .errors import Unauthorized as Unauthorized
+from .errors import Unavailable as Unavailable
 
 if TYPE_CHECKING:
     from .krabuan import Krabuan as Krabuan
@@ -107,7 +108,8 @@ _LAZY = {
 }
 __all__ = [
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
-    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "TooLarge", "Unauthorized", "Krabuan",
+    "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "TooLarge", "Unauthorized", "Unavailable",
+    "Krabuan",
     "Account",
     "SignedIn", "TokenView", "CasePage", "Completion", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",

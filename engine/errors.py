@@ -111,11 +111,19 @@ class ProcessError(EngineError):
 
 
 class ConfigurationError(EngineError):
-    """Settings, organisation or form files are wrong, or the database is unreachable."""
+    """Settings, organisation or form files are wrong."""
 
     error_code = "configuration_error"
     http_status = 500
     exit_code = 9
+
+
+class Unavailable(EngineError):
+    """The database cannot be reached, or the connection dropped: nothing was written; try again."""
+
+    error_code = "unavailable"
+    http_status = 503
+    exit_code = 13
 
 
 class IntegrityViolation(EngineError):

@@ -17,10 +17,12 @@ from typing import Any, cast
 from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, OperationalError
 
-from ..errors import ConfigurationError, Conflict
+from ..errors import ConfigurationError, Conflict, Unavailable
 from ..settings import Settings
 
 _LOCKED = re.compile(r"database is locked|could not serialize|deadlock detected", re.I)
+_DROPPED = re.compile(r"server closed the connection|terminating connection|connection .*(lost|closed|refused|reset)|"
+                      r"could not connect|unable to open database file|disk I/O error", re.I)
 _PG_NOW = text("SELECT clock_timestamp()")
 
 
@@ -115,7 +117,10 @@ class Database:
     @contextmanager
     def unit_of_work(self, write: bool = True) -> Iterator[Connection]:
         """One transaction, committed once. Lost races surface as ``Conflict``."""
-        conn = (self.write_engine if write else self.read_engine).connect()
+        try:
+            conn = (self.write_engine if write else self.read_engine).connect()
+        except OperationalError as exc:
+            raise Unavailable(f"the database cannot be reached: {str(exc.orig).splitlines()[0][:200]}") from None
         try:
             yield conn
             if write:
@@ -130,6 +135,9 @@ class Database:
             conn.rollback()
             if _LOCKED.search(str(exc.orig)):
                 raise Conflict("the database was busy with a concurrent change; try again") from exc
+            if exc.connection_invalidated or _DROPPED.search(str(exc.orig)):
+                raise Unavailable("the connection to the database dropped; nothing was written, try again "
+                                  f"({str(exc.orig).splitlines()[0][:200]})") from exc
             raise ConfigurationError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
         except DBAPIError as exc:
             conn.rollback()

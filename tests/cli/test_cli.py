@@ -253,8 +253,8 @@ def test_audit_verify_reports_the_first_bad_event(cli, project_settings):
 def test_unreachable_database_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["init"], env={"KRABUAN_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x",
                                                      "KRABUAN_DATA_DIR": str(tmp_path)})
-    assert result.exit_code == 9
-    assert result.stderr.startswith("error: database: ") and result.stderr.count("\n") == 1
+    assert result.exit_code == 13
+    assert result.stderr.startswith("error: the database cannot be reached") and result.stderr.count("\n") == 1
 
 
 def test_time_commands_tasks_due_timers_triggers_scheduler_notifications(cli):

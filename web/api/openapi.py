@@ -21,7 +21,8 @@ QUERY = {"limit": {"type": "integer", "minimum": 1, "maximum": 200},
          "q": {"type": "string", "maxLength": 100,
                "description": "a text in the step's name or the case's title, or a case number"}}
 ERRORS = {400: "invalid data (the field is named)", 401: "no or bad credentials", 404: "not found, or not yours",
-          409: "someone else changed it first; nothing was written", 413: "too large", 429: "too many requests"}
+          409: "someone else changed it first; nothing was written", 413: "too large", 429: "too many requests",
+          503: "the database cannot be reached; nothing was written, try again"}
 
 
 @dataclass(frozen=True)
