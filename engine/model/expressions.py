@@ -9,7 +9,10 @@ Gateway conditions, timer values, multi-instance counts and DMN entries are *exp
 - calls only to an allow-list of pure functions (callers add more, e.g. calendar helpers);
 - strings and numbers bounded (no ``9**9**9``, no ``'a' * 10**8``, no huge format widths);
 - containers built only from literals (no ``list * n``, no ``list()`` of a huge range);
-- a budget on evaluated nodes.
+- a budget on evaluated nodes, on wall-clock time (50 ms) and on the size of the values it makes
+  (a proxy for memory: a few MB), checked at every node;
+- the arguments of every allowed function bounded (``round``'s digits, text and list lengths);
+  no bytes at all.
 
 Every refusal or failure raises ``ExpressionError``; nothing else escapes.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import ast
 import math
 import operator as op
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -34,6 +38,9 @@ MAX_AST_DEPTH = 40
 MAX_STRING = 10_000
 MAX_INT_BITS = 4_096
 MAX_EVALUATED_NODES = 5_000
+MAX_SECONDS = 0.05
+MAX_PRODUCED = 1_000_000  # characters, items and (int bits / 8) made during one evaluation
+MAX_ROUND_DIGITS = 20
 
 _SCALARS = (str, int, float, bool, type(None), date, datetime)
 
@@ -61,6 +68,14 @@ def _check_int(value: Any) -> Any:
     if isinstance(value, (str, list, tuple, dict, set)) and len(value) > MAX_STRING:
         raise ExpressionError(f"value too long (more than {MAX_STRING} items)")
     return value
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, (str, list, tuple, dict, set)):
+        return len(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() // 8
+    return 1
 
 
 def _safe_pow(a: Any, b: Any) -> Any:
@@ -116,6 +131,30 @@ def _safe_str(value: Any) -> str:
     return str(value)
 
 
+def _safe_round(number: Any, ndigits: Any = None) -> Any:
+    """round() with at most MAX_ROUND_DIGITS digits either way (round(1, -10**8) takes minutes)."""
+    if ndigits is not None and (not isinstance(ndigits, int) or isinstance(ndigits, bool)
+                                or abs(ndigits) > MAX_ROUND_DIGITS):
+        raise ExpressionError(f"round() takes at most {MAX_ROUND_DIGITS} digits")
+    if not isinstance(number, (int, float)) or isinstance(number, bool):
+        raise ExpressionError("round() takes a number")
+    return round(number) if ndigits is None else round(number, ndigits)
+
+
+def _safe_int(value: Any, base: Any = 10) -> Any:
+    if isinstance(value, str) and len(value) > 100:
+        raise ExpressionError("int() takes a number of at most 100 characters")
+    if not isinstance(base, int) or isinstance(base, bool) or not (base == 0 or 2 <= base <= 36):
+        raise ExpressionError("int() takes a base from 2 to 36")
+    return int(value) if isinstance(value, (int, float)) else int(value, base)
+
+
+def _safe_float(value: Any = 0.0) -> float:
+    if isinstance(value, str) and len(value) > 100:
+        raise ExpressionError("float() takes a number of at most 100 characters")
+    return float(value)
+
+
 def _safe_sum(values: Any) -> Any:
     if not isinstance(values, (list, tuple)) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
@@ -124,7 +163,7 @@ def _safe_sum(values: Any) -> Any:
 
 
 BASE_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "len": len, "min": min, "max": max, "abs": abs, "round": round, "int": int, "float": float,
+    "len": len, "min": min, "max": max, "abs": abs, "round": _safe_round, "int": _safe_int, "float": _safe_float,
     "bool": bool, "str": _safe_str, "sum": _safe_sum, "any": any, "all": all, "sorted": sorted,
 }
 
@@ -144,12 +183,20 @@ class _Evaluator(EvalWithCompoundTypes):
             self.nodes.pop(node, None)
         self.ATTR_INDEX_FALLBACK = False
         self._budget = MAX_EVALUATED_NODES
+        self._produced = 0
+        self._deadline = time.perf_counter() + MAX_SECONDS
 
     def _eval(self, node: ast.AST) -> Any:
         self._budget -= 1
         if self._budget < 0:
             raise ExpressionError("expression is too expensive to evaluate")
-        return _check_int(super()._eval(node))
+        if time.perf_counter() > self._deadline:
+            raise ExpressionError(f"expression took longer than {int(MAX_SECONDS * 1000)} ms")
+        value = _check_int(super()._eval(node))
+        self._produced += _size(value)
+        if self._produced > MAX_PRODUCED:
+            raise ExpressionError("expression makes too much data (memory budget)")
+        return value
 
     def _eval_name(self, node: ast.Name) -> Any:
         # Allow-listed functions win over data names, so data cannot shadow a helper.
@@ -161,6 +208,19 @@ class _Evaluator(EvalWithCompoundTypes):
         if node.format_spec is not None:
             raise ExpressionError("format specifications are not allowed in expressions")
         return _safe_str(self._eval(node.value))
+
+
+def _vet_node(node: ast.AST) -> None:
+    if not isinstance(node, _ALLOWED_NODES):
+        raise ExpressionError(f"{type(node).__name__} is not allowed in expressions")
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        raise ExpressionError(f"name {node.id!r} is not allowed (leading underscore)")
+    if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+        raise ExpressionError(f"attribute {node.attr!r} is not allowed (leading underscore)")
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        raise ExpressionError("bytes are not allowed in expressions")
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) > MAX_STRING:
+        raise ExpressionError("string literal too long")
 
 
 @lru_cache(maxsize=4096)
@@ -186,14 +246,7 @@ def compile_expression(expression: str) -> ast.expr:
             raise ExpressionError(f"expression has more than {MAX_AST_NODES} parts")
         if depth > MAX_AST_DEPTH:
             raise ExpressionError(f"expression is nested deeper than {MAX_AST_DEPTH} levels")
-        if not isinstance(node, _ALLOWED_NODES):
-            raise ExpressionError(f"{type(node).__name__} is not allowed in expressions")
-        if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise ExpressionError(f"name {node.id!r} is not allowed (leading underscore)")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise ExpressionError(f"attribute {node.attr!r} is not allowed (leading underscore)")
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > MAX_STRING:
-            raise ExpressionError("string literal too long")
+        _vet_node(node)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return tree.body
 

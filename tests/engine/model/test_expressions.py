@@ -74,6 +74,20 @@ ATTACKS = [
     "import os", "x = 1", "del x", "a; b", "while True: pass", "def f(): pass",
     # attribute access on arbitrary objects
     "x.join(['a'])", "x.replace('a', 'b' * 10000)", "x.encode()", "members.copy()",
+    # found when the core was attacked (issue 10): arguments too large for an allowed function
+    "round(1, -10**8) == 0", "round(10**1000, -10**8)", "round(1.5, 10**8)", "round(1, 21)", "round(1, -21)",
+    "round('1', 2)", "round(1, 2.5)", "round(True, 1)",
+    "len(b'x'*10**9) > 0", "b'x'", "len(b'x')", "[b'']", "x == b'text'",
+    "int('9' * 5000)", "int('1' * 101)", "int('z', 99)", "int('10', 1)", "float('1' * 5000)",
+    # time and memory budgets: each step allowed, together too much
+    "str(2**4095) + str(2**4095) + str(2**4095) + str(2**4094) + x * 9999 + x * 9999",
+    "sorted(x * 2500) == sorted(x * 2500) and sorted(x * 2500) == sorted(x * 2500) and " * 13 + "True",
+    "len(str(2**4000) + str(2**4001)) + len(str(2**4002) + str(2**4003))" + " + len(x * 9999)" * 120,
+    "max(x * 2500) + min(x * 2500)" + " + max(x * 2500)" * 150,
+    "[x * 2500, x * 2500, x * 2500, x * 2500]" + " + [x * 2500]" * 40,
+    # conversions and comparisons that raise inside the evaluator
+    "int(x)", "float(x)", "1 / 0", "1 % 0", "members[5]", "{'a': 1}['b']", "x + 1", "None + 1",
+    "sum(['a'])", "sum(x)", "abs(x)", "min([])",
 ]
 
 
@@ -87,7 +101,7 @@ def test_attack_is_refused_quickly(payload):
 
 
 def test_corpus_is_large_enough():
-    assert len(ATTACKS) >= 30
+    assert len(ATTACKS) >= 80
 
 
 def test_refusal_is_an_expression_error_not_a_crash():
@@ -95,3 +109,72 @@ def test_refusal_is_an_expression_error_not_a_crash():
         ev.evaluate("a ==", {})
     with pytest.raises(ExpressionError, match="empty"):
         ev.evaluate("   ", {})
+
+
+def test_the_budgets_name_what_ran_out():
+    names = {"x": "text"}
+    with pytest.raises(ExpressionError, match="memory budget"):  # 101 values of 10,000 characters each
+        ev.evaluate("[" + "big, " * 101 + "]", {"big": "t" * 10_000})
+    assert len(ev.evaluate("[" + "big, " * 90 + "]", {"big": "t" * 10_000})) == 90  # under it: fine
+    with pytest.raises(ExpressionError, match="round\\(\\) takes at most 20 digits"):
+        ev.evaluate("round(1, -10**8) == 0", names)
+    with pytest.raises(ExpressionError, match="bytes are not allowed"):
+        ev.evaluate("len(b'x'*10**9) > 0", names)
+    import engine.model.expressions as expressions
+    slow = expressions.MAX_SECONDS
+    try:
+        expressions.MAX_SECONDS = 0.0  # any work at all overruns a zero budget: the clock is checked
+        with pytest.raises(ExpressionError, match="took longer than"):
+            ev.evaluate("1 + 1", names)
+    finally:
+        expressions.MAX_SECONDS = slow
+    assert ev.evaluate("round(2.675, 2) + round(1234, -2) + int('12') + float('1.5')", names) == 2.67 + 1200 + 12 + 1.5
+
+
+GATEWAY = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="urn:t">
+  <bpmn:process id="attack" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:exclusiveGateway id="g" default="f_no"/>
+    <bpmn:userTask id="yes" name="Yes"/><bpmn:userTask id="no" name="No"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+    <bpmn:sequenceFlow id="f_yes" sourceRef="g" targetRef="yes">
+      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_no" sourceRef="g" targetRef="no"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+# (condition, refused at deploy already): what can be told from the text is refused at deploy;
+# what only shows when it runs fails the start.
+THROUGH_THE_ENGINE = [("round(1, -10**8) == 0", False), ("len(b'x'*10**9) &gt; 0", True), ("9**9**9 == 1", False),
+                      ("'a' * 10**8 == 'a'", False), ("int('9' * 5000) &gt; 0", False),
+                      ("max([1] * 100000) == 1", False), ("sorted(case_text * 2500) == 1", True)]
+
+
+@pytest.mark.parametrize("condition,at_deploy", THROUGH_THE_ENGINE)
+def test_an_attack_in_a_diagram_fails_its_start_quickly_and_writes_nothing(k, condition, at_deploy):
+    from engine.errors import DeployError, ProcessError
+    xml = GATEWAY.replace("{condition}", condition).encode()
+    if at_deploy:
+        with pytest.raises(DeployError):
+            k.repository.deploy_bytes(xml, "attack.bpmn")
+        assert "attack" not in {v.process_id for v in k.repository.versions()}
+        return
+    k.repository.deploy_bytes(xml, "attack.bpmn")
+    before = len(k.cases.show(k.cases.start("sop_bench", "clerk1").instance_id).history)
+    start = time.perf_counter()
+    with pytest.raises((ProcessError, ExpressionError)) as failed:
+        k.cases.start("attack", "clerk1")
+    assert time.perf_counter() - start < 0.1 + 0.3  # the budget, and one operation's own cost
+    assert "\n" not in failed.value.message
+    assert before > 0 and not [i for i in range(1, 4) if _exists(k, i) and k.cases.show(i).process_id == "attack"]
+
+
+def _exists(k, instance_id):
+    from engine.errors import NotFound
+    try:
+        k.cases.show(instance_id)
+        return True
+    except NotFound:
+        return False
