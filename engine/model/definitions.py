@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import DeployError, ExpressionError
+from . import model_caps
 from .expressions import compile_expression
 from .metadata import StepMetadata, read_step_metadata
 from .xmlguard import local_name as _local
@@ -116,8 +117,17 @@ def lint_document(root: etree._Element, source: str) -> None:
             if _ns(attr) == CAMUNDA_NS and _local(attr) in ("script", "scriptFormat", "resource"):
                 raise DeployError(f"camunda:{_local(attr)} is not allowed (no scripts)", file=source,
                                   element=el.get("id"))
-    for process in root.iterfind("bpmn:process", NS):
+    _lint_processes(root, source)
+
+
+def _lint_processes(root: etree._Element, source: str) -> None:
+    processes = list(root.iterfind("bpmn:process", NS))
+    if not [p for p in processes if p.get("isExecutable", "true").lower() != "false"]:
+        raise DeployError("the file has no executable process (bpmn:process with isExecutable not false)",
+                          file=source)
+    for process in processes:
         _lint_flows(process, source)
+    model_caps.check_document(root, source)
 
 
 def _owner_id(el: etree._Element) -> str | None:

@@ -139,6 +139,9 @@ class Runtime:
         return Workflow(wf, self)
 
 
+MAX_ENGINE_STEPS = 500
+
+
 def _deploy_error(exc: ValidationException, source: str) -> DeployError:
     message = str(exc.args[0]) if exc.args else str(exc)
     line = getattr(exc, "line_number", "")
@@ -155,9 +158,18 @@ class Workflow:
         self._runtime = runtime
 
     def run(self) -> None:
-        """Run engine steps to the next wait state."""
+        """Run engine steps to the next wait state; a case that takes more than MAX_ENGINE_STEPS
+        of them in one operation (a loop with no user task or timer in it) fails the operation
+        with a ProcessError, and nothing of it is stored."""
         with _process_errors():
-            self._wf.do_engine_steps()
+            steps = count = self._wf._do_engine_steps(None, None)
+            while count > 0:
+                if steps > MAX_ENGINE_STEPS:
+                    raise ProcessError(f"the case ran more than {MAX_ENGINE_STEPS} automatic steps without reaching a "
+                                       "user task, a timer or its end (a loop with no wait state?); nothing was saved")
+                count = self._wf._do_engine_steps(None, None)
+                steps += count
+            self._wf.refresh_timers()
 
     def ready_tasks(self) -> list[ReadyTask]:
         tasks = self._wf.get_tasks(state=TaskState.READY, manual=True)
@@ -248,7 +260,7 @@ class _process_errors:
         return None
 
     def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: Any) -> Literal[False]:
-        if exc is None or isinstance(exc, (Conflict, DeployError)):
+        if exc is None or isinstance(exc, (Conflict, DeployError, ProcessError)):
             return False
         if isinstance(exc, ExpressionError):
             raise ProcessError(exc.message) from exc
@@ -259,7 +271,7 @@ class _process_errors:
             detail = inner.message if isinstance(inner, ExpressionError) else str(exc.args[0] if exc.args else exc)
             raise ProcessError(f"the process failed at {element or 'an element'}: {detail}",
                                element=element) from exc
-        if type(exc) in (Exception, ValueError, TypeError) and _from_timer(tb):
+        if type(exc) in (Exception, ValueError, TypeError, OverflowError) and _from_timer(tb):
             raise ProcessError(f"a timer has an invalid value: {exc}") from exc
         return False
 
