@@ -65,6 +65,13 @@ class Settings:
     # The largest evidence file accepted (engine.services.files); larger ones are refused as TooLarge.
     max_upload_bytes: int = field(default=20 * 1024 * 1024, metadata=_at_least(1))
     spec_cache_size: int = 256
+    # Caps on what a diagram may ask (engine.model.model_caps): committee size, timer cycles and
+    # durations, automatic steps per operation.
+    max_multi_instance: int = field(default=1_000, metadata=_at_least(1))
+    min_timer_cycle_seconds: int = field(default=60, metadata=_at_least(1))
+    max_timer_cycle_repeats: int = field(default=1_000, metadata=_at_least(1))
+    max_timer_duration_days: int = field(default=3_660, metadata=_at_least(1))
+    max_engine_steps: int = field(default=500, metadata=_at_least(10))
     # Reminders and calendar triggers per process (see engine.time.schedules).
     schedules_file: Path = PROJECT_ROOT / "processes" / "schedules.yaml"
     # The scheduler: how often it looks for due timers, how many it claims at once, and how long

@@ -13,15 +13,12 @@ from lxml import etree
 
 from ..errors import DeployError, ExpressionError
 from .expressions import compile_expression
+from .limits import caps
 from .xmlguard import local_name, namespace_of
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_ID = 200  # the width of the id columns (process_id, element_id) on every database
-MAX_DURATION = timedelta(days=366 * 10)
-MIN_CYCLE = timedelta(minutes=1)
-MAX_CYCLE_REPEATS = 1_000
-MAX_CARDINALITY = 1_000
-MIN_YEAR, MAX_YEAR = 1950, 2200
+MIN_YEAR, MAX_YEAR = 1950, 2200  # the calendar's years (engine.time.calendar)
 # Kinds Krabuan cannot run: nothing would do the work (no service connectors, no message broker),
 # so a case would fail or wait forever. Refused at deploy, naming the element.
 UNSUPPORTED_TASKS = {"serviceTask": "a service task (model the system step as a user task with krabuan:step "
@@ -104,8 +101,9 @@ def _check_duration(value: str, source: str, element: str | None) -> timedelta:
         length = _duration(value)
     except OverflowError:
         length = timedelta.max
-    if length > MAX_DURATION:
-        raise DeployError(f"timer duration {value[:40]!r} is longer than ten years", file=source, element=element)
+    if length > timedelta(days=caps().max_timer_duration_days):
+        raise DeployError(f"timer duration {value[:40]!r} is longer than {caps().max_timer_duration_days} days",
+                          file=source, element=element)
     return length
 
 
@@ -117,8 +115,8 @@ def check_duration_text(value: str) -> None:
         length = timedelta.max
     except ValueError:
         return  # not one this module reads (weeks mixed with days ...): Spiff judges it
-    if length > MAX_DURATION:
-        raise ValueError(f"the timer's duration {value[:40]!r} is longer than ten years")
+    if length > timedelta(days=caps().max_timer_duration_days):
+        raise ValueError(f"the timer's duration {value[:40]!r} is longer than {caps().max_timer_duration_days} days")
 
 
 def _check_cycle(value: str, source: str, element: str | None) -> None:
@@ -128,18 +126,19 @@ def _check_cycle(value: str, source: str, element: str | None) -> None:
         raise ValueError(value)
     count = parts[0][1:]
     interval = _check_duration(parts[-1], source, element)
-    if interval < MIN_CYCLE:
-        raise DeployError(f"timer cycle {value!r} repeats faster than once a minute", file=source, element=element)
-    if count and (not count.isdigit() or int(count) > MAX_CYCLE_REPEATS):
-        raise DeployError(f"timer cycle {value!r} repeats more than {MAX_CYCLE_REPEATS} times", file=source,
-                          element=element)
+    if interval < timedelta(seconds=caps().min_timer_cycle_seconds):
+        raise DeployError(f"timer cycle {value!r} repeats more often than every {caps().min_timer_cycle_seconds} "
+                          "seconds", file=source, element=element)
+    if count and (not count.isdigit() or int(count) > caps().max_timer_cycle_repeats):
+        raise DeployError(f"timer cycle {value!r} repeats more than {caps().max_timer_cycle_repeats} times",
+                          file=source, element=element)
 
 
 def _check_cardinality(text: str, where: tuple[str, str | None]) -> None:
     value = _literal(text)
-    if isinstance(value, int) and not 0 <= value <= MAX_CARDINALITY:
-        raise DeployError(f"a multi-instance count of {value} is more than {MAX_CARDINALITY}", file=where[0],
-                          element=where[1])
+    if isinstance(value, int) and not 0 <= value <= caps().max_multi_instance:
+        raise DeployError(f"a multi-instance count of {value} is more than {caps().max_multi_instance}",
+                          file=where[0], element=where[1])
 
 
 def _check_call_cycles(root: etree._Element, source: str) -> None:

@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from ..errors import ProcessError
-from ..model import model_caps
+from ..model import limits, model_caps
 from ..time import clock
 from ..time.calendar import BANGKOK
 
@@ -49,9 +49,9 @@ def _check_cardinality(spec: Any, my_task: Any) -> None:
         size = len(spec.data_input.get(my_task))
     else:
         return
-    if isinstance(size, int) and not 0 <= size <= model_caps.MAX_CARDINALITY:
-        raise ProcessError(f"{spec.bpmn_id} would run {size} instances, more than {model_caps.MAX_CARDINALITY}",
-                           element=spec.bpmn_id)
+    cap = limits.caps().max_multi_instance
+    if isinstance(size, int) and not 0 <= size <= cap:
+        raise ProcessError(f"{spec.bpmn_id} would run {size} instances, more than {cap}", element=spec.bpmn_id)
 
 
 def _get_datetime(expression: Any) -> datetime:

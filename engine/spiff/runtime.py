@@ -25,6 +25,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ConfigurationError, Conflict, DeployError, ExpressionError, ProcessError
+from ..model import limits
 from ..model.expressions import ExpressionEvaluator
 from . import patches
 from .environment import restricted_script_engine
@@ -139,9 +140,6 @@ class Runtime:
         return Workflow(wf, self)
 
 
-MAX_ENGINE_STEPS = 500
-
-
 def _deploy_error(exc: ValidationException, source: str) -> DeployError:
     message = str(exc.args[0]) if exc.args else str(exc)
     line = getattr(exc, "line_number", "")
@@ -158,15 +156,16 @@ class Workflow:
         self._runtime = runtime
 
     def run(self) -> None:
-        """Run engine steps to the next wait state; a case that takes more than MAX_ENGINE_STEPS
-        of them in one operation (a loop with no user task or timer in it) fails the operation
+        """Run engine steps to the next wait state; a case that takes more than the cap
+        of them in one operation (``max_engine_steps``; a loop with no user task or timer in it) fails the operation
         with a ProcessError, and nothing of it is stored."""
         with _process_errors():
+            cap = limits.caps().max_engine_steps
             steps = count = self._wf._do_engine_steps(None, None)
             while count > 0:
-                if steps > MAX_ENGINE_STEPS:
-                    raise ProcessError(f"the case ran more than {MAX_ENGINE_STEPS} automatic steps without reaching a "
-                                       "user task, a timer or its end (a loop with no wait state?); nothing was saved")
+                if steps > cap:
+                    raise ProcessError(f"the case ran more than {cap} automatic steps without reaching a user task, a "
+                                       "timer or its end (a loop with no wait state?); nothing was saved")
                 count = self._wf._do_engine_steps(None, None)
                 steps += count
             self._wf.refresh_timers()

@@ -37,10 +37,10 @@ REFUSED = [
     ("a message catch", _model('<bpmn:intermediateCatchEvent id="m"><bpmn:messageEventDefinition/>'
                                '</bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="m"/>'
                                '<bpmn:sequenceFlow id="f2" sourceRef="m" targetRef="e"/>'), "message event", "m"),
-    ("a cycle of R/PT0S", _timer("timeCycle", '"R/PT0S"'), "faster than once a minute", "wait"),
-    ("a cycle every second", _timer("timeCycle", '"R5/PT1S"'), "faster than once a minute", "wait"),
+    ("a cycle of R/PT0S", _timer("timeCycle", '"R/PT0S"'), "more often than every 60 seconds", "wait"),
+    ("a cycle every second", _timer("timeCycle", '"R5/PT1S"'), "more often than every 60 seconds", "wait"),
     ("a cycle of a million repeats", _timer("timeCycle", '"R1000000/PT1H"'), "more than 1000 times", "wait"),
-    ("P99999999Y", _timer("timeDuration", '"P99999999Y"'), "longer than ten years", "wait"),
+    ("P99999999Y", _timer("timeDuration", '"P99999999Y"'), "longer than 3660 days", "wait"),
     ("a date in year 1", _timer("timeDate", '"0001-01-01T00:00:00"'), "outside 1950", "wait"),
     ("a date that is no date", _timer("timeDate", '"2026-13-45"'), "not an ISO 8601 value", "wait"),
     ("a multi-instance of 100,000", _model(
@@ -96,7 +96,7 @@ def test_a_loop_with_no_wait_state_fails_its_operation_and_saves_nothing(k):
 
 
 @pytest.mark.parametrize("value,says", [("0001-01-01T00:00:00", "out of range"), ("9999-12-31T23:59:59", "outside 1950"),
-                                        ("P99999999Y", "longer than ten years")])
+                                        ("P99999999Y", "longer than 3660 days")])
 def test_timer_values_from_the_case_data_are_bounded_at_run_time(k, value, says):
     from engine.errors import ProcessError
 
@@ -115,3 +115,28 @@ def test_a_committee_larger_than_the_cap_is_refused_before_it_is_made(k):
     k.repository.deploy_bytes(xml, "committee_cap.bpmn")  # not a literal: only the run can tell
     with pytest.raises(ProcessError, match="more than 1000"):
         k.cases.start("committee_cap", "clerk1")
+
+
+def test_the_caps_are_settings(tmp_path):
+    """An office that needs a bigger committee or a faster cycle says so in its settings."""
+    from engine import Krabuan
+    from helpers import make_settings
+    committee = _model('<bpmn:userTask id="vote"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>7'
+                       '</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>'
+                       '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="vote"/><bpmn:sequenceFlow id="f2" '
+                       'sourceRef="vote" targetRef="e"/>', process_id="seven")
+    small = Krabuan(make_settings(tmp_path / "a", "").with_overrides(max_multi_instance=5))
+    try:
+        small.init()
+        with pytest.raises(DeployError, match="more than 5"):
+            small.repository.deploy_bytes(committee, "seven.bpmn")
+    finally:
+        small.close()
+    roomy = Krabuan(make_settings(tmp_path / "b", "").with_overrides(max_multi_instance=10, min_timer_cycle_seconds=1))
+    try:
+        roomy.init()
+        assert roomy.repository.deploy_bytes(committee, "seven.bpmn")
+        assert roomy.repository.deploy_bytes(_timer("timeCycle", '"R5/PT1S"'), "fast.bpmn")
+    finally:
+        roomy.close()
+        Krabuan(make_settings(tmp_path / "c", "")).close()  # back to the defaults for the other tests
