@@ -9,7 +9,13 @@ This package never commits: every write is an engine operation.
 
 The log (``krabuan.scheduler``) has one INFO line per thing done: each timer fired (its kind,
 case, task and element), each case a calendar trigger started, each e-mail sent; a failed fire or
-e-mail is a WARNING. APScheduler's own lines stay at WARNING (``cli.configure_logging``).
+e-mail is a WARNING. APScheduler's own lines stay at WARNING (``cli.configure_logging``). Every
+minute with something done, and every ten minutes in any case, one INFO summary line.
+
+It stops cleanly at any point (SIGTERM, Ctrl-C): the timer being fired finishes, the others of its
+batch are given back (their leases released, so another scheduler takes them at once), and it exits
+0. When the database is unreachable it backs off (0.2 s doubling to 30 s), logs one ERROR when it
+goes and one INFO when it is back, and gives back the leases of the batch it was firing.
 """
 from __future__ import annotations
 
@@ -17,16 +23,19 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine import Conflict, EngineError, Krabuan
+from engine import Conflict, EngineError, Krabuan, Unavailable
 
 log = logging.getLogger("krabuan.scheduler")
 TRIGGER_CHECK_SECONDS = 30.0
 MAX_TICK_SECONDS = 10.0
+SUMMARY_SECONDS, IDLE_SUMMARY_SECONDS = 60.0, 600.0
+MAX_BACKOFF_SECONDS = 30.0
 
 
 @dataclass
@@ -52,16 +61,28 @@ class Scheduler:
         self.lease_seconds = settings.scheduler_lease_seconds
         self.interval = settings.scheduler_interval_ms / 1000
         self._next_trigger_check = 0.0
+        self.stopping = threading.Event()
+        self._held: list[int] = []  # leased to this scheduler and not fired yet (given back on stop or failure)
+        self._down_since: float | None = None
+        self._failures = 0
+        self._next_try = 0.0
+        self._totals = TickReport()
+        self._summary_at = time.monotonic()
 
     def tick(self) -> TickReport:
         report = TickReport()
         stop_at = time.monotonic() + MAX_TICK_SECONDS
-        while time.monotonic() < stop_at:
+        while time.monotonic() < stop_at and not self.stopping.is_set():
             ids = self.engine.jobs.claim_timers(self.owner, self.batch, self.lease_seconds)
             if not ids:
                 break
+            self._held = list(ids)
             for timer_id in ids:
+                if self.stopping.is_set():
+                    break
                 self._fire(timer_id, report)
+                self._held.remove(timer_id)
+            self._give_back()
         if time.monotonic() >= self._next_trigger_check:
             report.started = self.engine.jobs.run_triggers()
             self._next_trigger_check = time.monotonic() + TRIGGER_CHECK_SECONDS
@@ -77,6 +98,8 @@ class Scheduler:
     def _fire(self, timer_id: int, report: TickReport) -> None:
         try:
             done = self.engine.jobs.fire_timer(timer_id, self.owner)
+        except Unavailable:
+            raise  # not the timer's fault: the batch is given back when the database is reachable again
         except Conflict as exc:
             report.lost += 1
             log.info("timer %d not fired here: %s", timer_id, exc.message)
@@ -101,11 +124,55 @@ class Scheduler:
                 log.warning("e-mail of notification %d to %s failed: %s", mail.notification_id, mail.username,
                             mail.error)
 
+    def _give_back(self) -> None:
+        if self._held:
+            released = self.engine.jobs.release_leases(self.owner, self._held)
+            log.info("gave back %d leased timer(s) not fired here", released)
+            self._held = []
+
+    def stop(self) -> None:
+        """Finish the timer being fired, give back the rest, stop ticking (any thread, any time)."""
+        self.stopping.set()
+
     def _safe_tick(self) -> None:
+        """One tick for the ticker: a database that is gone is waited for with a capped exponential
+        backoff, said once when it goes and once when it is back."""
+        now = time.monotonic()
+        if self.stopping.is_set() or now < self._next_try:
+            return
         try:
-            self.tick()
-        except EngineError as exc:  # e.g. the database is briefly unreachable: next tick retries
+            if self._down_since is not None:
+                self._give_back()  # the batch the connection dropped under
+            self._add(self.tick())
+        except Unavailable as exc:
+            self._failures += 1
+            self._next_try = now + min(MAX_BACKOFF_SECONDS, self.interval * 2 ** self._failures)
+            if self._down_since is None:
+                self._down_since = now
+                log.error("database unreachable, retrying with backoff up to %.0f s: %s", MAX_BACKOFF_SECONDS,
+                          exc.message)
+            return
+        except EngineError as exc:
             log.error("tick failed: %s", exc.message)
+            return
+        if self._down_since is not None:
+            log.info("database reachable again after %.1f s", time.monotonic() - self._down_since)
+            self._down_since, self._failures, self._next_try = None, 0, 0.0
+        self._summary()
+
+    def _add(self, report: TickReport) -> None:
+        t = self._totals
+        t.fired, t.lost, t.failed = t.fired + report.fired, t.lost + report.lost, t.failed + report.failed
+        t.started += report.started
+        t.mailed, t.mail_failed = t.mailed + report.mailed, t.mail_failed + report.mail_failed
+
+    def _summary(self) -> None:
+        t, elapsed = self._totals, time.monotonic() - self._summary_at
+        busy = t.fired or t.lost or t.failed or t.started or t.mailed or t.mail_failed
+        if (busy and elapsed >= SUMMARY_SECONDS) or elapsed >= IDLE_SUMMARY_SECONDS:
+            log.info("last %.0f s: fired %d, lost %d, failed %d, cases started %d, e-mailed %d, e-mail failed %d",
+                     elapsed, t.fired, t.lost, t.failed, len(t.started), t.mailed, t.mail_failed)
+            self._totals, self._summary_at = TickReport(), time.monotonic()
 
     def start_background(self) -> Any:
         """Tick in a thread of this process (``krabuan serve``: the web app and the scheduler in
@@ -134,9 +201,14 @@ class Scheduler:
         ticker.add_job(self._safe_tick, "interval", seconds=self.interval, id="tick")
 
         def stop(_signum: int, _frame: Any) -> None:
-            ticker.shutdown(wait=False)
+            self.stop()
+            if ticker.running:
+                ticker.shutdown(wait=False)
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         log.info("scheduler %s ticking every %.3f s", self.owner, self.interval)
         self._safe_tick()
-        ticker.start()
+        if not self.stopping.is_set():
+            ticker.start()
+        self._give_back()
+        log.info("scheduler %s stopped", self.owner)

@@ -45,6 +45,12 @@ class Jobs:
             return FireResult(timer_id, timer.kind, True, detail, timer.instance_id, timer.task_id,
                               timer.element_id)
 
+    def release_leases(self, owner: str, timer_ids: list[int] | None = None) -> int:
+        """Give back ``owner``'s leases (these timers, or all of them): a scheduler shutting down,
+        or one whose connection dropped mid-batch; returns how many."""
+        with self.ctx.db.unit_of_work() as conn:
+            return timer_rows.release(conn, owner, timer_ids)
+
     def record_failure(self, timer_id: int, owner: str, error: EngineError) -> None:
         """A fire that failed: keep the message; after a few attempts the timer is parked as failed."""
         with self.ctx.db.unit_of_work() as conn:

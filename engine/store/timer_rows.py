@@ -165,6 +165,15 @@ def claim(conn: Connection, owner: str, batch: int, lease: tuple[datetime, int])
     return [int(r[0]) for r in sorted(claimed, key=lambda r: (r[1], r[0]))]
 
 
+def release(conn: Connection, owner: str, timer_ids: list[int] | None) -> int:
+    """Give back the leases ``owner`` holds on pending timers (these, or all): another scheduler,
+    or this one, may take them at once instead of after the lease runs out."""
+    query = update(Timer).where(Timer.c.lease_owner == owner, Timer.c.state == "pending")
+    if timer_ids is not None:
+        query = query.where(Timer.c.id.in_(timer_ids))
+    return affected(conn.execute(query.values(lease_owner=None, lease_expires_at=None)))
+
+
 def load(conn: Connection, timer_id: int) -> TimerRow | None:
     row = conn.execute(_LOAD, {"timer_id": timer_id}).first()
     return TimerRow(*row) if row is not None else None

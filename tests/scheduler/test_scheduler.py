@@ -207,3 +207,90 @@ def test_apschedulers_own_tick_lines_stay_below_info(wk, production_logging):
     assert chatter == []
     (started,) = [r for r in production_logging.records if r.levelno >= logging.INFO]
     assert started.name == "krabuan.scheduler" and "ticking every" in started.getMessage()
+
+
+def _leased_to(k: Krabuan, owner: str) -> int:
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        return conn.scalar(select(func.count()).select_from(Timer).where(Timer.c.lease_owner == owner,
+                                                                         Timer.c.state == "pending"))
+
+
+def test_a_stop_mid_batch_fires_the_current_timer_and_gives_back_the_rest(wk):
+    """SIGTERM or Ctrl-C at any point: no timer is left leased for the lease's 30 s."""
+    from scheduler import Scheduler
+    start_waits(wk, 6, 0.3)
+    time.sleep(0.5 + 6 * 0.012)
+    runner = Scheduler(wk, "stopper")
+    fired = []
+    real_fire = runner._fire
+
+    def fire_then_stop(timer_id, report):
+        real_fire(timer_id, report)
+        fired.append(timer_id)
+        runner.stop()  # the signal arrives while the first timer of the batch is being fired
+    runner._fire = fire_then_stop
+    runner._safe_tick()
+    assert len(fired) == 1 and counts(wk)[0] == 1
+    assert _leased_to(wk, "stopper") == 0  # the other five are free at once, not after 30 s
+    assert Scheduler(wk, "another").tick().fired == 5
+
+
+def test_the_database_gone_is_said_once_waited_for_and_the_batch_given_back(wk, caplog):
+    """A connection that drops under a batch: the lease is given back when the database is back,
+    the outage is one ERROR and the recovery one INFO, and ticks back off in between."""
+    import logging
+
+    from engine import Unavailable
+    from scheduler import Scheduler
+    start_waits(wk, 3, 0.3)
+    time.sleep(0.5 + 3 * 0.012)
+    runner = Scheduler(wk, "flaky")
+    real_fire = wk.jobs.fire_timer
+    down = {"calls": 0}
+
+    def dropped(timer_id, owner):
+        down["calls"] += 1
+        raise Unavailable("the connection to the database dropped")
+    wk.jobs.fire_timer = dropped
+    caplog.set_level(logging.INFO, logger="krabuan.scheduler")
+    runner._safe_tick()
+    assert _leased_to(wk, "flaky") == 3  # held while the database is gone
+    for _ in range(5):  # ticks come faster than the backoff allows: skipped, not retried and logged
+        runner._safe_tick()
+    assert down["calls"] == 1
+    wk.jobs.fire_timer = real_fire
+    runner._next_try = 0.0  # the backoff has run out
+    runner._safe_tick()
+    assert counts(wk)[0] == 3 and _leased_to(wk, "flaky") == 0
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    back = [r for r in caplog.records if "reachable again" in r.getMessage()]
+    assert len(errors) == 1 and "unreachable" in errors[0].getMessage() and len(back) == 1
+
+
+def test_sigterm_during_the_first_tick_exits_0_and_leaves_nothing_leased(wk):
+    start_waits(wk, 40, 0.3)
+    time.sleep(0.5 + 40 * 0.012)
+    proc = subprocess.Popen(SCHEDULER + ["--owner", "term"], env=scheduler_env(wk), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while counts(wk)[0] == 0 and time.monotonic() < deadline:  # it is firing its first batch
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    assert _leased_to(wk, "term") == 0
+    fired, pending, _, events = counts(wk)
+    assert fired + pending == 40 and events == fired and fired_per_instance(wk) <= {1}
+
+
+def test_a_summary_line_now_and_then(wk, caplog, monkeypatch):
+    import logging
+
+    import scheduler
+    start_waits(wk, 2, 0.3)
+    time.sleep(0.5 + 2 * 0.012)
+    monkeypatch.setattr(scheduler, "SUMMARY_SECONDS", 0.0)
+    caplog.set_level(logging.INFO, logger="krabuan.scheduler")
+    scheduler.Scheduler(wk, "summing")._safe_tick()
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("last ")]
+    assert len(lines) == 1 and "fired 2" in lines[0]
