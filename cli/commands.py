@@ -38,11 +38,12 @@ def init(k: Krabuan) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--as", "username", required=True, help="An administrator (role admin in the organisation file).")
 @json_option
 @engine_command
-def deploy(k: Krabuan, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Deploy BPMN/DMN files or folders (all or nothing)."""
-    results = k.repository.deploy(list(paths))
+def deploy(k: Krabuan, paths: tuple[Path, ...], username: str, as_json: bool) -> None:
+    """Deploy BPMN/DMN files or folders (all or nothing); administrators only."""
+    results = k.repository.deploy_as(username, list(paths))
     if as_json:
         emit_json([r.to_json() for r in results])
         return

@@ -13,14 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..context import Context
-from ..errors import DeployError, NotFound
+from ..errors import DeployError, Forbidden, NotFound
 from ..model.definitions import NS, ProcessModel, may_start, read_process_model
 from ..model.documents import Document, expand_paths, parse_document, read_documents
 from ..model.forms import FormDefinition
 from ..model.lint import check_process, settable_in_document, unset_condition_variables
 from ..model.metadata import ControlPoint
 from ..results import DeployResult, ProcessVersionView
-from ..store import definitions, people
+from ..store import accounts, definitions, people
 from ..store.definitions import NewVersion
 
 
@@ -34,6 +34,15 @@ class Repository:
         if not files:
             raise DeployError("no .bpmn or .dmn files found", file=", ".join(map(str, paths)))
         return self._deploy(read_documents(files, self.ctx.settings.max_bpmn_bytes))
+
+    def deploy_as(self, actor: str, paths: list[Path]) -> list[DeployResult]:
+        """``deploy`` by a person: only an administrator (role ``admin``) changes what runs."""
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            account = accounts.account(conn, actor)
+        if account is None or not account.has_role("admin"):
+            raise Forbidden(f"{actor} may not deploy processes (it needs the administrator role in the organisation "
+                            "file)")
+        return self.deploy(paths)
 
     def deploy_bytes(self, data: bytes, source: str) -> list[DeployResult]:
         """Deploy one model given as bytes (e.g. an upload)."""

@@ -130,7 +130,9 @@ def test_complete_with_claim_takes_and_finishes_an_unclaimed_task(cli):
     (["start", "send-letter", "--as", "clerk1", "--data", "[1]"], 2, "must be a JSON object"),
     (["claim", "999", "--as", "clerk1"], 3, "task 999 does not exist"),
     (["instance", "show", "999"], 3, "instance 999 does not exist"),
-    (["deploy", "/nonexistent.bpmn"], 6, "no such file"),
+    (["deploy", "/nonexistent.bpmn", "--as", "admin1"], 6, "no such file"),
+    (["deploy", "processes/bpmn/send-letter.bpmn", "--as", "clerk1"], 4, "may not deploy processes"),
+    (["deploy", "processes/bpmn/send-letter.bpmn", "--as", "nobody"], 4, "may not deploy processes"),
     (["forms", "show", "nope"], 3, "form 'nope' does not exist"),
 ])
 def test_user_errors_are_one_clear_line(cli, args, code, message):
@@ -275,3 +277,8 @@ def test_time_commands_tasks_due_timers_triggers_scheduler_notifications(cli):
         "Overdue" in cli("notifications", "--as", "clerk1").stdout
     out = cli("calendar", "add-holiday", "2099-01-05", "--name", "ทดสอบ", "--ref", "มติ ครม. ทดสอบ", "--as", "admin1").stdout
     assert "0 open deadline(s) moved" in out
+
+
+def test_an_administrator_deploys(cli):
+    out = cli("deploy", str(PROJECT_ROOT / "processes" / "bpmn" / "send-letter.bpmn"), "--as", "admin1").stdout
+    assert "send-letter: unchanged, still version 1" in out
