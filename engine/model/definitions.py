@@ -19,6 +19,7 @@ from .expressions import compile_expression
 from .metadata import StepMetadata, read_step_metadata
 from .xmlguard import local_name as _local
 from .xmlguard import namespace_of as _ns
+from .xmlguard import owner_id
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KRABUAN_NS = "urn:krabuan:bpmn:1"
@@ -102,17 +103,17 @@ def lint_document(root: etree._Element, source: str) -> None:
                               file=source, element=el.get("id"))
         if ns == BPMN_NS and tag == "script":
             raise DeployError("scripts are not allowed in process models", file=source,
-                              element=_owner_id(el))
+                              element=owner_id(el))
         if ns == SPIFF_NS and tag in ("preScript", "postScript", "script"):
-            raise DeployError(f"spiffworkflow:{tag} scripts are not allowed", file=source, element=_owner_id(el))
+            raise DeployError(f"spiffworkflow:{tag} scripts are not allowed", file=source, element=owner_id(el))
         if ns == CAMUNDA_NS and tag in ("script", "executionListener", "taskListener"):
             raise DeployError(f"camunda:{tag} is not allowed (no scripts or listeners)", file=source,
-                              element=_owner_id(el))
+                              element=owner_id(el))
         if ns == BPMN_NS and tag in EXPRESSION_TAGS and (el.text or "").strip():
             try:
                 compile_expression(el.text.strip())
             except ExpressionError as exc:
-                raise DeployError(f"{tag}: {exc.message}", file=source, element=_owner_id(el)) from None
+                raise DeployError(f"{tag}: {exc.message}", file=source, element=owner_id(el)) from None
         for attr in el.attrib:
             if _ns(attr) == CAMUNDA_NS and _local(attr) in ("script", "scriptFormat", "resource"):
                 raise DeployError(f"camunda:{_local(attr)} is not allowed (no scripts)", file=source,
@@ -128,15 +129,6 @@ def _lint_processes(root: etree._Element, source: str) -> None:
     for process in processes:
         _lint_flows(process, source)
     model_caps.check_document(root, source)
-
-
-def _owner_id(el: etree._Element) -> str | None:
-    node: etree._Element | None = el
-    while node is not None:
-        if node.get("id"):
-            return str(node.get("id"))
-        node = node.getparent()
-    return None
 
 
 def _lint_flows(container: etree._Element, source: str) -> None:

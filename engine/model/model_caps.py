@@ -14,7 +14,7 @@ from lxml import etree
 from ..errors import DeployError, ExpressionError
 from .expressions import compile_expression
 from .limits import caps
-from .xmlguard import local_name, namespace_of
+from .xmlguard import local_name, namespace_of, owner_id
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_ID = 200  # the width of the id columns (process_id, element_id) on every database
@@ -46,11 +46,11 @@ def check_document(root: etree._Element, source: str) -> None:
             raise DeployError(f"{UNSUPPORTED_TASKS[tag]} cannot run in Krabuan", file=source, element=element)
         if tag in UNSUPPORTED_CATCH and local_name(el.getparent().tag) in _CATCHERS:
             raise DeployError(f"waiting for {UNSUPPORTED_CATCH[tag]} event cannot run in Krabuan (nothing would "
-                              "send it); use a timer or a user task", file=source, element=_owner(el))
+                              "send it); use a timer or a user task", file=source, element=owner_id(el))
         if tag in ("timeDuration", "timeCycle", "timeDate"):
-            _check_timer(tag, (el.text or "").strip(), (source, _owner(el)))
+            _check_timer(tag, (el.text or "").strip(), (source, owner_id(el)))
         if tag == "loopCardinality":
-            _check_cardinality((el.text or "").strip(), (source, _owner(el)))
+            _check_cardinality((el.text or "").strip(), (source, owner_id(el)))
     _check_call_cycles(root, source)
 
 
@@ -160,11 +160,3 @@ def _check_call_cycles(root: etree._Element, source: str) -> None:
             seen.add(called)
             stack.extend(calls[called])
 
-
-def _owner(el: etree._Element) -> str | None:
-    node: etree._Element | None = el
-    while node is not None:
-        if node.get("id"):
-            return str(node.get("id"))
-        node = node.getparent()
-    return None

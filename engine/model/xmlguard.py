@@ -87,3 +87,13 @@ def local_name(tag: object) -> str:
 
 def namespace_of(tag: object) -> str:
     return (etree.QName(tag).namespace or "") if isinstance(tag, str) else ""
+
+
+def owner_id(el: etree._Element) -> str | None:
+    """The id of the element, or of its nearest ancestor that has one (for naming it in errors)."""
+    node: etree._Element | None = el
+    while node is not None:
+        if node.get("id"):
+            return str(node.get("id"))
+        node = node.getparent()
+    return None
