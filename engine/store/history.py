@@ -35,6 +35,7 @@ from sqlalchemy import (
 
 from ..results import ChainReport, HistoryEventView
 from ..time import clock
+from . import agreement
 from .tables import HistoryEvent, Instance
 
 GENESIS = "0" * 64
@@ -198,6 +199,7 @@ def _verify_one(conn: Connection, instance_id: int, head_row: tuple[int, str] | 
                HistoryEvent.c.payload, HistoryEvent.c.prev_hash, HistoryEvent.c.hash)
         .where(HistoryEvent.c.instance_id == instance_id).order_by(HistoryEvent.c.seq)).yield_per(1000)
     prev, expected, count = GENESIS, 1, 0
+    replay: list[tuple[int, str, str | None, dict[str, Any]]] = []
 
     def bad(seq: int, reason: str) -> ChainReport:
         return ChainReport(instance_id, count, False, seq, reason)
@@ -216,17 +218,24 @@ def _verify_one(conn: Connection, instance_id: int, head_row: tuple[int, str] | 
             return bad(seq, "payload was rewritten")
         if event_hash(ChainLink(instance_id, seq, event_type, actor, occurred_at, payload, prev_hash)) != digest:
             return bad(seq, "content does not match its hash")
+        replay.append((seq, event_type, actor, payload))
         prev, expected = digest, expected + 1
+    broken = _head_disagrees(head_row, expected - 1, prev) or agreement.disagreement(conn, instance_id, replay)
+    return bad(*broken) if broken else ChainReport(instance_id, count, True)
+
+
+def _head_disagrees(head_row: tuple[int, str] | None, last: int, last_hash: str) -> tuple[int, str] | None:
+    """Where the chain's end and the head the instance recorded part (None if they agree)."""
     if head_row is None:
-        return bad(1, "events exist for an instance that does not exist")
+        return 1, "events exist for an instance that does not exist"
     head, head_hash = head_row
-    if expected - 1 < head:
-        return bad(expected, f"event {expected} is missing (the instance recorded {head} events)")
-    if expected - 1 > head:
-        return bad(head + 1, f"event {head + 1} was inserted (the instance recorded only {head} events)")
-    if prev != head_hash:
-        return bad(head, "the last event is not the one the instance recorded")
-    return ChainReport(instance_id, count, True)
+    if last < head:
+        return last + 1, f"event {last + 1} is missing (the instance recorded {head} events)"
+    if last > head:
+        return head + 1, f"event {head + 1} was inserted (the instance recorded only {head} events)"
+    if last_hash != head_hash:
+        return head, "the last event is not the one the instance recorded"
+    return None
 
 
 def count_events(conn: Connection) -> int:

@@ -98,3 +98,30 @@ def test_hash_covers_every_field():
                        ("occurred_at", "u"), ("payload", {"x": 2}), ("prev_hash", "1" * 64)]:
         assert event_hash(ChainLink(**{**base, key: value})) != digest
     assert json.loads(canonical_json({"b": 1, "a": "ก"})) == {"a": "ก", "b": 1}
+
+
+# The rows beside a history that verifies: edited, they no longer say what the history says (issue
+# 10, section 3). No guard needs disabling: these are the rows the engine itself writes.
+@pytest.mark.parametrize("statement,says", [
+    ("UPDATE tasks SET completed_by = 'mallory' WHERE instance_id = :i AND state = 'completed' "
+     "AND id = (SELECT min(id) FROM tasks WHERE instance_id = :i)", "was completed by"),
+    ("UPDATE tasks SET state = 'completed', completed_by = 'mallory' WHERE instance_id = :i AND state = 'open'",
+     "is completed, but its history leaves it open"),
+    ("UPDATE tasks SET assignee = 'mallory' WHERE instance_id = :i AND state = 'open'", "is held by mallory"),
+    ("UPDATE instances SET status = 'completed' WHERE id = :i", "is marked completed"),
+    ("DELETE FROM task_candidates WHERE task_id = (SELECT max(id) FROM tasks WHERE instance_id = :i); "
+     "DELETE FROM timers WHERE task_id = (SELECT max(id) FROM tasks WHERE instance_id = :i); "
+     "DELETE FROM tasks WHERE id = (SELECT max(id) FROM tasks WHERE instance_id = :i)", "has no row"),
+])
+def test_rows_edited_beside_the_history_are_found(k, statement, says):
+    from engine import Completion
+    from helpers import FORM_DATA, open_tasks
+    instance_id = k.cases.start("sop_bench", "clerk1").instance_id
+    first = open_tasks(k, instance_id)[0]
+    k.cases.complete(first.id, "clerk1", FORM_DATA["register_application"], how=Completion(claim=True))
+    assert _bad(k) == []
+    with _admin(k) as conn, conn.begin():
+        for part in statement.split("; "):
+            conn.execute(text(part), {"i": instance_id})
+    reports = [r for r in k.audit.verify() if not r.ok]
+    assert [r.instance_id for r in reports] == [instance_id] and says in reports[0].reason, reports
