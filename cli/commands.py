@@ -251,6 +251,13 @@ def audit_verify(k: Krabuan, instance_id: int | None, as_json: bool) -> None:
         raise IntegrityViolation(f"the history of {len(bad)} case(s) does not verify")
 
 
+@audit.command(name="checkpoint")
+@engine_command
+def audit_checkpoint(k: Krabuan) -> None:
+    """Sign every case's chain head into checkpoints.jsonl (the scheduler does it every few minutes)."""
+    click.echo(f"checkpoint of {k.audit.checkpoint()} case(s) written")
+
+
 @main.group()
 def forms() -> None:
     """Look at form definitions."""

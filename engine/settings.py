@@ -79,6 +79,8 @@ class Settings:
     scheduler_interval_ms: int = field(default=200, metadata=_at_least(1))
     scheduler_batch: int = field(default=50, metadata=_at_least(1))
     scheduler_lease_seconds: int = field(default=30, metadata=_at_least(1))
+    # How often the scheduler signs every case's chain head into checkpoints.jsonl (0: never).
+    checkpoint_minutes: int = field(default=10, metadata=_at_least(0))
     # E-mail for notifications: off unless a host is set.
     smtp_host: str = ""
     smtp_port: int = 25

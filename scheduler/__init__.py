@@ -68,6 +68,8 @@ class Scheduler:
         self._next_try = 0.0
         self._totals = TickReport()
         self._summary_at = time.monotonic()
+        self._checkpoint_every = settings.checkpoint_minutes * 60.0
+        self._next_checkpoint = time.monotonic() + min(self._checkpoint_every, 60.0)
 
     def tick(self) -> TickReport:
         report = TickReport()
@@ -90,6 +92,7 @@ class Scheduler:
                 log.info("started %s case %d for %s (calendar trigger %s)", s.process_id, s.instance_id, s.period,
                          s.trigger_id)
         self._mail(report)
+        self._checkpoint()
         if report.fired or report.failed or report.started or report.mailed or report.mail_failed:
             log.debug("tick: fired %d, lost %d, failed %d, started %d, mailed %d, mail failed %d", report.fired,
                       report.lost, report.failed, len(report.started), report.mailed, report.mail_failed)
@@ -113,6 +116,12 @@ class Scheduler:
         detail = f" ({done.detail})" if done.detail and done.detail != done.element_id else ""
         log.info("fired %s timer %d: case %s, task %s, element %s%s", done.kind, timer_id, done.instance_id,
                  done.task_id if done.task_id is not None else "-", done.element_id or "-", detail)
+
+    def _checkpoint(self) -> None:
+        if self._checkpoint_every and time.monotonic() >= self._next_checkpoint:
+            cases = self.engine.audit.checkpoint()
+            self._next_checkpoint = time.monotonic() + self._checkpoint_every
+            log.info("signed a checkpoint of %d case(s)' history heads", cases)
 
     def _mail(self, report: TickReport) -> None:
         for mail in self.engine.inbox.send_mail():

@@ -238,5 +238,16 @@ def _head_disagrees(head_row: tuple[int, str] | None, last: int, last_hash: str)
     return None
 
 
+def heads(conn: Connection) -> dict[int, tuple[int, str]]:
+    """Every case's chain head: (number of events, hash of the last)."""
+    rows = conn.execute(select(Instance.c.id, Instance.c.history_seq, Instance.c.history_head))
+    return {r.id: (r.history_seq, r.history_head) for r in rows}
+
+
+def hash_at(conn: Connection, instance_id: int, seq: int) -> str | None:
+    return conn.scalar(select(HistoryEvent.c.hash).where(HistoryEvent.c.instance_id == instance_id,
+                                                         HistoryEvent.c.seq == seq))
+
+
 def count_events(conn: Connection) -> int:
     return conn.scalar(select(func.count()).select_from(HistoryEvent)) or 0

@@ -1,0 +1,98 @@
+"""Signed checkpoints of the chain heads, outside the database (issue 10, section 3): what
+someone with the database in hand deletes, cuts or rewrites since the newest one, verify names,
+even when every chain left in the database is consistent in itself."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from engine.errors import IntegrityViolation
+from engine.store.history import ChainLink, canonical_json, event_hash
+from helpers import drive_sop
+
+
+def _admin_do(k, *statements, **params):
+    with k.ctx.db.write_engine.connect() as conn, conn.begin():
+        if k.ctx.db.dialect == "postgresql":
+            conn.execute(text("ALTER TABLE history_events DISABLE TRIGGER USER"))
+        else:
+            conn.execute(text("DROP TRIGGER IF EXISTS history_events_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS history_events_no_delete"))
+        for statement in statements:
+            conn.execute(text(statement), params)
+        if k.ctx.db.dialect == "postgresql":
+            conn.execute(text("ALTER TABLE history_events ENABLE TRIGGER USER"))
+
+
+def _failures(k):
+    return {r.instance_id: r.reason for r in k.audit.verify() if not r.ok}
+
+
+def test_a_deleted_case_is_named(k):
+    kept, _ = drive_sop(k, roundtrip=False)
+    gone, _ = drive_sop(k, roundtrip=False)
+    assert k.audit.checkpoint() == 2 and _failures(k) == {}
+    _admin_do(k, "DELETE FROM history_events WHERE instance_id = :i",
+              "DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = :i)",
+              "DELETE FROM timers WHERE instance_id = :i", "DELETE FROM notifications WHERE instance_id = :i",
+              "DELETE FROM tasks WHERE instance_id = :i", "DELETE FROM instances WHERE id = :i", i=gone)
+    assert list(_failures(k)) == [gone] and "was deleted" in _failures(k)[gone]
+
+
+def test_cut_events_with_the_head_rewound_are_named(k):
+    instance_id, _ = drive_sop(k, roundtrip=False)
+    k.audit.checkpoint()
+    with k.ctx.db.write_engine.connect() as conn:
+        seq = conn.execute(text("SELECT history_seq FROM instances WHERE id = :i"), {"i": instance_id}).scalar_one()
+        head = conn.execute(text("SELECT hash FROM history_events WHERE instance_id = :i AND seq = :s"),
+                            {"i": instance_id, "s": seq - 2}).scalar_one()
+    # the last two events cut and the head rewound to the one before: the chain itself verifies
+    _admin_do(k, "DELETE FROM history_events WHERE instance_id = :i AND seq > :s",
+              "UPDATE instances SET history_seq = :s, history_head = :h WHERE id = :i", i=instance_id, s=seq - 2, h=head)
+    reasons = _failures(k)
+    assert "were cut" in reasons[instance_id] or "history" in reasons[instance_id]
+
+
+def test_a_chain_recomputed_after_a_change_is_named(k):
+    """Who completed the first step is changed, and the whole chain is recomputed with SQL, rows
+    included: everything in the database agrees, but not with the signed checkpoint."""
+    instance_id, _ = drive_sop(k, roundtrip=False)
+    k.audit.checkpoint()
+    with k.ctx.db.write_engine.connect() as conn:
+        rows = conn.execute(text("SELECT seq, event_type, actor, occurred_at, payload FROM history_events "
+                                 "WHERE instance_id = :i ORDER BY seq"), {"i": instance_id}).all()
+        first_done = next(r for r in rows if r.event_type == "task_completed")
+        task_id = json.loads(first_done.payload)["task_id"]
+    statements, prev = [], "0" * 64
+    for r in rows:
+        actor = "mallory" if r.seq == first_done.seq or (r.event_type == "task_claimed" and
+                                                         json.loads(r.payload).get("task_id") == task_id) else r.actor
+        payload = json.loads(r.payload)
+        digest = event_hash(ChainLink(instance_id, r.seq, r.event_type, actor, r.occurred_at, payload, prev))
+        statements.append((r.seq, actor, canonical_json(payload), prev, digest))
+        prev = digest
+    with k.ctx.db.write_engine.connect() as conn, conn.begin():
+        if k.ctx.db.dialect == "postgresql":
+            conn.execute(text("ALTER TABLE history_events DISABLE TRIGGER USER"))
+        else:
+            conn.execute(text("DROP TRIGGER IF EXISTS history_events_no_update"))
+        for seq, actor, payload, prev_hash, digest in statements:
+            conn.execute(text("UPDATE history_events SET actor = :a, prev_hash = :p, hash = :h "
+                              "WHERE instance_id = :i AND seq = :s"),
+                         {"a": actor, "p": prev_hash, "h": digest, "i": instance_id, "s": seq})
+        conn.execute(text("UPDATE instances SET history_head = :h WHERE id = :i"), {"h": prev, "i": instance_id})
+        conn.execute(text("UPDATE tasks SET completed_by = 'mallory', assignee = 'mallory' WHERE id = :t"),
+                     {"t": task_id})
+    reasons = _failures(k)
+    assert "was rewritten" in reasons[instance_id], reasons
+
+
+def test_an_edited_checkpoint_file_is_refused(k):
+    drive_sop(k, roundtrip=False)
+    k.audit.checkpoint()
+    log = k.settings.data_dir / "checkpoints.jsonl"
+    log.write_text(log.read_text().replace('"cases":1', '"cases":0'))
+    with pytest.raises(IntegrityViolation, match="does not verify"):
+        list(k.audit.verify())
