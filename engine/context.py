@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from .errors import NotFound
-from .model import limits
+from .model import caps as model_limits
 from .settings import Settings
 from .store import definitions, holiday_cache, holidays
 from .store.db import Database, db_now
@@ -62,7 +62,7 @@ class Context:
     @classmethod
     def build(cls, settings: Settings) -> Context:
         holiday_cache.install(settings.data_dir / "cache")
-        limits.configure(limits.Caps(settings.max_multi_instance, settings.min_timer_cycle_seconds,
+        model_limits.configure(model_limits.Caps(settings.max_multi_instance, settings.min_timer_cycle_seconds,
                                      settings.max_timer_cycle_repeats, settings.max_timer_duration_days,
                                      settings.max_engine_steps))
         return cls(settings, Database(settings))

@@ -4,7 +4,6 @@ deeply nested or oversized value is one clear InvalidInput, never a RecursionErr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidInput
@@ -87,26 +86,3 @@ def _check_text(text: str, what: str) -> None:
 
 
 load_json = loads  # the name the edges import (engine.load_json)
-
-
-@dataclass(frozen=True)
-class Caps:
-    """What a diagram may ask of the engine (engine.model.model_caps), from the settings."""
-
-    max_multi_instance: int = 1_000
-    min_timer_cycle_seconds: int = 60
-    max_timer_cycle_repeats: int = 1_000
-    max_timer_duration_days: int = 3_660
-    max_engine_steps: int = 500
-
-
-_CAPS = [Caps()]
-
-
-def configure(caps: Caps) -> None:
-    """Set the caps of this process (the engine's context does, from its settings)."""
-    _CAPS[0] = caps
-
-
-def caps() -> Caps:
-    return _CAPS[0]

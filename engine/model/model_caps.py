@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from lxml import etree
 
 from ..errors import DeployError, ExpressionError
+from .caps import caps
 from .expressions import compile_expression
-from .limits import caps
 from .xmlguard import local_name, namespace_of, owner_id
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

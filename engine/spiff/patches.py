@@ -23,7 +23,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from ..errors import ProcessError
-from ..model import limits, model_caps
+from ..model import caps as model_limits
+from ..model import model_caps
 from ..time import clock
 from ..time.calendar import BANGKOK
 
@@ -49,7 +50,7 @@ def _check_cardinality(spec: Any, my_task: Any) -> None:
         size = len(spec.data_input.get(my_task))
     else:
         return
-    cap = limits.caps().max_multi_instance
+    cap = model_limits.caps().max_multi_instance
     if isinstance(size, int) and not 0 <= size <= cap:
         raise ProcessError(f"{spec.bpmn_id} would run {size} instances, more than {cap}", element=spec.bpmn_id)
 

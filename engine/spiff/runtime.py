@@ -25,7 +25,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ConfigurationError, Conflict, DeployError, ExpressionError, ProcessError
-from ..model import limits
+from ..model import caps as model_limits
 from ..model.expressions import ExpressionEvaluator
 from . import patches
 from .environment import restricted_script_engine
@@ -160,7 +160,7 @@ class Workflow:
         of them in one operation (``max_engine_steps``; a loop with no user task or timer in it) fails the operation
         with a ProcessError, and nothing of it is stored."""
         with _process_errors():
-            cap = limits.caps().max_engine_steps
+            cap = model_limits.caps().max_engine_steps
             steps = count = self._wf._do_engine_steps(None, None)
             while count > 0:
                 if steps > cap:

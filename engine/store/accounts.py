@@ -1,8 +1,10 @@
 """Accounts: password hashes, browser sessions and API tokens (all secrets stored as hashes)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
@@ -41,8 +43,11 @@ _ACCOUNT = (select(User.c.username, User.c.name_th, User.c.name_en, User.c.roles
 def account(conn: Connection, username: str) -> Account | None:
     """An active user with their groups and roles."""
     rows = conn.execute(_ACCOUNT, {"username": username}).all()
-    if not rows:
-        return None
+    return _account_of(rows) if rows else None
+
+
+def _account_of(rows: Sequence[Any]) -> Account:
+    """An Account from a user's rows joined with their memberships (one row per group)."""
     first = rows[0]
     return Account(first.username, first.name_th, first.name_en,
                    tuple(r.group_id for r in rows if r.group_id is not None), tuple(first.roles.split()),
@@ -117,12 +122,7 @@ def token_account(conn: Connection, token_hash: str) -> tuple[Account, datetime 
     """The active account of a live token and when the token was last used, in one statement
     (every API request asks it)."""
     rows = conn.execute(_TOKEN_ACCOUNT, {"token_hash": token_hash}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    return (Account(first.username, first.name_th, first.name_en,
-                    tuple(r.group_id for r in rows if r.group_id is not None), tuple(first.roles.split()),
-                    first.language, bool(first.thai_digits)), first.last_used_at)
+    return (_account_of(rows), rows[0].last_used_at) if rows else None
 
 
 def touch_token(conn: Connection, token_hash: str, now: datetime) -> None:
