@@ -32,6 +32,7 @@ def init(k: Krabuan) -> None:
     users = len(k.people.users())
     created = sum(r.created for r in results)
     click.echo(f"schema up to date; {users} users; {len(results)} processes ({created} new versions)")
+    click.echo(f"server key: {k.settings.server_key_path} (the history's key: back it up apart from the database)")
     for source, problems in failing.items():
         click.echo(f"not deployed: {source} ({len(problems)} problem(s); see krabuan processes check)", err=True)
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from .errors import NotFound
 from .model import caps as model_limits
 from .settings import Settings
-from .store import definitions, holiday_cache, holidays
+from .store import definitions, holiday_cache, holidays, key_fingerprint
 from .store.db import Database, db_now
 from .time.calendar import WorkCalendar
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .model.definitions import ProcessModel
     from .model.expressions import ExpressionEvaluator
     from .model.forms import FormRegistry
+    from .server_key import ServerKey
     from .spiff import Runtime, Workflow
     from .time.schedules import Schedules
 
@@ -57,6 +58,7 @@ class Context:
         self._definitions: OrderedDict[int, LoadedDefinition] = OrderedDict()
         self._live: OrderedDict[tuple[int, int], Workflow] = OrderedDict()
         self._calendar: tuple[int, WorkCalendar] | None = None
+        self._key_checked = False
         self._lock = Lock()
 
     @classmethod
@@ -116,6 +118,22 @@ class Context:
             self._live[(instance_id, version)] = workflow
             while len(self._live) > self.settings.spec_cache_size:
                 self._live.popitem(last=False)
+
+    @cached_property
+    def server_key(self) -> ServerKey:
+        """The server key (engine.server_key), read (or created) on first use."""
+        from . import server_key
+
+        return server_key.load(self.settings.server_key_path)
+
+    def chain_key(self, conn: Connection) -> bytes:
+        """The history chain's HMAC key; the first time in this process, the database is asked
+        whether it is the key its history is written with (ConfigurationError if not)."""
+        key = self.server_key
+        if not self._key_checked:
+            key_fingerprint.check(conn, key.fingerprint, self.now(conn))
+            self._key_checked = True
+        return key.chain
 
     def definition(self, conn: Connection, definition_id: int) -> LoadedDefinition:
         """A deployed version, from the cache or the database."""

@@ -115,6 +115,8 @@ class Krabuan:
         """Create/upgrade the schema, load the organisation, deploy what passes the check in
         processes/bpmn. Returns what was deployed and the problems of the files left out."""
         self.upgrade_schema()
+        with self.ctx.db.unit_of_work() as conn:
+            self.ctx.chain_key(conn)  # the server key made (or read) and matched with the database's
         self.people.load_organisation()
         bpmn_dir = self.settings.bpmn_dir
         if not (bpmn_dir.exists() and any(bpmn_dir.iterdir())):

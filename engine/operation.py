@@ -33,13 +33,14 @@ from sqlalchemy import Connection
 
 from . import projection
 from .context import Context, LoadedDefinition
-from .errors import NotFound
+from .errors import IntegrityViolation, NotFound
 from .model.urgency import NORMAL
 from .results import TaskView
 from .store import instances, task_rows
 from .store.db import is_row_id
 from .store.history import GENESIS, EventType, Recorder
 from .store.instances import LockedInstance, StateValues
+from .store.state_digest import state_digests
 from .store.task_rows import TaskRow
 from .time import clock
 from .time.calendar import WorkCalendar
@@ -151,7 +152,7 @@ class CaseOperation:
         # The case's title and urgency rank, which its new task rows copy.
         self.header = (locked.title, locked.urgency) if locked else ("", NORMAL.rank)
         head = (locked.history_seq, locked.history_head) if locked else (0, GENESIS)
-        self.recorder = Recorder(self.conn, locked.id if locked else None, *head)
+        self.recorder = Recorder(self.conn, locked.id if locked else None, head, self.ctx.chain_key(self.conn))
 
     @property
     def ctx(self) -> Context:
@@ -251,8 +252,15 @@ class CaseOperation:
             self._open_after = tuple(task_rows.to_view(r, self.now, self.calendar) for r in rows)
             if self._workflow.completed:
                 self.record(EventType.INSTANCE_COMPLETED, self.actor)
+        if state is not None and not self.recorder.pending and self._locked is not None \
+                and state.state_json == self._locked.state_json:
+            state = None  # the workflow was read, not moved: nothing to write
         if state is None and not self.recorder.pending:
             return
+        if state is not None:
+            if not self.recorder.pending:  # every change of a case is an event; the history vouches for the state
+                raise IntegrityViolation("the case's workflow moved with no event to record it; nothing was written")
+            self.recorder.vouch_for_state(state_digests(state.state_json, state.data_json))
         written = state if self._locked else None
         instances.write(self.conn, locked, self.recorder, written)
         if self._workflow is not None:

@@ -81,6 +81,11 @@ class Settings:
     scheduler_lease_seconds: int = field(default=30, metadata=_at_least(1))
     # How often the scheduler signs every case's chain head into checkpoints.jsonl (0: never).
     checkpoint_minutes: int = field(default=10, metadata=_at_least(0))
+    # ... and as soon as this many events were appended since the last one (0: only by the minute).
+    checkpoint_events: int = field(default=10_000, metadata=_at_least(0))
+    # The server key (engine.server_key): the history chain's HMAC and the checkpoints' signature.
+    # Empty: server.key in the data folder. Every process writing to one database needs the same file.
+    server_key_file: str = ""
     # E-mail for notifications: off unless a host is set.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -119,6 +124,10 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'krabuan.sqlite3').resolve()}"
+
+    @property
+    def server_key_path(self) -> Path:
+        return Path(self.server_key_file) if self.server_key_file else self.data_dir / "server.key"
 
     @property
     def is_sqlite(self) -> bool:

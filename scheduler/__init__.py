@@ -33,6 +33,7 @@ from engine import Conflict, EngineError, Krabuan, Unavailable
 
 log = logging.getLogger("krabuan.scheduler")
 TRIGGER_CHECK_SECONDS = 30.0
+EVENT_COUNT_SECONDS = 5.0  # how often the count of events is looked at for checkpoint_events
 MAX_TICK_SECONDS = 10.0
 SUMMARY_SECONDS, IDLE_SUMMARY_SECONDS = 60.0, 600.0
 MAX_BACKOFF_SECONDS = 30.0
@@ -70,6 +71,9 @@ class Scheduler:
         self._summary_at = time.monotonic()
         self._checkpoint_every = settings.checkpoint_minutes * 60.0
         self._next_checkpoint = time.monotonic() + min(self._checkpoint_every, 60.0)
+        self._checkpoint_events = settings.checkpoint_events
+        self._events_at_checkpoint: int | None = None
+        self._next_event_count = 0.0
 
     def tick(self) -> TickReport:
         report = TickReport()
@@ -118,9 +122,20 @@ class Scheduler:
                  done.task_id if done.task_id is not None else "-", done.element_id or "-", detail)
 
     def _checkpoint(self) -> None:
-        if self._checkpoint_every and time.monotonic() >= self._next_checkpoint:
+        """Every ``checkpoint_minutes``, and once ``checkpoint_events`` events were appended since
+        the last checkpoint (looked at every few seconds)."""
+        now = time.monotonic()
+        due = bool(self._checkpoint_every) and now >= self._next_checkpoint
+        if not due and self._checkpoint_events and now >= self._next_event_count:
+            self._next_event_count = now + EVENT_COUNT_SECONDS
+            written = self.engine.audit.events_written()
+            if self._events_at_checkpoint is None:
+                self._events_at_checkpoint = written
+            due = written - self._events_at_checkpoint >= self._checkpoint_events
+        if due:
+            self._events_at_checkpoint = self.engine.audit.events_written()
             cases = self.engine.audit.checkpoint()
-            self._next_checkpoint = time.monotonic() + self._checkpoint_every
+            self._next_checkpoint = now + (self._checkpoint_every or float("inf"))
             log.info("signed a checkpoint of %d case(s)' history heads", cases)
 
     def _mail(self, report: TickReport) -> None:

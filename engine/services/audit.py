@@ -1,11 +1,11 @@
-"""The auditor's operations: verify the tamper-evident history."""
+"""The auditor's operations: verify the tamper-evident history, and sign checkpoints of it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..context import Context
 from ..results import ChainReport
-from ..store import history
+from ..store import checkpoint_rows, history
 from . import checkpoints
 
 
@@ -14,13 +14,14 @@ class Audit:
         self.ctx = ctx
 
     def verify(self, instance_id: int | None = None) -> Iterator[ChainReport]:
-        """Recompute every case's hash chain (or one case's) and compare its rows with it; then
-        compare the database with the newest signed checkpoint (what was deleted, cut or
-        rewritten since). One report per case."""
-        folder = self.ctx.settings.data_dir
+        """Recompute every case's hash chain (or one case's) with the server key and compare its
+        rows and stored state with it; then compare the database with the newest signed checkpoint
+        (what was deleted, cut or rewritten since). One report per case."""
+        key = self.ctx.server_key
         with self.ctx.db.unit_of_work(write=False) as conn:
-            reports = {r.instance_id: r for r in history.verify(conn, instance_id)}
-            checkpoint = checkpoints.newest(folder)
+            reports = {r.instance_id: r for r in history.verify(conn, key.chain, instance_id)}
+            checkpoint = checkpoints.newest(self.ctx.settings.data_dir, key.signer().public_key(),
+                                            checkpoint_rows.newest_lines(conn))
             if checkpoint is not None:
                 for found in checkpoints.compare(checkpoint, history.heads(conn),
                                                  lambda i, seq: history.hash_at(conn, i, seq)):
@@ -30,7 +31,16 @@ class Audit:
         yield from (reports[i] for i in sorted(reports))
 
     def checkpoint(self) -> int:
-        """Write a signed checkpoint of every case's chain head outside the database; how many cases."""
-        with self.ctx.db.unit_of_work(write=False) as conn:
+        """Sign every case's chain head into the data folder's checkpoint log and its mirror in the
+        database; how many cases."""
+        with self.ctx.db.unit_of_work() as conn:
             heads, now = history.heads(conn), self.ctx.now(conn)
-        return checkpoints.write(self.ctx.settings.data_dir, heads, now).cases
+            line = checkpoints.write(self.ctx.settings.data_dir, self.ctx.server_key.signer(), heads, now)
+            checkpoint_rows.add(conn, line, now)
+        return len(heads)
+
+    def events_written(self) -> int:
+        """A number that grows by one with every event appended (the scheduler checkpoints after
+        ``checkpoint_events`` of them)."""
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            return history.last_event_id(conn)

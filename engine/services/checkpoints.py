@@ -1,12 +1,14 @@
 """Checkpoints of every case's chain head, outside the database the engine writes.
 
-Every few minutes (``checkpoint_minutes``; the scheduler does it, and ``krabuan audit checkpoint``)
-the head (count of events and hash of the last) of every case and the number of cases are written
-as one line of ``checkpoints.jsonl`` in the data folder, signed with an Ed25519 key kept beside it
-(``checkpoint-key.pem``, created on first use, readable by the engine's user only) and linked to the
-line before. The database does not hold the key, so someone who can rewrite the database can
-recompute a chain but cannot make it agree with a checkpoint: verify names what was deleted, cut
-or rewritten since the newest one.
+Every few minutes (``checkpoint_minutes``) and after every ``checkpoint_events`` new events (the
+scheduler does it, and ``krabuan audit checkpoint``) the head (count of events and hash of the
+last) of every case and the number of cases are written as one line of ``checkpoints.jsonl`` in
+the data folder, signed with an Ed25519 key derived from the server key (engine.server_key) and
+linked to the line before. The same line is mirrored to the ``checkpoints`` table, so that the
+checkpoints of every machine are found in one place. The database holds neither key, so someone
+who can rewrite the database cannot make it agree with a checkpoint, nor forge a mirrored one:
+verify names what was deleted, cut or rewritten since the newest checkpoint that verifies (of the
+file's, checked line by line and link by link, and the table's, each checked by its signature).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from ..errors import IntegrityViolation
 from ..results import ChainReport
 from ..store.history import canonical_json
 
-LOG, KEY = "checkpoints.jsonl", "checkpoint-key.pem"
+LOG = "checkpoints.jsonl"
 GENESIS = "0" * 64
 
 
@@ -34,59 +36,57 @@ class Checkpoint:
     heads: dict[int, tuple[int, str]]
 
 
-def _key(folder: Path) -> Any:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    path = folder / KEY
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
-
-
-def write(folder: Path, heads: dict[int, tuple[int, str]], at: datetime) -> Checkpoint:
-    """Append one signed checkpoint line (durably) and return it."""
+def write(folder: Path, signer: Any, heads: dict[int, tuple[int, str]], at: datetime) -> str:
+    """Append one checkpoint line, signed by ``signer`` (durably); the line (to mirror)."""
+    folder.mkdir(parents=True, exist_ok=True)
     log = folder / LOG
     lines = log.read_bytes().splitlines() if log.exists() else []
     prev = hashlib.sha256(lines[-1]).hexdigest() if lines else GENESIS
     body = {"at": at.isoformat(), "cases": len(heads), "heads": {str(i): list(h) for i, h in sorted(heads.items())},
             "prev": prev}
-    text = canonical_json(body)
-    signature = base64.b64encode(_key(folder).sign(text.encode())).decode()
+    signature = base64.b64encode(signer.sign(canonical_json(body).encode())).decode()
+    line = canonical_json({"body": body, "sig": signature})
     with open(log, "ab") as out:
-        out.write((canonical_json({"body": body, "sig": signature}) + "\n").encode())
+        out.write((line + "\n").encode())
         out.flush()
         os.fsync(out.fileno())
-    return Checkpoint(at, len(heads), heads)
+    return line
 
 
-def newest(folder: Path) -> Checkpoint | None:
-    """The newest checkpoint, its signature and its link checked; IntegrityViolation if either fails."""
+def _checked(line: bytes | str, public: Any, where: str) -> dict[str, Any]:
+    """The body of a signed line; IntegrityViolation if it does not verify."""
+    try:
+        entry = json.loads(line)
+        body: dict[str, Any] = entry["body"]
+        public.verify(base64.b64decode(entry["sig"]), canonical_json(body).encode())
+    except Exception as exc:  # noqa: BLE001 - a bad signature, a cut or edited line: all the same finding
+        raise IntegrityViolation(f"{where} does not verify ({type(exc).__name__})") from None
+    return body
+
+
+def _newest_in_file(folder: Path, public: Any) -> dict[str, Any] | None:
+    """The file's last line, every line's signature and link checked."""
     log = folder / LOG
-    if not log.exists():
-        return None
-    lines = [line for line in log.read_bytes().splitlines() if line.strip()]
-    if not lines:
-        return None
-    public = _key(folder).public_key()
-    prev = GENESIS
-    body: dict[str, Any] = {}
+    lines = [line for line in log.read_bytes().splitlines() if line.strip()] if log.exists() else []
+    prev, body = GENESIS, None
     for number, line in enumerate(lines, start=1):
-        try:
-            entry = json.loads(line)
-            body = entry["body"]
-            public.verify(base64.b64decode(entry["sig"]), canonical_json(body).encode())
-        except Exception as exc:  # noqa: BLE001 - a bad signature, a cut or edited line: all the same finding
-            raise IntegrityViolation(f"checkpoint line {number} of {LOG} does not verify "
-                                     f"({type(exc).__name__})") from None
+        body = _checked(line, public, f"checkpoint line {number} of {LOG}")
         if body.get("prev") != prev:
             raise IntegrityViolation(f"checkpoint line {number} of {LOG} does not follow the line before it")
         prev = hashlib.sha256(line).hexdigest()
+    return body
+
+
+def newest(folder: Path, public: Any, mirrored: list[str]) -> Checkpoint | None:
+    """The newest checkpoint: of the file in ``folder`` and the ``mirrored`` lines (the table's,
+    newest first, each from any machine); IntegrityViolation if any of them fails its check."""
+    bodies = [_checked(line, public, "a checkpoint mirrored in the database") for line in mirrored]
+    in_file = _newest_in_file(folder, public)
+    if in_file is not None:
+        bodies.append(in_file)
+    if not bodies:
+        return None
+    body = max(bodies, key=lambda b: datetime.fromisoformat(b["at"]))
     heads = {int(i): (int(h[0]), str(h[1])) for i, h in body["heads"].items()}
     return Checkpoint(datetime.fromisoformat(body["at"]), int(body["cases"]), heads)
 

@@ -3,8 +3,10 @@
 A chain that verifies proves the events are whole; it does not prove that the rows people and the
 engine read were not edited beside them. So after the chain, the case's status and every task row
 are replayed from the events: a task the history never created (or one it did that is gone), who
-completed it, its state, and who holds it now. The first disagreement is reported with the event
-it contradicts. Read by the auditor only; execution never reads the history.
+completed it, its state, and who holds it now; and the stored workflow state and case data must be
+the ones the last operation's event vouched for (``state`` digests, engine.store.history), so an
+edited case data or another case's (or an older) workflow state swapped in is found. The first
+disagreement is reported with the event it contradicts. Read by the auditor only; execution never reads the history.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from .state_digest import state_digests
 from .tables import HumanTask, Instance
 
 
@@ -60,10 +63,34 @@ def disagreement(conn: Connection, instance_id: int,
     """(seq, what) of the first place where the rows and the history part, or None."""
     tasks, completed_at = _replay(events)
     last = events[-1][0] if events else 1
-    status = conn.scalar(select(Instance.c.status).where(Instance.c.id == instance_id))
-    if (status == "completed") != (completed_at is not None):
-        return (completed_at or last, f"the case is marked {status}, but its history "
+    row = conn.execute(select(Instance.c.status, Instance.c.state_json, Instance.c.data_json)
+                       .where(Instance.c.id == instance_id)).one()
+    if (row.status == "completed") != (completed_at is not None):
+        return (completed_at or last, f"the case is marked {row.status}, but its history "
                 f"{'completed it' if completed_at else 'never completed it'}")
+    found = _state_disagrees(events, row.state_json, row.data_json)
+    if found:
+        return found
+    return _tasks_disagree(conn, instance_id, tasks, last)
+
+
+def _state_disagrees(events: list[tuple[int, str, str | None, dict[str, Any]]], state_json: str,
+                     data_json: str) -> tuple[int, str] | None:
+    """Whether the stored workflow state and case data are the ones the newest vouching event names."""
+    vouched = next(((seq, p["state"]) for seq, _, _, p in reversed(events) if isinstance(p.get("state"), dict)), None)
+    if vouched is None:
+        return None
+    seq, digests = vouched
+    now = state_digests(state_json, data_json)
+    if now["data"] != digests.get("data"):
+        return seq, f"the case data is not what the history recorded at event {seq} (it was edited beside it)"
+    if now["workflow"] != digests.get("workflow"):
+        return seq, f"the workflow state is not the one the history recorded at event {seq} (it was replaced)"
+    return None
+
+
+def _tasks_disagree(conn: Connection, instance_id: int, tasks: dict[int, _Expected],
+                    last: int) -> tuple[int, str] | None:
     rows = conn.execute(select(HumanTask.c.id, HumanTask.c.state, HumanTask.c.assignee, HumanTask.c.completed_by)
                         .where(HumanTask.c.instance_id == instance_id).order_by(HumanTask.c.id)).all()
     seen = set()

@@ -1,8 +1,12 @@
 """The history: an append-only, per-instance, hash-chained event stream.
 
-``Recorder`` is the only writer. Each event's hash is SHA-256 over the canonical JSON of
-its instance id, sequence number, type, actor, time, payload and the previous event's
-hash, so an edited, deleted or inserted row breaks the chain at that point. ``verify``
+``Recorder`` is the only writer. Each event's hash is an HMAC-SHA-256, keyed with the server key
+(engine.server_key, a file the database does not hold), over the canonical JSON of its instance
+id, sequence number, type, actor, time, payload and the previous event's hash: an edited, deleted
+or inserted row breaks the chain at that point, and someone who can rewrite the database but not
+read the key cannot recompute a chain that verifies. The last event of each operation that moved
+the case's workflow carries digests of the state it left (``state``: the workflow and the case
+data), so verify can tell the stored state from the one the history vouches for. ``verify``
 recomputes the chains. Execution never reads the history; audit and replay read only it.
 
 Event types are the closed vocabulary ``EventType`` (``subject_past_tense_verb``); the
@@ -11,6 +15,7 @@ auditor's replay relies on it, so a new kind of event is a new member here.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,11 +93,11 @@ class ChainLink:
     prev_hash: str
 
 
-def event_hash(link: ChainLink) -> str:
+def event_hash(link: ChainLink, key: bytes) -> str:
     body = canonical_json({"instance_id": link.instance_id, "seq": link.seq, "type": link.event_type,
                            "actor": link.actor, "at": link.occurred_at, "payload": link.payload,
                            "prev": link.prev_hash})
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def utc_now_iso() -> str:
@@ -111,8 +116,10 @@ class Recorder:
     the same head collide on the unique (instance_id, seq) and one gets a Conflict.
     """
 
-    def __init__(self, conn: Connection, instance_id: int | None, last_seq: int, last_hash: str) -> None:
+    def __init__(self, conn: Connection, instance_id: int | None, head: tuple[int, str], key: bytes) -> None:
         self.conn = conn
+        self.key = key
+        last_seq, last_hash = head
         self.instance_id = instance_id
         self.seq = last_seq
         self.head = last_hash
@@ -124,6 +131,12 @@ class Recorder:
 
     def record(self, event_type: EventType, actor: str | None, **payload: Any) -> None:
         self._pending.append((EventType(event_type), actor, payload))
+
+    def vouch_for_state(self, digests: dict[str, str]) -> None:
+        """The last pending event records the state the operation leaves (``state_digests``)."""
+        if not self._pending:
+            raise RuntimeError("a state is vouched for by an event of its operation; there is none")
+        self._pending[-1][2]["state"] = digests
 
     def flush(self, head_write: Update | None = None, params: dict[str, Any] | None = None) -> Result[Any] | None:
         """Append the pending events. ``head_write``, if given, is the UPDATE that stores the new
@@ -149,7 +162,7 @@ class Recorder:
         for event_type, actor, payload in self._pending:
             self.seq += 1
             digest = event_hash(ChainLink(self.instance_id or 0, self.seq, event_type.value, actor, now, payload,
-                                          self.head))
+                                          self.head), self.key)
             rows.append({"instance_id": self.instance_id, "seq": self.seq, "event_type": event_type.value,
                          "actor": actor, "occurred_at": now, "payload": canonical_json(payload),
                          "prev_hash": self.head, "hash": digest})
@@ -181,8 +194,8 @@ def completed_data(conn: Connection, instance_id: int) -> dict[int, dict[str, An
     return out
 
 
-def verify(conn: Connection, instance_id: int | None = None) -> Iterator[ChainReport]:
-    """Recompute every chain (or one); yield one report per instance."""
+def verify(conn: Connection, key: bytes, instance_id: int | None = None) -> Iterator[ChainReport]:
+    """Recompute every chain (or one) with the server's chain key; yield one report per instance."""
     heads = select(Instance.c.id, Instance.c.history_seq, Instance.c.history_head).order_by(Instance.c.id)
     if instance_id is not None:
         heads = heads.where(Instance.c.id == instance_id)
@@ -190,10 +203,11 @@ def verify(conn: Connection, instance_id: int | None = None) -> Iterator[ChainRe
     orphan_ids = conn.scalars(select(HistoryEvent.c.instance_id).distinct()).all()
     ids = sorted(set(head_of) | ({i for i in orphan_ids if instance_id in (None, i)}))
     for iid in ids:
-        yield _verify_one(conn, iid, head_of.get(iid))
+        yield _verify_one(conn, (iid, key), head_of.get(iid))
 
 
-def _verify_one(conn: Connection, instance_id: int, head_row: tuple[int, str] | None) -> ChainReport:
+def _verify_one(conn: Connection, chain: tuple[int, bytes], head_row: tuple[int, str] | None) -> ChainReport:
+    instance_id, key = chain
     rows = conn.execute(
         select(HistoryEvent.c.seq, HistoryEvent.c.event_type, HistoryEvent.c.actor, HistoryEvent.c.occurred_at,
                HistoryEvent.c.payload, HistoryEvent.c.prev_hash, HistoryEvent.c.hash)
@@ -216,8 +230,8 @@ def _verify_one(conn: Connection, instance_id: int, head_row: tuple[int, str] | 
             return bad(seq, "payload is not valid JSON")
         if canonical_json(payload) != payload_text:
             return bad(seq, "payload was rewritten")
-        if event_hash(ChainLink(instance_id, seq, event_type, actor, occurred_at, payload, prev_hash)) != digest:
-            return bad(seq, "content does not match its hash")
+        if event_hash(ChainLink(instance_id, seq, event_type, actor, occurred_at, payload, prev_hash), key) != digest:
+            return bad(seq, "content does not match its hash (edited, or recomputed without the server key)")
         replay.append((seq, event_type, actor, payload))
         prev, expected = digest, expected + 1
     broken = _head_disagrees(head_row, expected - 1, prev) or agreement.disagreement(conn, instance_id, replay)
@@ -251,3 +265,7 @@ def hash_at(conn: Connection, instance_id: int, seq: int) -> str | None:
 
 def count_events(conn: Connection) -> int:
     return conn.scalar(select(func.count()).select_from(HistoryEvent)) or 0
+
+
+def last_event_id(conn: Connection) -> int:
+    return conn.scalar(select(func.max(HistoryEvent.c.id))) or 0

@@ -347,3 +347,21 @@ Draft = Table(
     Column("data_json", Text, nullable=False),
     Column("saved_at", UTCDateTime, nullable=False),
 )
+
+
+# The fingerprint of the server key the history chain is written with (engine.server_key).
+ServerKeyRow = Table(
+    "server_keys", metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),  # always 1: one key per database
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
+# Each signed checkpoint line, as written to checkpoints.jsonl (engine.services.checkpoints).
+CheckpointRow = Table(
+    "checkpoints", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("written_at", UTCDateTime, nullable=False, index=True),
+    Column("line", Text, nullable=False),
+)

@@ -294,3 +294,31 @@ def test_a_summary_line_now_and_then(wk, caplog, monkeypatch):
     scheduler.Scheduler(wk, "summing")._safe_tick()
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("last ")]
     assert len(lines) == 1 and "fired 2" in lines[0]
+
+
+def test_a_checkpoint_once_enough_events_were_appended(wk, monkeypatch):
+    """With checkpoints by the minute off, the scheduler signs one once checkpoint_events new
+    events were appended since it last looked, and not before."""
+    import scheduler
+
+    monkeypatch.setattr(scheduler, "EVENT_COUNT_SECONDS", 0.0)
+    k = Krabuan(wk.settings.with_overrides(checkpoint_minutes=0, checkpoint_events=6))
+    log = k.settings.data_dir / "checkpoints.jsonl"
+    tomorrow = {"wake_at": (_now(k) + timedelta(days=1)).isoformat()}
+    try:
+        runner = scheduler.Scheduler(k, "signer")
+        runner.tick()  # counts where it starts from
+        k.cases.start("timed_wait", "clerk1", tomorrow)
+        runner.tick()
+        assert not log.exists()  # fewer than 6 events so far
+        for _ in range(2):
+            k.cases.start("timed_wait", "clerk1", tomorrow)
+        runner.tick()
+        assert len(log.read_text().splitlines()) == 1 and all(r.ok for r in k.audit.verify())
+    finally:
+        k.close()
+
+
+def _now(k: Krabuan):
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        return db_now(conn)

@@ -56,8 +56,9 @@ def test_cut_events_with_the_head_rewound_are_named(k):
 
 
 def test_a_chain_recomputed_after_a_change_is_named(k):
-    """Who completed the first step is changed, and the whole chain is recomputed with SQL, rows
-    included: everything in the database agrees, but not with the signed checkpoint."""
+    """Who completed the first step is changed, and the whole chain is recomputed, rows included,
+    by someone who holds even the server key: everything in the database agrees, but not with the
+    signed checkpoint."""
     instance_id, _ = drive_sop(k, roundtrip=False)
     k.audit.checkpoint()
     with k.ctx.db.write_engine.connect() as conn:
@@ -70,7 +71,8 @@ def test_a_chain_recomputed_after_a_change_is_named(k):
         actor = "mallory" if r.seq == first_done.seq or (r.event_type == "task_claimed" and
                                                          json.loads(r.payload).get("task_id") == task_id) else r.actor
         payload = json.loads(r.payload)
-        digest = event_hash(ChainLink(instance_id, r.seq, r.event_type, actor, r.occurred_at, payload, prev))
+        digest = event_hash(ChainLink(instance_id, r.seq, r.event_type, actor, r.occurred_at, payload, prev),
+                            k.ctx.server_key.chain)
         statements.append((r.seq, actor, canonical_json(payload), prev, digest))
         prev = digest
     with k.ctx.db.write_engine.connect() as conn, conn.begin():
@@ -96,3 +98,54 @@ def test_an_edited_checkpoint_file_is_refused(k):
     log.write_text(log.read_text().replace('"cases":1', '"cases":0'))
     with pytest.raises(IntegrityViolation, match="does not verify"):
         list(k.audit.verify())
+
+
+def test_checkpoints_are_mirrored_and_another_machines_count(k, settings, tmp_path):
+    """Each checkpoint line is mirrored to the database; a checkpoint written by another machine
+    (same server key, its own data folder) is found there, and verify holds the database to it."""
+    from engine import Krabuan
+
+    drive_sop(k, roundtrip=False)
+    k.audit.checkpoint()
+    line = (k.settings.data_dir / "checkpoints.jsonl").read_text().strip()
+    with k.ctx.db.write_engine.connect() as conn:
+        assert conn.execute(text("SELECT line FROM checkpoints")).scalars().all() == [line]
+    elsewhere = Krabuan(settings.with_overrides(data_dir=tmp_path / "machine-b",
+                                                database_url=k.settings.effective_database_url,
+                                                server_key_file=str(k.settings.server_key_path)))
+    try:
+        later, _ = drive_sop(elsewhere, roundtrip=False)
+        elsewhere.audit.checkpoint()
+    finally:
+        elsewhere.close()
+    assert _failures(k) == {}
+    # the case only machine B's checkpoint knows of is deleted whole: only that checkpoint tells
+    _admin_do(k, "DELETE FROM history_events WHERE instance_id = :i",
+              "DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = :i)",
+              "DELETE FROM timers WHERE instance_id = :i", "DELETE FROM notifications WHERE instance_id = :i",
+              "DELETE FROM tasks WHERE instance_id = :i", "DELETE FROM instances WHERE id = :i", i=later)
+    assert list(_failures(k)) == [later] and "was deleted" in _failures(k)[later]
+
+
+def test_a_forged_mirrored_checkpoint_is_refused(k):
+    drive_sop(k, roundtrip=False)
+    k.audit.checkpoint()
+    line = json.loads((k.settings.data_dir / "checkpoints.jsonl").read_text())
+    line["body"]["at"] = "2999-01-01T00:00:00+00:00"
+    line["body"]["heads"] = {}
+    with k.ctx.db.write_engine.connect() as conn, conn.begin():
+        conn.execute(text("INSERT INTO checkpoints (written_at, line) VALUES (:at, :line)"),
+                     {"at": "2999-01-01 00:00:00+00:00", "line": canonical_json(line)})
+    with pytest.raises(IntegrityViolation, match="mirrored in the database does not verify"):
+        list(k.audit.verify())
+
+
+@pytest.mark.parametrize("statement", ["UPDATE checkpoints SET line = 'x'", "DELETE FROM checkpoints"])
+def test_the_mirror_is_append_only(k, statement):
+    from sqlalchemy.exc import DBAPIError
+
+    drive_sop(k, roundtrip=False)
+    k.audit.checkpoint()
+    with k.ctx.db.write_engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        with conn.begin():
+            conn.execute(text(statement))

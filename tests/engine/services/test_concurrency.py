@@ -168,7 +168,7 @@ def _stale_writer(settings, instance_id, loaded, go, result):  # runs in a secon
         try:
             with k2.ctx.db.unit_of_work() as s:
                 now = datetime.now(timezone.utc)
-                instances.write(s, locked, Recorder(s, locked.id, locked.history_seq, locked.history_head),
+                instances.write(s, locked, Recorder(s, locked.id, (locked.history_seq, locked.history_head), k2.ctx.server_key.chain),
                                 StateValues(workflow.to_json(), "{}", "running", now, None))
             result.put("written")
         except Conflict:

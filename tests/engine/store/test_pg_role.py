@@ -36,7 +36,9 @@ def test_the_engine_runs_as_a_plain_role_that_cannot_touch_history(tmp_path, pg_
         for grant in GRANTS:
             conn.execute(text(grant.format(role=role)))
     app_url = make_url(pg_server_url).set(username=role).render_as_string(hide_password=False)
-    app = Krabuan(make_settings(tmp_path / "app", app_url))
+    # the owner's server key: every process that writes to one database holds the same one
+    app = Krabuan(make_settings(tmp_path / "app", app_url, server_key_file=str(tmp_path / "owner" / "data" /
+                                                                             "server.key")))
     try:
         started = app.cases.start("sop_bench", "clerk1")
         task = started.open_tasks[0]
