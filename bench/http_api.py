@@ -245,7 +245,7 @@ def variants(backend: Backend, port: int, pool: ClientPool, k: Any) -> list[Any]
     from core import Variant
 
     def tokens(client: int) -> dict[str, str]:
-        return {user: k.accounts.create_token(user, f"bench-{client}").secret for user in USERS}
+        return {user: k.accounts.create_token(user, f"bench-{client}", actor=user).secret for user in USERS}
 
     one = Client(port, tokens(0))
     setups = [(port, tokens(i + 1)) for i in range(CLIENTS)]

@@ -130,7 +130,7 @@ def measure(k: Krabuan, repeat: int) -> dict[str, dict[str, float]]:
 def measure_http(k: Krabuan, values: dict[str, Any], repeat: int, log: Path) -> dict[str, dict[str, float]]:
     """The same pages through ``GET /api/v1/tasks`` of the production server (gunicorn, 2 workers),
     one kept-alive connection, bearer tokens."""
-    tokens = {user: k.accounts.create_token(user, "bench").secret for user in (BIG, SMALL, "u00001")}
+    tokens = {user: k.accounts.create_token(user, "bench", actor=user).secret for user in (BIG, SMALL, "u00001")}
     deep = deep_cursor(k, BIG, 40)
     out = {}
     with http_api.server(values, log) as port:

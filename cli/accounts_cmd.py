@@ -10,6 +10,8 @@ from engine import InvalidInput, Krabuan
 from . import emit_json, engine_command, get_engine, main
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable contract for scripts).")
+as_option = click.option("--as", "actor", required=True, metavar="USER",
+                         help="An administrator (role admin in the organisation file), or USER themselves.")
 
 
 @main.group(invoke_without_command=True)
@@ -30,16 +32,19 @@ def users(ctx: click.Context, as_json: bool) -> None:
 @users.command()
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@as_option
 @engine_command
-def passwd(k: Krabuan, username: str, password_stdin: bool) -> None:
-    """Set a user's password (asked twice at a prompt); ends the user's browser sessions."""
+def passwd(k: Krabuan, username: str, password_stdin: bool, actor: str) -> None:
+    """Set a user's password (asked twice at a prompt); ends the user's browser sessions.
+    Administrators, or the user themselves."""
+    k.accounts.check_may_manage(username, actor=actor, what="set the password")  # before asking for it
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
     if not password:
         raise InvalidInput("no password given")
-    k.accounts.set_password(username, password)
+    k.accounts.set_password(username, password, actor=actor)
     click.echo(f"password of {username} set")
 
 
@@ -51,11 +56,12 @@ def tokens() -> None:
 @tokens.command("create")
 @click.argument("username")
 @click.option("--name", default="script", show_default=True, help="What the token is for (one live token per name).")
+@as_option
 @json_option
 @engine_command
-def create_token(k: Krabuan, username: str, name: str, as_json: bool) -> None:
-    """Create a token and print it once (only its hash is stored)."""
-    token = k.accounts.create_token(username, name)
+def create_token(k: Krabuan, username: str, name: str, actor: str, as_json: bool) -> None:
+    """Create a token and print it once (only its hash is stored). Administrators, or the user themselves."""
+    token = k.accounts.create_token(username, name, actor=actor)
     if as_json:
         emit_json(token.to_json())
         return
@@ -66,20 +72,22 @@ def create_token(k: Krabuan, username: str, name: str, as_json: bool) -> None:
 @tokens.command("revoke")
 @click.argument("username")
 @click.option("--name", default="script", show_default=True)
+@as_option
 @engine_command
-def revoke_token(k: Krabuan, username: str, name: str) -> None:
-    """Revoke a user's token by name; it stops working at once."""
-    k.accounts.revoke_token(username, name)
+def revoke_token(k: Krabuan, username: str, name: str, actor: str) -> None:
+    """Revoke a user's token by name; it stops working at once. Administrators, or the user themselves."""
+    k.accounts.revoke_token(username, name, actor=actor)
     click.echo(f"token {name!r} of {username} revoked")
 
 
 @tokens.command("list")
 @click.argument("username")
+@as_option
 @json_option
 @engine_command
-def list_tokens(k: Krabuan, username: str, as_json: bool) -> None:
-    """A user's tokens (names and dates; never the secrets)."""
-    found = k.accounts.tokens(username)
+def list_tokens(k: Krabuan, username: str, actor: str, as_json: bool) -> None:
+    """A user's tokens (names and dates; never the secrets). Administrators, or the user themselves."""
+    found = k.accounts.tokens(username, actor=actor)
     if as_json:
         emit_json([t.to_json() for t in found])
         return

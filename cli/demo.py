@@ -11,6 +11,7 @@ from engine import CaseHeader, Completion, Krabuan
 from . import engine_command, main
 
 DEMO_PASSWORD = "krabuan-demo-2569"  # for the demo organisation only; printed by this command
+DEMO_ADMIN = "admin1"  # the demo organisation's administrator, who sets the demo passwords
 STEPS = [
     ("clerk1", "receive_outgoing_letter", {"originating_unit": "งานพัฒนาระบบสารสนเทศ",
                                            "letter_subject": "ขอความอนุเคราะห์ข้อมูลสถิติ",
@@ -105,6 +106,6 @@ def demo(k: Krabuan) -> None:
     users = [u.username for u in k.people.users() if u.active]
     stored = k.accounts.hash_password("demo", DEMO_PASSWORD)  # one hash for the shared demo password
     for username in users:
-        k.accounts.set_password(username, DEMO_PASSWORD, stored_hash=stored)
+        k.accounts.set_password(username, DEMO_PASSWORD, actor=DEMO_ADMIN, stored_hash=stored)
     click.echo(f"{len(users)} demo users can sign in with the password {DEMO_PASSWORD!r} "
-               "(e.g. clerk1, clerk2, internal_units1); change it with `krabuan users passwd USER`")
+               f"(e.g. clerk1, clerk2, internal_units1); change it with `krabuan users passwd USER --as {DEMO_ADMIN}`")

@@ -13,8 +13,8 @@ Krabuan's own dataclasses (``engine.results``):
 - ``calendar``: calendar, add_holiday, remove_holiday
 - ``audit``: verify
 - ``people``: load_organisation, users
-- ``accounts``: hash_password, set_password, sign_in, session, sign_out, account, create_token,
-  revoke_token, tokens, token, sweep_sessions
+- ``accounts``: hash_password, check_may_manage, set_password, sign_in, session, sign_out, account,
+  create_token, revoke_token, tokens, token, sweep_sessions (a password or token: the user or an administrator)
 """
 from __future__ import annotations
 

@@ -7,6 +7,11 @@ A browser session is a random secret in the cookie and its SHA-256 here: it rota
 sign-in (a new secret), ends at sign-out (the row is deleted), after ``session_idle_minutes``
 without a request and ``session_hours`` after sign-in; a new password ends every session of
 the user. API tokens are shown once and stored as SHA-256; revoked ones stop at once.
+
+Who may manage a user's password and tokens (``set_password``, ``create_token``, ``revoke_token``,
+``tokens``; the ``actor``): that user, or an administrator (role ``admin`` in the organisation
+file), either active. Anyone else, and an unknown or inactive actor, is Forbidden (as for a
+deploy), checked in the transaction that writes, so nothing is written.
 """
 from __future__ import annotations
 
@@ -17,13 +22,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..context import Context
-from ..errors import Conflict, InvalidInput, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from ..operation import work
 from ..results import Account, SignedIn, TokenView
 from ..store import accounts
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+    from sqlalchemy import Connection
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -34,6 +40,14 @@ _TOUCH_EVERY = timedelta(minutes=1)  # a session's last-seen time is written at 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _may_manage(conn: Connection, actor: str, username: str, what: str) -> None:
+    """Refuse unless ``actor`` is the active user ``username`` or an active administrator."""
+    acting = accounts.account(conn, actor)
+    if acting is None or (actor != username and not acting.has_role("admin")):
+        raise Forbidden(f"{actor} may not {what} of {username} (only {username} or an administrator, role admin in "
+                        "the organisation file)")
 
 
 class Accounts:
@@ -58,11 +72,20 @@ class Accounts:
             raise InvalidInput("the password must not be the username", field="password")
         return self._hasher.hash(password)
 
-    def set_password(self, username: str, password: str, *, stored_hash: str | None = None) -> None:
-        """Give an active user a new password (ending all their sessions); ``stored_hash``: one
-        made by ``hash_password`` for the same password, reused."""
+    def check_may_manage(self, username: str, *, actor: str, what: str = "manage the password and tokens") -> None:
+        """Raise Forbidden unless ``actor`` may manage ``username``'s password and tokens (e.g. before
+        asking for a new password); every method that does so checks again as it writes."""
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            _may_manage(conn, actor, username, what)
+
+    def set_password(self, username: str, password: str, *, actor: str, stored_hash: str | None = None) -> None:
+        """Give an active user a new password (ending all their sessions); ``actor``: who asks (the
+        user or an administrator); ``stored_hash``: one made by ``hash_password`` for the same
+        password, reused."""
+        self.check_may_manage(username, actor=actor, what="set the password")  # before the (slow) hash is made
         new_hash = stored_hash or self.hash_password(username, password)
         with work(self.ctx) as w:
+            _may_manage(w.conn, actor, username, "set the password")
             if not accounts.set_password_hash(w.conn, username, new_hash, w.now):
                 raise NotFound(f"user {username!r} does not exist or is not active")
             accounts.delete_sessions_of(w.conn, username)
@@ -132,13 +155,15 @@ class Accounts:
         assert found is not None
         return found
 
-    def create_token(self, username: str, name: str) -> TokenView:
-        """A new API token; its secret is in the result and nowhere else."""
+    def create_token(self, username: str, name: str, *, actor: str) -> TokenView:
+        """A new API token; its secret is in the result and nowhere else. ``actor``: who asks (the
+        user or an administrator)."""
         name = name.strip()
         if not 1 <= len(name) <= 100:
             raise InvalidInput("a token needs a name of 1 to 100 characters", field="name")
         secret = "kb_" + secrets.token_urlsafe(32)
         with work(self.ctx) as w:
+            _may_manage(w.conn, actor, username, "create tokens")
             if accounts.account(w.conn, username) is None:
                 raise NotFound(f"user {username!r} does not exist or is not active")
             if accounts.token_named(w.conn, username, name) is not None:
@@ -146,15 +171,19 @@ class Accounts:
             token_id = accounts.insert_token(w.conn, username, name, _digest(secret), w.now)
             return TokenView(token_id, username, name, w.now, secret=secret)
 
-    def revoke_token(self, username: str, name: str) -> None:
+    def revoke_token(self, username: str, name: str, *, actor: str) -> None:
+        """Revoke a user's live token by name; ``actor``: who asks (the user or an administrator)."""
         with work(self.ctx) as w:
+            _may_manage(w.conn, actor, username, "revoke tokens")
             token_id = accounts.token_named(w.conn, username, name)
             if token_id is None:
                 raise NotFound(f"{username} has no live token named {name!r}")
             accounts.revoke_token(w.conn, token_id, w.now)
 
-    def tokens(self, username: str) -> list[TokenView]:
+    def tokens(self, username: str, *, actor: str) -> list[TokenView]:
+        """A user's tokens, never their secrets; ``actor``: who asks (the user or an administrator)."""
         with work(self.ctx, write=False) as w:
+            _may_manage(w.conn, actor, username, "list the tokens")
             return accounts.tokens_of(w.conn, username)
 
     def token(self, secret: str) -> Account:

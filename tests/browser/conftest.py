@@ -45,7 +45,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Krabuan]:
     k.init()
     stored = k.accounts.hash_password("x", PASSWORD)
     for user in USERS:
-        k.accounts.set_password(user, PASSWORD, stored_hash=stored)
+        k.accounts.set_password(user, PASSWORD, actor=user, stored_hash=stored)
     yield k
     k.close()
 

@@ -13,7 +13,7 @@ _HASH: dict[str, str] = {}
 def app(k):
     stored = _HASH.get("hash") or _HASH.setdefault("hash", k.accounts.hash_password("x", PASSWORD))
     for user in ("clerk1", "clerk2", "director1", "outsider", "auditor1", "registrar1", "admin1"):
-        k.accounts.set_password(user, PASSWORD, stored_hash=stored)
+        k.accounts.set_password(user, PASSWORD, actor=user, stored_hash=stored)
     app = create_app(engine=k)
     app.config["TESTING"] = True
     return app

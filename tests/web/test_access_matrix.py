@@ -18,7 +18,7 @@ def world(app, k, signed_in):
     instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task_id = open_tasks(k, instance_id)[0].id
     browsers = {who: (app.test_client() if who == "anonymous" else signed_in(who)) for who in WHO}
-    tokens = {who: k.accounts.create_token(who, "matrix").secret for who in WHO if who != "anonymous"}
+    tokens = {who: k.accounts.create_token(who, "matrix", actor=who).secret for who in WHO if who != "anonymous"}
     return instance_id, task_id, browsers, tokens
 
 

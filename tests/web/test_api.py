@@ -12,7 +12,7 @@ from helpers import FORM_DATA
 
 @pytest.fixture
 def api(app, k):
-    token = k.accounts.create_token("clerk1", "tests").secret
+    token = k.accounts.create_token("clerk1", "tests", actor="clerk1").secret
     client = app.test_client()
 
     def call(method, path, body=None, as_token=token, headers=None):
@@ -20,7 +20,7 @@ def api(app, k):
         h.update(headers or {})
         return client.open(f"/api/v1{path}", method=method, json=body, headers=h)
 
-    call.token_of = lambda user: k.accounts.create_token(user, "tests").secret
+    call.token_of = lambda user: k.accounts.create_token(user, "tests", actor=user).secret
     return call
 
 

@@ -26,7 +26,7 @@ def lk(project_settings):
     engine.repository.deploy([PROJECT_ROOT / "processes" / "bpmn" / "advance-loan.bpmn"])
     stored = engine.accounts.hash_password("x", PASSWORD)
     for user in USERS:
-        engine.accounts.set_password(user, PASSWORD, stored_hash=stored)
+        engine.accounts.set_password(user, PASSWORD, actor=user, stored_hash=stored)
     yield engine
     engine.close()
 
@@ -127,7 +127,7 @@ def test_the_api_refuses_with_403_and_names_a_missing_comment(lk):
     client = create_app(engine=lk).test_client()
 
     def call(user: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        token = lk.accounts.create_token(user, f"tests-{method}-{len(path)}-{id(body)}").secret
+        token = lk.accounts.create_token(user, f"tests-{method}-{len(path)}-{id(body)}", actor=user).secret
         return client.open(f"/api/v1{path}", method=method, json=body, headers={"Authorization": f"Bearer {token}"})
 
     detail = call("executive2", "GET", f"/tasks/{task.id}").get_json()

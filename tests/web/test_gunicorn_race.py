@@ -129,7 +129,7 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, token: str) -
 
 def test_two_workers_one_database_a_claim_race_has_one_winner_every_time(served):
     k, port, workers = served
-    tokens = {user: k.accounts.create_token(user, "race").secret for user in ("clerk1", "clerk2")}
+    tokens = {user: k.accounts.create_token(user, "race", actor=user).secret for user in ("clerk1", "clerk2")}
     with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=10)) as starter:
         served_by = [race(k, (port, workers), tokens, starter) for _ in range(ROUNDS)]
     seen = {pid for pair in served_by for pid in pair}

@@ -59,7 +59,7 @@ def case_world(app, k, signed_in):
     instance_id = k.cases.start("sop_bench", "clerk1").instance_id
     task_id = open_tasks(k, instance_id)[0].id
     sha = k.files.upload("clerk1", "หลักฐาน.pdf", b"%PDF-1.4\n% matrix\n%%EOF\n").sha256
-    tokens = {who: k.accounts.create_token(who, "matrix").secret for who in WHO if who != "anonymous"}
+    tokens = {who: k.accounts.create_token(who, "matrix", actor=who).secret for who in WHO if who != "anonymous"}
     return {"instance_id": instance_id, "task_id": task_id, "sha256": sha, "tokens": tokens}
 
 

@@ -25,7 +25,8 @@ def api(app, k):
     def call(method, path, as_user="clerk1", **kw):
         headers = kw.pop("headers", {})
         if as_user:
-            token = tokens.get(as_user) or tokens.setdefault(as_user, k.accounts.create_token(as_user, "t").secret)
+            token = tokens.get(as_user) or tokens.setdefault(
+                as_user, k.accounts.create_token(as_user, "t", actor=as_user).secret)
             headers["Authorization"] = f"Bearer {token}"
         return client.open(f"/api/v1{path}", method=method, headers=headers, **kw)
 
@@ -68,7 +69,7 @@ def test_too_large_is_413(tmp_path, k):
     small = Krabuan(k.settings.with_overrides(max_upload_bytes=32))
     try:
         client = create_app(engine=small).test_client()
-        headers = {"Authorization": "Bearer " + small.accounts.create_token("clerk1", "t").secret}
+        headers = {"Authorization": "Bearer " + small.accounts.create_token("clerk1", "t", actor="clerk1").secret}
 
         def send(size):
             return client.post("/api/v1/files", headers=headers, content_type="multipart/form-data",
