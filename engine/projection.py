@@ -57,8 +57,8 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
         if ready_task.spiff_id in open_rows:
             continue
         step = model.steps.get(ready_task.element_id)
-        basis = (deadlines.basis_for(step.meta.deadline, now, ready_task.data, step.meta.duration_minutes,
-                                     step.meta.duration_working_days) if step else None)
+        basis = (deadlines.basis_for(step.meta.deadline, now, _anchors_data(op, step, ready_task.data),
+                                     step.meta.duration_minutes, step.meta.duration_working_days) if step else None)
         new.append(NewTask(
             instance_id=op.instance_id, process_id=op.definition.process_id, spiff_task_id=ready_task.spiff_id,
             element_id=ready_task.element_id, name=step.name if step else ready_task.name,
@@ -79,6 +79,14 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
                   candidate_groups=list(row.groups), reserved_for=row.reserved_for,
                   due_at=row.due_at.isoformat() if row.due_at else None)
     return [r for spiff_id, r in open_rows.items() if spiff_id in ready_ids] + created
+
+
+def _anchors_data(op: CaseOperation, step: StepModel, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The case data, with the times of the steps the deadline rule is anchored on (if any)."""
+    anchored = deadlines.step_anchors(step.meta.deadline)
+    if not anchored:
+        return data
+    return {**data, **task_rows.step_times(op.conn, op.instance_id, {element for element, _ in anchored})}
 
 
 def _personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:

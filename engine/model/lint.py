@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..time.deadlines import STEP_ANCHOR, deadline_anchors
 from .definitions import BPMN_NS, FLOW_NODE_TAGS, HUMAN_TASK_TAGS, NS, ProcessModel
 from .expressions import BASE_FUNCTIONS
 from .forms import FormRegistry
@@ -55,7 +56,21 @@ def check_process(process: etree._Element, model: ProcessModel, forms: FormRegis
     settable = _settable_names(process, model, forms) | (settable or set())
     for flow_id, name in unset_condition_variables(process, settable, known_functions):
         add(flow_id, f"condition reads {name!r}, which no form of this process sets")
+    for element_id, anchor in unknown_deadline_anchors(model, settable):
+        add(element_id, f"the deadline counts from {anchor!r}, which no form of this process sets and no step of "
+                        "it is")
     return findings
+
+
+def unknown_deadline_anchors(model: ProcessModel, settable: set[str]) -> list[tuple[str, str]]:
+    """Deadline anchors that name a variable no form sets, or a step the process does not have."""
+    found = []
+    for step in model.steps.values():
+        for anchor in sorted(deadline_anchors(step.meta.deadline)):
+            match = STEP_ANCHOR.match(anchor)
+            if (match[1] not in model.steps) if match else (anchor not in settable and anchor != "fiscal_year"):
+                found.append((step.element_id, anchor))
+    return found
 
 
 def unset_condition_variables(process: etree._Element, settable: set[str],

@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from ..errors import DeployError
-from ..time.deadlines import RULE_KINDS, UNITS
+from ..time.deadlines import ANCHOR_KEYS, RULE_KINDS, UNITS, is_anchor
 from ..time.file_schema import REFUSED, REQUIRED, Schema, first_problem, refuse, says
 from .metadata import STEP_KINDS, ControlPoint, Document, Risk, StepKind, StepMetadata
 
@@ -197,6 +197,21 @@ class SingleRule(RuleSchema):
     day: Day = NOT_WRITTEN
     from_day: Day = NOT_WRITTEN
     to_day: Day = NOT_WRITTEN
+
+    @model_validator(mode="after")
+    def _anchors_are_named(self) -> SingleRule:
+        """What a deadline counts from is a case variable or a step the engine records, never free
+        text (which would silently count from the task's creation instead)."""
+        extra = self.model_extra or {}
+        month_kinds = ("month_window", "fixed_months", "monthly_window", "monthly_day")
+        keys = [k for k in ANCHOR_KEYS if not (k == "from" and self.type in month_kinds)]
+        places = [extra] + [c for c in extra.get("cases") or () if isinstance(c, dict)]
+        for place in places:
+            for key in keys:
+                if key in place and not is_anchor(place[key]):
+                    raise refuse(f"deadline {key} {str(place[key])[:80]!r} is neither a case variable (lower_snake) "
+                                 "nor a step (step:<element id>.started or step:<element id>.completed)")
+        return self
 
 
 def _rule_kind(rule: Any) -> str | None:

@@ -128,6 +128,21 @@ def open_of(conn: Connection, instance_id: int) -> list[TaskRow]:
     return [TaskRow(*r) for r in conn.execute(_OPEN_OF, {"instance_id": instance_id})]
 
 
+def step_times(conn: Connection, instance_id: int, elements: set[str]) -> dict[str, str]:
+    """When each of a case's steps last started (its task was created) and was last completed, as
+    the step anchors of deadline rules name them (``step:<element>.started|completed``)."""
+    query = (select(HumanTask.c.element_id, func.max(HumanTask.c.created_at), func.max(HumanTask.c.completed_at))
+             .where(HumanTask.c.instance_id == instance_id, HumanTask.c.element_id.in_(sorted(elements)))
+             .group_by(HumanTask.c.element_id))
+    found: dict[str, str] = {}
+    for element, started, completed in conn.execute(query):
+        for which, moment in (("started", started), ("completed", completed)):
+            if moment is not None:
+                moment = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+                found[f"step:{element}.{which}"] = moment.isoformat()
+    return found
+
+
 def mark_completed(conn: Connection, task: TaskRow, user: str, now: datetime, *, claiming: bool = False) -> None:
     """Completed by ``user``, who holds the task or (``claiming``) takes it unclaimed in this update."""
     statement = _CLAIM_AND_COMPLETE if claiming else _COMPLETE

@@ -6,12 +6,17 @@ the workflow when the calendar changes (an administrator adds or removes a holid
 
 Rules (``krabuan:deadline``, from the SOP catalog's ``deadline.rule``):
 
-- ``relative``: amount + unit from the task's creation, or from the date in the case-data
-  variable named by ``from`` (or by ``anchor`` when it is a variable name that the case holds);
-- ``before_event`` / ``after_event``: amount + unit before/after the date (or date-time) in the
-  case-data variable named by ``event``;
+- ``relative``: amount + unit from the task's creation, or from the anchor named by ``from`` (or
+  ``anchor``);
+- ``before_event`` / ``after_event``: amount + unit before/after the anchor named by ``event``;
 - ``relative_by_case``: the case whose ``when`` equals the case-data value of ``by`` (or any case
-  value found in the data), counted from the ``anchor`` variable;
+  value found in the data), counted from the ``anchor`` (a case may name its own ``anchor``: a
+  travel advance counts from the return date, a meeting advance from the money's receipt);
+
+An anchor is a case-data variable (a date or date-time an earlier form or the start set) or a
+step of the case the engine records: ``step:<element id>.started`` (when its task was created)
+or ``step:<element id>.completed`` (when it was last completed). Nothing else: deploy refuses a
+free-text anchor (engine.model.step_schema).
 - ``annual_date``: the next ``month``/``day`` on or after creation;
 - ``month_window`` / ``fixed_months``: the end of the window's last month (next occurrence);
 - ``monthly_window`` / ``monthly_day``: ``to_day`` / ``day`` of this month (of the next one when
@@ -49,6 +54,40 @@ from .calendar import WorkCalendar
 
 WORKDAY_MINUTES = 7 * 60
 _VARIABLE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+STEP_ANCHOR = re.compile(r"^step:([A-Za-z_][A-Za-z0-9_.-]{0,199})\.(started|completed)$")
+ANCHOR_KEYS = ("from", "anchor", "event")
+
+
+def is_anchor(name: Any) -> bool:
+    """A case-data variable name or a step anchor (``step:<element>.started|completed``)."""
+    return isinstance(name, str) and bool(_VARIABLE.match(name) or STEP_ANCHOR.match(name))
+
+
+def deadline_anchors(rule: Mapping[str, Any] | None) -> set[str]:
+    """Every anchor a rule names (its parts' and cases' too): case variables and step anchors."""
+    if not rule:
+        return set()
+    month_kinds = ("month_window", "fixed_months", "monthly_window", "monthly_day")
+    found = {str(rule[k]) for k in ANCHOR_KEYS if k in rule and not (k == "from" and rule.get("type") in month_kinds)}
+    for sub in [*(rule.get("rules") or ()), *(rule.get("cases") or ())]:
+        if isinstance(sub, Mapping):
+            found |= deadline_anchors(sub)
+    return found
+
+
+def step_anchors(rule: Mapping[str, Any] | None) -> set[tuple[str, str]]:
+    """The (element id, started|completed) of every step anchor in a rule (its cases and parts too)."""
+    found: set[tuple[str, str]] = set()
+    if not rule:
+        return found
+    for key in ANCHOR_KEYS:
+        match = STEP_ANCHOR.match(str(rule.get(key) or ""))
+        if match:
+            found.add((match[1], match[2]))
+    for sub in [*(rule.get("rules") or ()), *(rule.get("cases") or ())]:
+        if isinstance(sub, Mapping):
+            found |= step_anchors(sub)
+    return found
 DUE_SOON_WORKING_DAYS = 1
 
 
@@ -88,13 +127,12 @@ def basis_for(rule: dict[str, Any] | None, created: datetime, data: Mapping[str,
 
 def _variables(rule: Mapping[str, Any]) -> set[str]:
     found: set[str] = set()
-    for key in ("from", "anchor", "event", "by"):
-        value = rule.get(key)
-        if isinstance(value, str) and _VARIABLE.match(value):
-            found.add(value)
+    for key in (*ANCHOR_KEYS, "by"):
+        if is_anchor(rule.get(key)):
+            found.add(rule[key])
     if rule.get("type") == "fiscal_year_end_offset":
         found.add("fiscal_year")
-    for sub in rule.get("rules") or ():
+    for sub in [*(rule.get("rules") or ()), *(rule.get("cases") or ())]:
         if isinstance(sub, Mapping):
             found |= _variables(sub)
     return found
@@ -176,7 +214,7 @@ def _around_event(rule: Rule, created: datetime, values: Mapping[str, Any],
 def _by_case(rule: Rule, created: datetime, values: Mapping[str, Any], calendar: WorkCalendar) -> datetime | None:
     chosen = values.get(rule["by"]) if isinstance(rule.get("by"), str) else values.get("*case*")
     case = next((c for c in rule.get("cases") or () if isinstance(c, Mapping) and c.get("when") == chosen), None)
-    anchor = _anchor(rule, values, ("anchor",))
+    anchor = _anchor(case if case is not None and "anchor" in case else rule, values, ("anchor",))
     if case is None or anchor is None:
         return None
     return _shift(anchor, case, 1, calendar, case.get("roll", _roll(rule)) is not False)

@@ -25,6 +25,8 @@ Flow spec format::
                                                                          # element names are unique per file
                     output_collection: votes, output_element: vote}      # optional: collect a field
         minutes: 30                     # when the catalog gives no duration (marked inferred)
+        deadline: {type: relative, amount: 30, unit: working_days, anchor: "step:inspect.started"}
+        deadline_note: why the catalog's rule is corrected  # (a node's deadline wins over the catalog's)
       - gateway: letter_ok              # an exclusive gateway (lane: the previous node's)
         name: {th: ..., en: ...}
       - parallel: split_work            # a parallel gateway (split or join)
@@ -114,7 +116,9 @@ def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, A
     if node.get("inferred"):
         attrs["inferred"] = node["inferred"]
     parts = [f"<krabuan:step {' '.join(f'{k}={a(v)}' for k, v in attrs.items())}>"]
-    rule = _rule((step.get("deadline") or {}).get("rule") or node.get("deadline"))
+    rule = _rule(node.get("deadline") or (step.get("deadline") or {}).get("rule"))
+    if node.get("deadline") and node.get("deadline_note"):  # the flow spec corrects the catalog's rule
+        rule = {**rule, "corrected": node["deadline_note"]}
     if rule:
         parts.append(f"<krabuan:deadline>{escape(json.dumps(rule, ensure_ascii=False))}</krabuan:deadline>")
     for i, cp in enumerate(step.get("control_points") or node.get("control_points") or [], 1):

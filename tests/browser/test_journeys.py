@@ -206,7 +206,8 @@ def test_a_borrower_cannot_approve_their_own_advance(browser, server, engine):
     files = [engine.files.upload("clerk1", n, _pdf(n)["buffer"]).sha256 for n in ("request.pdf", "invite.pdf")]
     draft = engine.tasks.of_case(instance_id)[0]
     engine.cases.complete(draft.id, "clerk1", {"travel_request_file": files[0], "travel_invitation_file": files[1],
-                                               "travel_destination": "จังหวัดเชียงใหม่"}, how=claim)
+                                               "travel_destination": "จังหวัดเชียงใหม่",
+                                               "return_date": "2026-12-22"}, how=claim)
     context, p = _as(browser, server, "executive3", width=390)
     try:
         _open_from_worklist(p, "ผู้มีอำนาจลงนามอนุมัติ/อนุญาต", instance_id)

@@ -9,7 +9,7 @@ def assignment(purpose: str) -> dict:
 
 MEETING_DRAFT = {"meeting_request_file": "files/meeting-request.pdf", "project_file": "files/project.pdf"}
 TRAVEL_DRAFT = {"travel_request_file": "files/travel-request.pdf", "travel_invitation_file": "files/invite.pdf",
-                "travel_destination": "จังหวัดเชียงใหม่"}
+                "travel_destination": "จังหวัดเชียงใหม่", "return_date": "2026-12-18"}
 APPROVE_ACTIVITY = {"activity_decision": "approve"}
 LOAN = {"loan_contract_number": "ยม 25/2570", "advance_amount": "20000.00", "cost_estimate_file": "files/est.pdf",
         "loan_memo_number": "สธ 0710/ย 25"}
@@ -165,3 +165,43 @@ def test_meeting_loan_returned_twice_with_leftover(case):
                       "issue_cash_receipt", "file_settlement_documents"]
     assert c.status == "completed"
     assert c.data["cash_returned"] == 1500 and c.data["loan_decision"] == "approve"
+
+
+def _due_day(c, element_id: str) -> str:
+    from engine.time import calendar as cal
+    task = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == element_id)
+    return cal.local_date(task.due_at).isoformat()
+
+
+def test_deadlines_count_from_what_the_rules_name(case):
+    """Worked examples (issue 11, section 1): Smart and the finance group at least 5 working days
+    before the activity (a trip on Mon 21 Dec 2026 -> Mon 14 Dec); a travel advance settled within
+    15 days after the return (back Fri 11 Dec 2026 -> Sat 26 Dec, rolled to Mon 28 Dec), not after
+    the money's receipt."""
+    c = case("advance-loan", "clerk1")
+    c.do("receive_assignment", "clerk1", {**assignment("official_travel"), "activity_date": "2026-12-21"})
+    c.do("draft_travel_request", "clerk1", {**TRAVEL_DRAFT, "return_date": "2026-12-11"})
+    c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
+    c.do("prepare_loan_documents", "clerk1", LOAN)
+    c.do("sign_loan_documents", "executive1", SIGN_LOAN)
+    assert _due_day(c, "record_smart_and_send_to_finance") == "2026-12-14"
+    c.do("record_smart_and_send_to_finance", "clerk1", SMART)
+    c.do("pay_out_advance", "finance_group1", {**PAID, "advance_money_received": "2026-12-01"})
+    c.do("collect_settlement_evidence", "clerk1", evidence("no"))
+    c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
+    assert _due_day(c, "submit_settlement") == "2026-12-28"
+
+
+def test_a_meeting_advance_is_settled_30_days_after_the_money(case):
+    """A meeting advance is settled within 30 days after the money was received."""
+    c = case("advance-loan", "clerk1")
+    c.do("receive_assignment", "clerk1", assignment("meeting_training"))
+    c.do("draft_meeting_training_request", "clerk1", MEETING_DRAFT)
+    c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
+    c.do("prepare_loan_documents", "clerk1", LOAN)
+    c.do("sign_loan_documents", "executive1", SIGN_LOAN)
+    c.do("record_smart_and_send_to_finance", "clerk1", SMART)
+    c.do("pay_out_advance", "finance_group1", PAID)  # received Sat 5 Dec 2026 -> Mon 4 Jan 2027
+    c.do("collect_settlement_evidence", "clerk1", evidence("no"))
+    c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
+    assert _due_day(c, "submit_settlement") == "2027-01-04"

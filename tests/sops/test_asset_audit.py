@@ -193,3 +193,26 @@ def test_report_waits_for_every_member_and_every_page_confirmed(case):
     assert c.done == annual(2) + ["file_annual_audit_documents"]
     assert c.status == "completed"
     assert c.data["report_signatures"] == ["2025-10-20", "2025-10-21"]
+
+
+def test_the_report_is_due_30_working_days_from_the_inspections_start(case):
+    """Regulation 2560 ข้อ 213 (issue 11, section 1): the report is due 30 working days from the
+    inspection's start, the first working day of the fiscal year: FY 2571 starts Fri 1 Oct 2027,
+    so the report is due Tue 16 Nov 2027 (not 30 working days from when the report task opened);
+    and write-off -> report to the head and the State Audit Office within 30 days of the write-off."""
+    from engine.time import calendar as cal
+
+    def due(element_id):
+        return {cal.local_date(t.due_at).isoformat() for t in c.k.tasks.of_case(c.id) if t.element_id == element_id}
+
+    c = case("asset-audit", "supplies_officer1")
+    c.do("draft_committee_order", "supplies_officer1",
+         {"fiscal_year": 2571, "audit_committee_members": ["audit_committee2"], "order_draft_reference": "ร่าง 1"})
+    c.do("submit_order_for_signature", "supplies_officer2", {"order_submitted_on": "2027-09-16"})
+    c.do("sign_committee_order", "authorized_official2",
+         {"order_approval": "approve", "order_number": "123/2570", "order_signed_on": "2027-09-22"})
+    c.do("notify_committee_members", "audit_committee2", {"acknowledged_on": "2027-09-24"})
+    c.do("inspect_supplies", "audit_committee2",
+         {"inspection_started_on": "2027-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "yes",
+          "damaged_supplies_found": "no"})
+    assert due("report_inspection_results") == {"2027-11-16"}

@@ -7,7 +7,7 @@ STUDY = {"policy_analysis": "แผนพัฒนารัฐบาลดิจ
 DIRECTION = {"direction_meeting_date": "2020-02-10", "experts_consulted": "ผู้ทรงคุณวุฒิด้านสุขภาพดิจิทัล 3 ท่าน",
              "organisation_direction": "บริการสุขภาพดิจิทัลเพื่อประชาชน"}
 WORKSHOP = {"workshop_date": "2020-03-02", "units_attending": 14}
-DRAFT = {"projects_received": 31, "expert_critique": "ควรเพิ่มตัวชี้วัดเชิงผลลัพธ์",
+DRAFT = {"projects_received": 31, "cio_submission_date": "2026-02-20", "expert_critique": "ควรเพิ่มตัวชี้วัดเชิงผลลัพธ์",
          "draft_plan_file": "draft-plan-v1.pdf"}
 PRESENT = {"presentation_date": "2020-03-20", "internal_review_comments": "ปรับลำดับความสำคัญของโครงการ"}
 BOOK = {"plan_book_file": "digital-plan-2563-2565.pdf", "ebook_url": "https://example.go.th/ebook/digital-plan"}

@@ -181,6 +181,16 @@ def _with_step(step: str) -> str:
      '</krabuan:deadline></krabuan:step>', "deadline to_day must be a day of the month from 1 to 31"),
     ('<krabuan:step><krabuan:deadline>{"type": "all_of"}</krabuan:deadline></krabuan:step>',
      "an all_of deadline rule needs a non-empty list under rules"),
+    ('<krabuan:step><krabuan:deadline>{"type": "relative", "amount": 30, "unit": "working_days", '
+     '"anchor": "inspection start (step 5)"}</krabuan:deadline></krabuan:step>',
+     "deadline anchor 'inspection start (step 5)' is neither a case variable (lower_snake) nor a step "
+     "(step:<element id>.started or step:<element id>.completed)"),
+    ('<krabuan:step><krabuan:deadline>{"type": "all_of", "rules": [{"type": "before_event", "amount": 5, '
+     '"unit": "working_days", "event": "activity start - implied"}]}</krabuan:deadline></krabuan:step>',
+     "deadline event 'activity start - implied' is neither a case variable"),
+    ('<krabuan:step><krabuan:deadline>{"type": "relative_by_case", "anchor": "paid_on", "cases": [{"when": "a", '
+     '"amount": 1, "unit": "days", "anchor": "step:pay.done"}]}</krabuan:deadline></krabuan:step>',
+     "deadline anchor 'step:pay.done' is neither a case variable"),
     ('<krabuan:step><krabuan:deadline>{"type": "relative"</krabuan:deadline></krabuan:step>',
      "krabuan:deadline is not valid JSON: "),
     ('<krabuan:step><krabuan:deadline>{"type": "unspecified"}</krabuan:deadline>'
@@ -224,3 +234,18 @@ def test_step_metadata_is_read_into_typed_values(k, tmp_path):
     assert [(c.id, c.th) for c in meta.controls] == [("cp1", "ก")]
     assert (meta.risks[0].likelihood, meta.risks[0].score, meta.risks[0].level_en) == (2, 6, "low")
     assert (meta.documents[0].direction, meta.documents[0].th, meta.documents[0].en) == ("out", "", "Letter")
+
+
+@pytest.mark.parametrize("anchor, ok", [("step:do_it.started", True), ("step:no_such_step.completed", False),
+                                        ("never_set_anywhere", False)])
+def test_the_check_names_a_deadline_counted_from_nothing_the_process_has(k, tmp_path, anchor, ok):
+    """A deadline counts from a variable some form sets or from a step of the process; anything
+    else would silently count from the task's creation (issue 11, section 1)."""
+    rule = json.dumps({"type": "relative", "amount": 2, "unit": "working_days", "anchor": anchor})
+    path = tmp_path / "anchored.bpmn"
+    path.write_text(_with_step(f'<krabuan:step minutes="30"><krabuan:deadline>{rule}</krabuan:deadline>'
+                               '</krabuan:step>'), encoding="utf-8")
+    problems = [str(p) for p in k.repository.check([path])[str(path)]]
+    said = [p for p in problems if "the deadline counts from" in p]
+    assert said == ([] if ok else [f"element do_it: the deadline counts from {anchor!r}, which no form of "
+                                   "this process sets and no step of it is"])

@@ -150,3 +150,34 @@ def test_every_step_of_every_sop_gets_a_deadline(tmp_path):
             assert basis is not None and due_at(basis, CAL) is not None, (version.process_id, step.element_id)
     k.close()
     assert {"relative", "before_event", "annual_date", "fiscal_year_end_offset", "all_of"} <= seen_rules
+
+
+def test_a_step_anchor_counts_from_when_the_step_was_done():
+    """``step:<element>.completed`` reads the time the engine recorded for the step (the caller
+    puts it beside the case data); the basis keeps it, so a recomputation needs no task rows."""
+    from engine.time.deadlines import step_anchors
+
+    rule = {"type": "relative", "amount": 3, "unit": "working_days", "anchor": "step:write_off.completed"}
+    assert step_anchors(rule) == {("write_off", "completed")}
+    created = datetime(2026, 12, 21, 3, 0, tzinfo=timezone.utc)
+    data = {"step:write_off.completed": "2026-12-08T09:00:00+07:00", "other": "x"}
+    basis = basis_for(rule, created, data)
+    assert basis.values == {"step:write_off.completed": "2026-12-08T09:00:00+07:00"}
+    # Tue 8 Dec + 3 working days: Wed 9, (Thu 10 Constitution Day), Fri 11, Mon 14 Dec, 16:30 Bangkok
+    # (from the step's completion, not from the task's creation on the 14th)
+    assert due_at(DeadlineBasis.from_json(basis.to_json()), CAL).astimezone(BANGKOK).date() == date(2026, 12, 14)
+
+
+def test_a_case_of_relative_by_case_may_name_its_own_anchor():
+    rule = {"type": "relative_by_case", "anchor": "money_received",
+            "cases": [{"when": "meeting_training", "amount": 30, "unit": "days"},
+                      {"when": "official_travel", "amount": 15, "unit": "days", "anchor": "return_date"}]}
+    created = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
+    travel = basis_for(rule, created, {"advance_purpose": "official_travel", "money_received": "2026-12-01",
+                                       "return_date": "2026-12-11"})
+    meeting = basis_for(rule, created, {"advance_purpose": "meeting_training", "money_received": "2026-12-01",
+                                        "return_date": "2026-12-11"})
+    assert due_at(travel, CAL).astimezone(BANGKOK).date() == date(2026, 12, 28)  # Sat 26 Dec rolled to Monday
+    # 31 Dec 2026 is New Year's Eve, 1 Jan a holiday, 2-3 Jan a weekend: Mon 4 Jan 2027
+    assert due_at(meeting, CAL).astimezone(BANGKOK).date() == date(2027, 1, 4)
+
