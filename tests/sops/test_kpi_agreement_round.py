@@ -6,6 +6,8 @@ its tasks appear as open tasks of the case.
 """
 from __future__ import annotations
 
+from engine import BANGKOK
+
 import pytest
 
 from engine.errors import Forbidden, InvalidInput
@@ -208,6 +210,9 @@ def _round(c, n: int, appeal: bool) -> None:
     c.do("dg_signs_score_notice", "director_general1", {"score_notice_no": f"สธ 0901.02/ว {300 + n}",
                                                          "objection_deadline": f"2020-0{4 + n}-15"},
          outsider="psdg1")
+    # units object or appeal by the last day the DG set (issue 11, section 1), not by a duration
+    review = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == "units_review_and_appeal")
+    assert review.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") == f"2020-0{4 + n}-15 16:30"
     if not appeal:
         c.do("units_review_and_appeal", "doh_units2", {"appeal_lodged": "no"}, outsider="psdg2")
         assert c.open() == ["lessons_learned"]

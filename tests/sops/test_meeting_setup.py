@@ -1,6 +1,8 @@
 """meeting-setup: every path, as the users of the right lanes."""
 from __future__ import annotations
 
+from engine import BANGKOK
+
 ASSIGNMENT = {"meeting_subject": "ประชุมคณะทำงานพัฒนาระบบสารสนเทศ", "meeting_objective": "ติดตามความก้าวหน้า",
               "target_group": "ผู้แทนกลุ่มงานในสังกัด", "expected_participants": 25,
               "matter_owner_contact": "งานพัฒนาระบบ"}
@@ -17,7 +19,9 @@ DISBURSE = {"minutes_file": "files/minutes.pdf", "claim_amount": "3750.00", "att
 APPROVE = {"disbursement_decision": "approve"}
 FINANCE = {"smart_transaction_number": "SM-69-001234", "sent_to_finance_on": "2026-12-17"}
 FILED = {"disbursement_file_location": "แฟ้มเบิกจ่ายค่าประชุม ปีงบประมาณ 2570"}
-AFTER_SIGNATURE = ["send_invitations", "prepare_day_before", "meeting_day", "prepare_disbursement_documents",
+READY = {"equipment_ready": "yes", "catering_time_confirmed": "yes"}
+AFTER_SIGNATURE = ["send_invitations", "prepare_day_before", "check_meeting_readiness", "meeting_day",
+                   "prepare_disbursement_documents",
                    "director_approves_disbursement", "send_to_finance", "file_disbursement_documents"]
 
 
@@ -25,6 +29,7 @@ def after_signature(c, disbursement_returns: int = 0) -> None:
     """Invitations, preparation, the meeting, the claim (returned `disbursement_returns` times), Smart, filing."""
     c.do("send_invitations", "clerk1", INVITE, outsider="invitees1")
     c.do("prepare_day_before", "clerk1", PREPARE, outsider="caterer1")
+    c.do("check_meeting_readiness", "clerk2", READY, outsider="caterer1")
     c.do("meeting_day", "clerk2", MEETING)
     c.do("prepare_disbursement_documents", "clerk2", DISBURSE)
     for _ in range(disbursement_returns):
@@ -98,8 +103,35 @@ def test_disbursement_returned_for_revision(case):
     c.do("director_signs_meeting_documents", "it_group_director2", SIGN)
     after_signature(c, disbursement_returns=2)
     assert c.done == ["receive_assignment", "fix_date_and_book_room", "draft_meeting_documents",
-                      "director_signs_meeting_documents", "send_invitations", "prepare_day_before", "meeting_day",
+                      "director_signs_meeting_documents", "send_invitations", "prepare_day_before",
+                      "check_meeting_readiness", "meeting_day",
                       *["prepare_disbursement_documents", "director_approves_disbursement"] * 3,
                       "send_to_finance", "file_disbursement_documents"]
     assert c.status == "completed"
     assert c.data["disbursement_decision"] == "approve" and c.data["disbursement_file_location"].startswith("แฟ้ม")
+
+
+def test_each_meeting_step_is_due_when_its_rule_says(case):
+    """Issue 11, section 1: the readiness check is due 30 minutes before the meeting (09:00 for a
+    09:30 start on Thu 10 Dec 2026); the meeting day's own work at the end of that day; the claim 8
+    working days after the meeting (Fri 11, Mon 14 to Fri 18, Mon 21, Tue 22 Dec), inside the
+    finance group's limit of 2 weeks after the meeting (Thu 24 Dec)."""
+    def due(element_id):
+        task = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == element_id)
+        return task.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
+
+    c = case("meeting-setup", "clerk1")
+    c.do("receive_assignment", "clerk1", ASSIGNMENT)
+    c.do("fix_date_and_book_room", "clerk1", BOOKED)
+    c.do("draft_meeting_documents", "clerk1", DRAFTS)
+    c.do("director_signs_meeting_documents", "it_group_director2", SIGN)
+    c.do("send_invitations", "clerk1", INVITE)
+    c.do("prepare_day_before", "clerk1", PREPARE)
+    assert due("check_meeting_readiness") == "2026-12-10 09:00"
+    c.do("check_meeting_readiness", "clerk2", READY)
+    assert due("meeting_day") == "2026-12-10 16:30"
+    c.do("meeting_day", "clerk2", MEETING)
+    assert due("prepare_disbursement_documents") == "2026-12-22 16:30"
+    c.do("prepare_disbursement_documents", "clerk2", DISBURSE)
+    c.do("director_approves_disbursement", "it_group_director1", APPROVE)
+    assert due("send_to_finance") == "2026-12-24 16:30"
