@@ -36,6 +36,10 @@ Flow spec format::
         kind: user
         minutes: 30
         inferred: why it was added
+      - wait: wait_for_activity         # an intermediate timer event: the case waits until then
+        name: {th: ..., en: ...}        #   (a timeDate expression, with the calendar functions)
+        until: 'at(activity_date, "16:30")'
+        why: what the step after it waits for
       - call: round_one                 # a call activity of another process in this file
         process: kpi-round
         name: {th: ..., en: ...}
@@ -68,7 +72,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KIND_DEFAULT_MINUTES = {"user": 60, "approval": 60, "signature": 30, "archive": 15, "notification": 30,
                         "external_system": 30}
 USER_KINDS = tuple(KIND_DEFAULT_MINUTES)
-SIZE = {"start": (36, 36), "end": (36, 36), "gateway": (50, 50), "parallel": (50, 50)}
+SIZE = {"start": (36, 36), "end": (36, 36), "wait": (36, 36), "gateway": (50, 50), "parallel": (50, 50)}
 COL, LANE_H, X0, Y0 = 150, 170, 190, 80
 
 
@@ -139,7 +143,7 @@ def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, A
     return "".join(parts)
 
 
-NODE_KINDS = ("start", "end", "step", "task", "gateway", "parallel", "call")
+NODE_KINDS = ("start", "end", "step", "task", "gateway", "parallel", "call", "wait")
 
 
 def _block(sop_id: str, pid: str, name: dict[str, str], doc: str, nodes: list[dict[str, Any]],
@@ -205,6 +209,12 @@ def _process_xml(sop_id: str, b: dict[str, Any], steps: dict[str, Any], role_nam
             out.append(f'    <bpmn:parallelGateway id="{nid}"{name_attr}/>')
         elif kind == "call":
             out.append(f'    <bpmn:callActivity id="{nid}"{name_attr} calledElement="{node["process"]}"/>')
+        elif kind == "wait":
+            out += [f'    <bpmn:intermediateCatchEvent id="{nid}"{name_attr}>',
+                    f"      <bpmn:documentation>{escape(node.get('why', ''))}</bpmn:documentation>",
+                    f'      <bpmn:timerEventDefinition id="{nid}_timer">',
+                    f'        <bpmn:timeDate>{escape(node["until"])}</bpmn:timeDate>',
+                    "      </bpmn:timerEventDefinition>", "    </bpmn:intermediateCatchEvent>"]
         else:
             doc_en = (name or {}).get("en", "")
             if step:

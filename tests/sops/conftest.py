@@ -7,6 +7,7 @@ completes with its SHA-256, and ``Case.data`` shows a field holding one such fil
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any, Iterator
 
 import pytest
@@ -81,6 +82,16 @@ class Case:
         self.k.cases.complete(task.id, user, with_files(self.k, task.form_key, data, user) or {}, controls)
         self.done.append(element_id)
 
+    def wait_until(self, moment: datetime | None = None) -> None:
+        """Let time pass on the engine clock to ``moment`` (if later than now), then fire what is due
+        then, as the scheduler would: the steps that wait for a date open (issue 11, section 2). A wait
+        whose date had already passed when the case reached it did not wait at all."""
+        if moment is not None:
+            now = self.k.ctx.fixed_now or datetime.now(UTC)
+            self.k.ctx.fixed_now = max(now, moment)
+        for timer_id in self.k.jobs.claim_timers("path-tests", 500, 60):
+            self.k.jobs.fire_timer(timer_id, "path-tests")
+
     @property
     def status(self) -> str:
         return self.k.cases.show(self.id).status
@@ -94,10 +105,13 @@ class Case:
 
 @pytest.fixture
 def case(project: Krabuan):
+    clock = project.ctx.fixed_now  # a test that lets time pass leaves the clock as it found it
+
     def make(process_id: str, starter: str, data: dict[str, Any] | None = None) -> Case:
         if not project.repository.versions(process_id):
             problems = project.repository.check([BPMN / f"{process_id}.bpmn"])
             assert not any(problems.values()), problems
             project.repository.deploy([BPMN / f"{process_id}.bpmn"])
         return Case(project, process_id, starter, data)
-    return make
+    yield make
+    project.ctx.fixed_now = clock

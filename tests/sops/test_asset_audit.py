@@ -5,7 +5,11 @@ fact-finding report) give every appointed member a personal task; the step ends 
 members have signed."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+
+from engine import BANGKOK
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -57,6 +61,7 @@ def annual_inspection(c, members: list[str], damaged: bool, returns: int = 0) ->
          {"order_approval": "approve", "order_number": "123/2568", "order_signed_on": "2025-09-22"},
          outsider="supplies_officer1")
     sign_all(c, "notify_committee_members", members, "acknowledged_on", outsider="supplies_officer1")
+    c.wait_until()  # the first working day of FY 2569 (1 Oct 2025) has come: the inspection opens
     c.do("inspect_supplies", members[0],
          {"inspection_started_on": "2025-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "yes",
           "damaged_supplies_found": "yes" if damaged else "no",
@@ -179,6 +184,7 @@ def test_report_waits_for_every_member_and_every_page_confirmed(case):
     c.do("sign_committee_order", "authorized_official1", {"order_approval": "approve"}, outsider="audit_committee1")
     for m in members:
         c.do("notify_committee_members", m, {"acknowledged_on": "2025-09-24"})
+    c.wait_until()
     c.do("inspect_supplies", "audit_committee2", outsider="supplies_officer2", data=
          {"inspection_started_on": "2025-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "no",
           "damaged_supplies_found": "no"})
@@ -206,12 +212,17 @@ def test_the_report_is_due_30_working_days_from_the_inspections_start(case):
         return {cal.local_date(t.due_at).isoformat() for t in c.k.tasks.of_case(c.id) if t.element_id == element_id}
 
     c = case("asset-audit", "supplies_officer1")
+    c.k.ctx.fixed_now = datetime(2027, 9, 1, 9, 0, tzinfo=BANGKOK)  # the order is drafted in September 2027
     c.do("draft_committee_order", "supplies_officer1",
          {"fiscal_year": 2571, "audit_committee_members": ["audit_committee2"], "order_draft_reference": "ร่าง 1"})
     c.do("submit_order_for_signature", "supplies_officer2", {"order_submitted_on": "2027-09-16"})
     c.do("sign_committee_order", "authorized_official2",
          {"order_approval": "approve", "order_number": "123/2570", "order_signed_on": "2027-09-22"})
     c.do("notify_committee_members", "audit_committee2", {"acknowledged_on": "2027-09-24"})
+    # the inspection waits for the first working day of FY 2571 (issue 11, section 2): not open before
+    assert c.open() == []
+    c.wait_until(datetime(2027, 10, 1, 8, 31, tzinfo=BANGKOK))
+    assert c.open() == ["inspect_supplies"]
     c.do("inspect_supplies", "audit_committee2",
          {"inspection_started_on": "2027-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "yes",
           "damaged_supplies_found": "no"})
