@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -259,6 +260,20 @@ def audit_checkpoint(k: Krabuan) -> None:
     click.echo(f"checkpoint of {k.audit.checkpoint()} case(s) written")
 
 
+def _limits(field: Any) -> str:
+    """A field's constraints for the text view: ``, 0..10000``, ``, at most 50 characters``, ``, pattern …``."""
+    parts = []
+    if field.min is not None or field.max is not None:
+        parts.append(f"{'' if field.min is None else field.min}..{'' if field.max is None else field.max}")
+    if field.max_length:
+        parts.append(f"at most {field.max_length} characters")
+    if field.pattern:
+        parts.append(f"pattern {field.pattern}")
+    if field.group:
+        parts.append(f"group {field.group}")
+    return "".join(f", {p}" for p in parts)
+
+
 @main.group()
 def forms() -> None:
     """Look at form definitions."""
@@ -277,6 +292,11 @@ def forms_show(k: Krabuan, key: str, as_json: bool) -> None:
         return
     click.echo(f"{form.key}: {form.title.th} / {form.title.en}")
     for field in form.fields:
-        click.echo(f"  {field.name} ({field.type}{', required' if field.required else ''}): {field.label.th}")
+        click.echo(f"  {field.name} ({field.type}{', required' if field.required else ''}{_limits(field)}): "
+                   f"{field.label.th}")
+        if field.options:
+            click.echo(f"    one of: {', '.join(o.value for o in field.options)}")
+    for rule in form.rules:
+        click.echo(f"  [rule on {rule.field}] {rule.check}: {rule.message.th}")
     for control in controls:
         click.echo(f"  [control {control.id}] {control.th}")

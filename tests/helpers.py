@@ -109,3 +109,38 @@ def reset_pg(url: str) -> None:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+# The notify step of the SOP-shaped process with cross-field rules (one reads the amount the register
+# step entered) and a month field: tests of the rules through the engine and the web use this copy.
+NOTIFY_WITH_RULES = """
+  - key: sop_bench.notify
+    title: {th: แจ้งผู้ยื่น, en: Notify the applicant}
+    fields:
+      - {name: notified_on, type: date, required: true, label: {th: วันที่แจ้ง, en: Date notified}}
+      - {name: reply_by, type: date, label: {th: วันครบกำหนดตอบ, en: Reply by}}
+      - {name: fee, type: money, min: 0, label: {th: ค่าธรรมเนียม, en: Fee}}
+      - {name: report_month, type: month, label: {th: เดือนที่รายงาน, en: Month reported}}
+      - {name: letter_no, type: text, max_length: 20, pattern: "[0-9]+/[0-9]{4}", label: {th: เลขที่หนังสือ, en: Letter no.}}
+      - {name: copies, type: integer, min: 1, max: 50, label: {th: จำนวนสำเนา, en: Copies}}
+    rules:
+      - check: "reply_by is None or reply_by >= notified_on"
+        field: reply_by
+        message: {th: วันครบกำหนดตอบต้องไม่ก่อนวันที่แจ้ง, en: The reply date cannot be before the date notified}
+      - check: "fee <= amount"
+        field: fee
+        message: {th: ค่าธรรมเนียมต้องไม่เกินจำนวนเงินที่ขอ, en: The fee cannot be more than the amount applied for}
+"""
+
+
+def forms_with_rules(tmp_path: Path) -> Path:
+    """A copy of the test forms whose notify form has cross-field rules (NOTIFY_WITH_RULES)."""
+    folder = tmp_path / "forms"
+    folder.mkdir(exist_ok=True)
+    for source in (DATA / "forms").glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "sop_bench.yaml":
+            start = text.index("  - key: sop_bench.notify")
+            text = text[:start] + NOTIFY_WITH_RULES.lstrip("\n")
+        (folder / source.name).write_text(text, encoding="utf-8")
+    return folder

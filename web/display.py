@@ -3,6 +3,7 @@ deadline states as words (never colour alone). Registered as Jinja filters."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
@@ -14,7 +15,7 @@ from markupsafe import Markup, escape
 
 from engine import BANGKOK, URGENCIES, be_date
 
-from .dates import for_input
+from .dates import EN_MONTHS, TH_MONTHS, for_input, month_for_input
 
 
 def _thai() -> bool:
@@ -150,7 +151,43 @@ def be_input(value: Any) -> str:
     return for_input(value, buddhist=_thai())
 
 
+def month_input(values: Any, name: str) -> tuple[str, str]:
+    """A month field's select value and year text: as typed when the page comes back with a problem
+    (``<name>`` and ``<name>.year``), else from the stored ``YYYY-MM`` (the year BE in Thai)."""
+    if f"{name}.year" in values:
+        return str(values.get(name, "")), str(values.get(f"{name}.year", ""))
+    return month_for_input(values.get(name), buddhist=_thai())
+
+
+def month_names() -> list[tuple[str, str]]:
+    """The months for a month field's select: (number, name) in the user's language."""
+    return [(str(i), name) for i, name in enumerate(TH_MONTHS if _thai() else EN_MONTHS, start=1)]
+
+
+def datetime_input(value: Any) -> str:
+    """A date-time field's value in its ``datetime-local`` box: a stored ISO moment in Bangkok time
+    (``2026-12-10T09:30``); what the user typed as typed."""
+    text = "" if value is None else str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        return text
+    return moment.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
+
+
+def bound(value: Decimal | None) -> str:
+    """A field's min or max for a hint: ``10,000`` or ``0.01``, in the user's digits."""
+    if value is None:
+        return ""
+    text = f"{int(value):,}" if value == value.to_integral_value() else f"{value:,f}"
+    return digits(text)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(when=local_when, day=local_day, days_left=days_left, status_word=status_word,
                                  label=label, fromiso=from_iso, digits=digits, urgency=urgency,
-                                 counted_from=counted_from, shown=shown, be_input=be_input)
+                                 counted_from=counted_from, shown=shown, be_input=be_input,
+                                 month_input=month_input, datetime_input=datetime_input, bound=bound)
+    app.jinja_env.globals["month_names"] = month_names

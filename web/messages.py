@@ -1,9 +1,11 @@
 """The engine's problems with a submitted form, in the user's language (the engine names each
-problem by a stable code with its parameters; its English message is the fallback)."""
+problem by a stable code with its parameters; its English message is the fallback). A form's
+cross-field rule (code ``rule``) brings its own message in Thai and English."""
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 PROBLEMS = {
@@ -18,6 +20,7 @@ PROBLEMS = {
     "decimals": _l("An amount has at most 2 decimals (satang)."),
     "not_date": _l("Please enter a date."),
     "not_datetime": _l("Please enter a date and time."),
+    "not_month": _l("Please choose a month and type its year."),
     "not_option": _l("Please choose one of the options."),
     "duplicate": _l("The same choice is given twice."),
     "not_bool": _l("Please tick or untick."),
@@ -44,6 +47,10 @@ REFUSALS = {
 
 
 def problem_text(problem: dict[str, Any]) -> str:
+    params = problem.get("params") or {}
+    if problem.get("code") == "rule" and isinstance(params, dict):  # the form's own words, Thai or English
+        thai = str(get_locale() or "th").startswith("th")
+        return str(params.get("th" if thai else "en") or problem.get("message", ""))
     text = PROBLEMS.get(problem.get("code") or "")
     if text is None:
         return str(problem.get("message", ""))

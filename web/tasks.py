@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from engine import Completion, Forbidden, InvalidInput
 
 from .auth import account, krabuan
-from .dates import to_iso
+from .dates import month_to_iso, to_iso
 from .files import names_of, take_uploads
 from .messages import problem_text, refusal_text
 
@@ -55,8 +55,8 @@ def _as_typed(values: dict[str, Any]) -> list[tuple[str, str]]:
 
 def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
     """The submitted values of a form's fields, as the browser sent them (lists for multiple
-    choices, true/false for checkboxes, dates as ISO when they read as dates); fields left empty are
-    left out."""
+    choices, true/false for checkboxes, dates as ISO when they read as dates, a month from its
+    select and its year box, ``<name>.year``); fields left empty are left out."""
     data: dict[str, Any] = {}
     for f in form.fields if form is not None else ():
         if f.type in ("multiselect", "users", "file"):
@@ -68,6 +68,10 @@ def submitted(form: Any, values: MultiDict[str, str]) -> dict[str, Any]:
         elif f.type == "date":
             if values.get(f.name, "").strip():  # typed as 15/12/2569; the engine takes ISO (CE)
                 data[f.name] = to_iso(values[f.name])
+        elif f.type == "month":
+            month = month_to_iso(values.get(f.name, ""), values.get(f"{f.name}.year", ""))
+            if month:
+                data[f.name] = month
         elif values.get(f.name, "") != "":
             data[f.name] = values[f.name]
     return data

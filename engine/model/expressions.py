@@ -24,6 +24,7 @@ import operator as op
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -42,7 +43,7 @@ MAX_SECONDS = 0.05
 MAX_PRODUCED = 1_000_000  # characters, items and (int bits / 8) made during one evaluation
 MAX_ROUND_DIGITS = 20
 
-_SCALARS = (str, int, float, bool, type(None), date, datetime)
+_SCALARS = (str, int, float, Decimal, bool, type(None), date, datetime)  # Decimal: money in form rules
 
 ALLOWED_ATTRS: dict[type, set[str]] = {
     dict: {"get", "keys", "values", "items"},
@@ -136,7 +137,7 @@ def _safe_round(number: Any, ndigits: Any = None) -> Any:
     if ndigits is not None and (not isinstance(ndigits, int) or isinstance(ndigits, bool)
                                 or abs(ndigits) > MAX_ROUND_DIGITS):
         raise ExpressionError(f"round() takes at most {MAX_ROUND_DIGITS} digits")
-    if not isinstance(number, (int, float)) or isinstance(number, bool):
+    if not isinstance(number, (int, float, Decimal)) or isinstance(number, bool):
         raise ExpressionError("round() takes a number")
     return round(number) if ndigits is None else round(number, ndigits)
 
@@ -157,7 +158,7 @@ def _safe_float(value: Any = 0.0) -> float:
 
 def _safe_sum(values: Any) -> Any:
     if not isinstance(values, (list, tuple)) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values):
         raise ExpressionError("sum() takes a list of numbers")
     return _check_int(sum(values))
 

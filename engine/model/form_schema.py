@@ -3,6 +3,9 @@
 ``load_form_file`` reads one file into FormDefinitions, or raises a ConfigurationError naming the
 file, the form (index and key), the field (index and name) and the broken rule, e.g.
 ``forms/a.yaml: forms[0] (send-letter.check): fields[2] (subject): max_length is a whole number from 1 to 10000``.
+A form's ``rules`` (engine.model.form_rules) are checked here too: each check must be a valid
+expression and name its field; ``FormRegistry.load`` then checks that every name a rule reads is
+a field of some form.
 """
 from __future__ import annotations
 
@@ -24,8 +27,10 @@ from pydantic import (
     field_validator,
 )
 
-from ..errors import ConfigurationError
-from ..time.file_schema import REQUIRED, Problem, Schema, first_problem, refuse, says
+from ..errors import ConfigurationError, ExpressionError
+from ..time.file_schema import REQUIRED, Problem, Schema, first_problem, list_of, refuse, says
+from .expressions import compile_expression
+from .form_rules import MAX_RULES, FormRule
 from .forms import FIELD_TYPES, MAX_TEXT, FieldDefinition, FieldType, FormDefinition, Label, Option
 
 # libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
@@ -36,7 +41,7 @@ LABEL_RULE = "a label is {th: ..., en: ...} with both texts"
 _NAME = r"^[a-z][a-z0-9_]{0,63}$"
 _KEY = r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}$"
 NOT_WRITTEN: Any = ()  # the default of options: YAML never makes a tuple, so it stands for "not written"
-_NAMED_BY = {"forms": "key", "fields": "name"}  # the key that names an item of these lists in messages
+_NAMED_BY = {"forms": "key", "fields": "name", "rules": "field"}  # the key naming an item of these lists
 
 
 def _not_a_keyword(name: str) -> str:
@@ -147,6 +152,29 @@ class FieldSchema(Schema):
                                group=self.group)
 
 
+def _expression(check: str) -> str:
+    try:
+        compile_expression(check)
+    except ExpressionError as exc:
+        raise refuse(f"check: {exc.message}") from None
+    return check
+
+
+class RuleSchema(Schema):
+    """``{check: <expression>, field: <a field of the form>, message: {th, en}}``."""
+
+    NOT_A_MAPPING = "a rule is a mapping {check, field, message}"
+    UNKNOWN_KEYS = "unknown rule keys {keys}"
+
+    check: Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)],
+                     says("check is the rule's expression (text)"), AfterValidator(_expression)] = REQUIRED
+    field: Annotated[str, says("field names the field the rule's problem is shown next to")] = REQUIRED
+    message: Annotated[LabelSchema, says(f"message: {LABEL_RULE}")] = REQUIRED
+
+    def rule(self) -> FormRule:
+        return FormRule(check=self.check, field=self.field, message=self.message.label())
+
+
 class FormSchema(Schema):
     NOT_A_MAPPING = "a form is a mapping"
     UNKNOWN_KEYS = "unknown form keys {keys}"
@@ -155,6 +183,19 @@ class FormSchema(Schema):
                    says("form key {input} is missing or not a valid key")] = REQUIRED
     fields: Annotated[list[FieldSchema], BeforeValidator(_fields_list)] = Field(default_factory=list)
     title: Annotated[LabelSchema, says(f"title: {LABEL_RULE}")] = REQUIRED
+    rules: Annotated[list[RuleSchema], list_of("rules")] = Field(default_factory=list)
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_name_fields(cls, rules: list[RuleSchema], info: ValidationInfo) -> list[RuleSchema]:
+        if len(rules) > MAX_RULES:
+            raise refuse(f"at most {MAX_RULES} rules on a form")
+        names = [f.name for f in info.data.get("fields") or ()]
+        for i, rule in enumerate(rules):
+            if "fields" in info.data and rule.field not in names:
+                raise refuse(f"rules[{i}]: field {rule.field} is not a field of this form"
+                             + (f" (it has: {', '.join(names)})" if names else ""))
+        return rules
 
     @field_validator("fields")
     @classmethod
@@ -167,7 +208,8 @@ class FormSchema(Schema):
 
     def definition(self, source: str) -> FormDefinition:
         return FormDefinition(key=self.key, title=self.title.label(),
-                              fields=tuple(f.definition() for f in self.fields), source=source)
+                              fields=tuple(f.definition() for f in self.fields), source=source,
+                              rules=tuple(r.rule() for r in self.rules))
 
 
 class FormFileSchema(Schema):

@@ -9,7 +9,7 @@ forms)::
         title: {th: ตรวจสอบหนังสือ, en: Check the letter}
         fields:
           - name: subject
-            type: text            # text textarea integer money date datetime select
+            type: text            # text textarea integer money date datetime month select
             required: true        #   multiselect checkbox user users (group: ...) file
             label: {th: เรื่อง, en: Subject}
             max_length: 300       # text/textarea; min/max for integer and money
@@ -17,10 +17,17 @@ forms)::
             type: select
             options:
               - {value: post, label: {th: ไปรษณีย์, en: By post}}
+        rules:                    # cross-field checks (engine.model.form_rules)
+          - check: "delivery != 'post' or subject"
+            field: subject        # the field the problem is shown next to
+            message: {th: ..., en: ...}
 
 Values are stored JSON-native: money as a number rounded to satang (2 decimals), dates as
-ISO ``YYYY-MM-DD`` strings, datetimes as ISO strings in UTC, files as a list of the SHA-256s of
-uploaded files (engine.services.files; one given alone is stored as a list of one).
+ISO ``YYYY-MM-DD`` strings, datetimes as ISO strings in UTC, months as ``YYYY-MM``, files as a
+list of the SHA-256s of uploaded files (engine.services.files; one given alone is stored as a
+list of one). Years are CE when stored; a year typed from 2400 on is a Buddhist-era year
+(``2569-12-21`` is stored as ``2026-12-21``, ``12/2569`` as ``2026-12``), as everywhere in
+Krabuan (engine.time.calendar.ce_year). A date and time without an offset is Bangkok time.
 
 The file format is checked by engine.model.form_schema (a mistake names the file, the form and
 the field); the submitted values by ``FormDefinition.validate`` below.
@@ -33,12 +40,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from ..errors import ConfigurationError, InvalidInput
+from ..time.calendar import BANGKOK, ce_year
 
-FieldType = Literal["text", "textarea", "integer", "money", "date", "datetime", "select", "multiselect", "checkbox",
-                    "user", "users", "file"]
+if TYPE_CHECKING:
+    from .form_rules import FormRule
+
+FieldType = Literal["text", "textarea", "integer", "money", "date", "datetime", "month", "select", "multiselect",
+                    "checkbox", "user", "users", "file"]
 FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("999999999999.99")
@@ -81,8 +92,7 @@ class FieldDefinition:
         return {"name": self.name, "type": self.type, "required": self.required, "label": self.label.to_json(),
                 "help": self.help.to_json() if self.help else None,
                 "options": [{"value": o.value, "label": o.label.to_json()} for o in self.options],
-                "min": None if self.min is None else float(self.min),
-                "max": None if self.max is None else float(self.max),
+                "min": _number(self.min), "max": _number(self.max),
                 "max_length": self.max_length, "pattern": self.pattern, "group": self.group}
 
     def clean(self, value: Any, members_of: MembersOf | None = None) -> Any:
@@ -92,24 +102,37 @@ class FieldDefinition:
         return _CLEANERS[self.type](self, value)
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    """A bound as JSON: a whole number as one (``1``, not ``1.0``)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 @dataclass(frozen=True)
 class FormDefinition:
     key: str
     title: Label
     fields: tuple[FieldDefinition, ...] = field(default_factory=tuple)
     source: str = ""
+    rules: tuple[FormRule, ...] = ()
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
     def to_json(self) -> dict[str, Any]:
-        """The form's shape for scripts and the web (``krabuan forms show --json``)."""
-        return {"key": self.key, "title": self.title.to_json(), "fields": [f.to_json() for f in self.fields]}
+        """The form's shape for scripts and the web (``krabuan forms show --json``): every field with
+        its constraints, and the cross-field rules."""
+        return {"key": self.key, "title": self.title.to_json(), "fields": [f.to_json() for f in self.fields],
+                "rules": [r.to_json() for r in self.rules]}
 
-    def validate(self, data: Mapping[str, Any], members_of: MembersOf | None = None) -> dict[str, Any]:
+    def validate(self, data: Mapping[str, Any], members_of: MembersOf | None = None,
+                 earlier: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Return the cleaned submission, or raise InvalidInput naming the first offending field;
         its ``problems`` detail lists every field's problem (``field``, ``code``, ``message``,
-        ``params``), so that a form can show each one next to its field."""
+        ``params``), so that a form can show each one next to its field. The form's rules are
+        checked too, against the cleaned values and what the case already holds (``earlier``: the
+        case data from earlier steps); a rule's problem has the code ``rule``."""
         if not isinstance(data, Mapping):
             raise InvalidInput("form data must be a JSON object of field names to values", form=self.key)
         declared = {f.name: f for f in self.fields}
@@ -131,6 +154,10 @@ class FormDefinition:
                 cleaned[f.name] = f.clean(value, members_of)
             except FieldError as exc:
                 problems.append(exc.problem)
+        if self.rules:
+            from .form_rules import rule_problems  # the evaluator: loaded only by a form with rules
+
+            problems += rule_problems(self, cleaned, {p.field for p in problems}, earlier or {})
         if problems:
             first = problems[0]
             raise InvalidInput(first.message, form=self.key, field=first.field,
@@ -232,25 +259,53 @@ def _clean_money(f: FieldDefinition, value: Any) -> float:
     return float(amount.quantize(Decimal("0.01")))
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATETIME = re.compile(r"(\d{4})(-\d{2}-\d{2}(?:[T ].+)?)")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})\s*/\s*(\d{4})")
+
+
 def _clean_date(f: FieldDefinition, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _bad(f, "expected a date as YYYY-MM-DD", "not_date")
+    """``YYYY-MM-DD`` with a CE year, or a Buddhist-era one (2400 on), stored CE: ``2569-12-21`` is
+    21 December 2026 (checked in CE: 29 February 2567 BE is 2024-02-29, a real day)."""
+    match = _ISO_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise _bad(f, f"{str(value)[:40]!r} is not a date (YYYY-MM-DD)", "not_date")
+    year, month, day = (int(g) for g in match.groups())
     try:
-        return date.fromisoformat(value.strip()).isoformat()
+        return date(ce_year(year), month, day).isoformat()
     except ValueError:
         raise _bad(f, f"{value!r} is not a date (YYYY-MM-DD)", "not_date") from None
 
 
 def _clean_datetime(f: FieldDefinition, value: Any) -> str:
+    """ISO 8601, stored in UTC; without an offset it is Bangkok time (+07:00), and a Buddhist-era
+    year (2400 on) is converted as for a date."""
     if not isinstance(value, str):
         raise _bad(f, "expected a date and time in ISO 8601", "not_datetime")
+    text = value.strip()
+    match = _ISO_DATETIME.fullmatch(text)
+    if match is not None:
+        text = f"{ce_year(int(match.group(1))):04d}{match.group(2)}"
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise _bad(f, f"{value!r} is not an ISO 8601 date and time", "not_datetime") from None
+        raise _bad(f, f"{value[:40]!r} is not an ISO 8601 date and time", "not_datetime") from None
     if moment.tzinfo is None:
-        raise _bad(f, "the time needs a time zone, e.g. +07:00", "not_datetime")
+        moment = moment.replace(tzinfo=BANGKOK)
     return moment.astimezone(UTC).isoformat()
+
+
+def _clean_month(f: FieldDefinition, value: Any) -> str:
+    """A month, stored as ``YYYY-MM`` (CE): typed as ``YYYY-MM`` or ``MM/YYYY``, the year CE or
+    Buddhist era (2400 on): ``2569-12`` and ``12/2569`` are both ``2026-12``."""
+    match = _MONTH.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise _bad(f, f"{str(value)[:40]!r} is not a month (YYYY-MM or MM/YYYY)", "not_month")
+    year_text, month_text = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+    year, month = ce_year(int(year_text)), int(month_text)
+    if not 1 <= month <= 12 or year < 1:
+        raise _bad(f, f"{value!r} is not a month (YYYY-MM or MM/YYYY)", "not_month")
+    return f"{year:04d}-{month:02d}"
 
 
 def _clean_select(f: FieldDefinition, value: Any) -> str:
@@ -312,7 +367,7 @@ def _clean_file(f: FieldDefinition, value: Any) -> list[str]:
 
 _CLEANERS = {
     "text": _clean_text, "textarea": _clean_text, "integer": _clean_integer, "money": _clean_money,
-    "date": _clean_date, "datetime": _clean_datetime, "select": _clean_select,
+    "date": _clean_date, "datetime": _clean_datetime, "month": _clean_month, "select": _clean_select,
     "multiselect": _clean_multiselect, "checkbox": _clean_checkbox, "file": _clean_file,
 }
 
@@ -356,4 +411,19 @@ class FormRegistry:
                 if form.key in forms:
                     raise ConfigurationError(f"{path}: form key {form.key} is also defined in {forms[form.key].source}")
                 forms[form.key] = form
+        _check_rule_names(forms.values())
         return cls(forms)
+
+
+def _check_rule_names(forms: Iterable[FormDefinition]) -> None:
+    """Every name a form's rule reads is a field of some form (a typo is found at load, not when a
+    user submits)."""
+    from .form_rules import unknown_names
+
+    every = list(forms)
+    fields = {f.name for form in every for f in form.fields}
+    for form in every:
+        for index, names in unknown_names(form, fields):
+            rule = form.rules[index]
+            raise ConfigurationError(f"{form.source}: form {form.key}: rules[{index}] ({rule.field}): "
+                                     f"{', '.join(names)} is neither a field of any form nor a function")

@@ -103,7 +103,8 @@ class Cases:
             form = self._form(task.form_key)
             step = op.definition.model.steps.get(task.element_id)
             clean, controls, decision = _check_submission(form, step, (data or {}, confirmed, comment),
-                                                          lambda g: people.group_members(op.conn, g))
+                                                          lambda g: people.group_members(op.conn, g),
+                                                          _data_before(op, task))
             _check_size(clean)
             evidence = Evidence.of(form, clean, username)
             evidence.check(op.conn, task.instance_id)
@@ -196,16 +197,18 @@ class Cases:
 
 def _check_submission(form: FormDefinition, step: StepModel | None,
                       submitted: tuple[Mapping[str, Any], list[str] | tuple[str, ...], str],
-                      members_of: Callable[[str], set[str]]) -> tuple[dict[str, Any], list[str], Decision | None]:
+                      members_of: Callable[[str], set[str]],
+                      earlier: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], Decision | None]:
     """The cleaned form data, the confirmed control points and (on an approval or signature
     step) the decision; if anything is wrong, one InvalidInput whose ``problems`` name every
     field, a missing comment and every unconfirmed control point. ``submitted`` is (data,
-    confirmed control points, the completion's comment)."""
+    confirmed control points, the completion's comment); ``earlier`` the data the task sees,
+    which the form's cross-field rules may read."""
     data, confirmed, comment = submitted
     form_error: InvalidInput | None = None
     clean: dict[str, Any] = {}
     try:
-        clean = form.validate(data, members_of=members_of)
+        clean = form.validate(data, members_of=members_of, earlier=earlier)
     except InvalidInput as exc:
         if "problems" not in exc.details:  # not about one field (fields not on the form): as it is
             raise
@@ -230,6 +233,12 @@ def _check_submission(form: FormDefinition, step: StepModel | None,
     if form_error is not None:
         raise form_error
     return clean, controls, decision
+
+
+def _data_before(op: CaseOperation, task: TaskRow) -> Mapping[str, Any]:
+    """The case data the task sees (its own, in a branch or a committee member's instance)."""
+    ready = next((t for t in op.workflow.ready_tasks() if t.spiff_id == task.spiff_task_id), None)
+    return ready.data if ready is not None else op.workflow.case_data()
 
 
 def _case_roles(op: CaseOperation, task: TaskRow) -> tuple[str, str | None]:

@@ -166,6 +166,30 @@ def test_processes_and_forms_json(cli):
         "en": "Keep a dispatch register and have the receiver sign for every document."}}]
 
 
+def test_forms_show_lists_every_constraint_a_client_needs(cli):
+    """Each select's values, min/max, maximum length, pattern, required, the month type and the
+    cross-field rules (expression, the field they are shown next to, the message, the fields read)."""
+    evidence = cli.json("forms", "show", "advance-loan.collect_settlement_evidence")
+    fields = {f["name"]: f for f in evidence["fields"]}
+    assert [o["value"] for o in fields["leftover_cash"]["options"]] == ["yes", "no"]
+    assert fields["amount_spent"]["required"] is True and fields["amount_spent"]["min"] == 0
+    assert evidence["rules"][0] == {
+        "check": "leftover_cash != 'yes' or leftover_amount == amount_paid - amount_spent",
+        "field": "leftover_amount",
+        "message": {"th": "เงินเหลือส่งคืนต้องเท่ากับจำนวนเงินที่กลุ่มคลังจ่ายลบจำนวนเงินที่ใช้จ่ายจริง",
+                    "en": "The unspent amount must equal the amount paid out by finance minus the amount actually spent"},
+        "uses": ["amount_paid", "amount_spent", "leftover_amount", "leftover_cash"]}
+    assignment = {f["name"]: f for f in cli.json("forms", "show", "meeting-setup.receive_assignment")["fields"]}
+    assert (assignment["expected_participants"]["min"], assignment["expected_participants"]["max"]) == (1, 10000)
+    assert assignment["meeting_subject"]["max_length"] == 500
+    website = {f["name"]: f for f in cli.json("forms", "show", "annual-action-plan.publish_action_plan")["fields"]}
+    assert website["website_url"]["pattern"] == r"https?://\S+"
+    month = cli.json("forms", "show", "doc-monitoring.monthly_report")["fields"][0]
+    assert (month["name"], month["type"]) == ("report_month", "month")
+    text = cli("forms", "show", "advance-loan.collect_settlement_evidence").stdout
+    assert "    one of: yes, no" in text and "[rule on leftover_amount]" in text
+
+
 def test_console_script_is_installed_and_runs(tmp_path):
     exe = Path(sys.executable).with_name("krabuan")
     env = {**os.environ, "KRABUAN_DATA_DIR": str(tmp_path)}

@@ -174,17 +174,17 @@ def _due_day(c, element_id: str) -> str:
 
 
 def test_deadlines_count_from_what_the_rules_name(case):
-    """Worked examples (issue 11, section 1): Smart and the finance group at least 5 working days
-    before the activity (a trip on Mon 21 Dec 2026 -> Mon 14 Dec); a travel advance settled within
-    15 days after the return (back Fri 11 Dec 2026 -> Sat 26 Dec, rolled to Mon 28 Dec), not after
-    the money's receipt."""
+    """Worked example (issue 11, section 1): a travel advance is settled within 15 days after the
+    return (back Fri 11 Dec 2026 -> Sat 26 Dec, rolled to Mon 28 Dec), not after the money's
+    receipt; Smart and the finance group at least 5 working days before the departure (Mon 7 Dec
+    -> Mon 30 Nov)."""
     c = case("advance-loan", "clerk1")
-    c.do("receive_assignment", "clerk1", {**assignment("official_travel"), "activity_date": "2026-12-21"})
+    c.do("receive_assignment", "clerk1", {**assignment("official_travel"), "activity_date": "2026-12-07"})
     c.do("draft_travel_request", "clerk1", {**TRAVEL_DRAFT, "return_date": "2026-12-11"})
     c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
     c.do("prepare_loan_documents", "clerk1", LOAN)
     c.do("sign_loan_documents", "executive1", SIGN_LOAN)
-    assert _due_day(c, "record_smart_and_send_to_finance") == "2026-12-14"
+    assert _due_day(c, "record_smart_and_send_to_finance") == "2026-11-30"
     c.do("record_smart_and_send_to_finance", "clerk1", SMART)
     c.do("pay_out_advance", "finance_group1", {**PAID, "advance_money_received": "2026-12-01"})
     c.do("collect_settlement_evidence", "clerk1", evidence("no"))
@@ -193,13 +193,15 @@ def test_deadlines_count_from_what_the_rules_name(case):
 
 
 def test_a_meeting_advance_is_settled_30_days_after_the_money(case):
-    """A meeting advance is settled within 30 days after the money was received."""
+    """A meeting advance is settled within 30 days after the money was received; Smart 5 working
+    days before a meeting on Mon 21 Dec 2026 is Mon 14 Dec (sop-review.md, section 1.4)."""
     c = case("advance-loan", "clerk1")
-    c.do("receive_assignment", "clerk1", assignment("meeting_training"))
+    c.do("receive_assignment", "clerk1", {**assignment("meeting_training"), "activity_date": "2026-12-21"})
     c.do("draft_meeting_training_request", "clerk1", MEETING_DRAFT)
     c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
     c.do("prepare_loan_documents", "clerk1", LOAN)
     c.do("sign_loan_documents", "executive1", SIGN_LOAN)
+    assert _due_day(c, "record_smart_and_send_to_finance") == "2026-12-14"
     c.do("record_smart_and_send_to_finance", "clerk1", SMART)
     c.do("pay_out_advance", "finance_group1", PAID)  # received Sat 5 Dec 2026 -> Mon 4 Jan 2027
     c.do("collect_settlement_evidence", "clerk1", evidence("no"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Conflict, Forbidden
+from engine.errors import Conflict, Forbidden, InvalidInput
 
 SURVEY_DUE = {"survey_date": "2026-10-01", "letters_due_found": "yes", "letters_due_count": 120,
               "survey_list": "หนังสือปี 2555-2560"}
@@ -13,6 +13,7 @@ SIGN = {"memo_decision": "approve"}
 RETURN = {"memo_decision": "return", "supervisor_comment": "แนบบัญชีหนังสือขอทำลายให้ครบ"}
 REPORT = {"report_memo_number": "สธ 0710/ท 2", "report_memo_date": "2026-10-20"}
 COMMITTEE = "committee_certifies_destruction"
+THREE = ["destruction_committee2", "destruction_committee3", "destruction_committee1"]  # a chair and two members
 
 
 def appoint(members: list[str]) -> dict:
@@ -51,26 +52,29 @@ def test_nothing_due(case):
     assert c.data["letters_due_found"] == "no"
 
 
-def test_happy_path_one_member_committee(case):
-    """Letters due; supervisor signs at once; a one-member committee certifies; every letter was due."""
+def test_happy_path_smallest_committee(case):
+    """Letters due; supervisor signs at once; a committee of two is refused, a chair and two members certify."""
     c = case("destroy-letters", "clerk1")
     c.do("survey_expired_letters", "clerk1", SURVEY_DUE, outsider="destruction_committee1")
     c.do("memo_to_supervisor", "clerk1", MEMO, outsider="supervisor1")
     c.do("supervisor_signs_memo", "supervisor1", SIGN, outsider="clerk1")
-    c.do("appoint_destruction_committee", "clerk2", appoint(["destruction_committee2"]),
-         outsider="authorized_official1")
+    with pytest.raises(InvalidInput, match="chair and at least two other members") as refused:
+        c.do("appoint_destruction_committee", "clerk2", appoint(["destruction_committee2", "destruction_committee1"]))
+    assert refused.value.details["field"] == "destruction_committee_members"
+    c.do("appoint_destruction_committee", "clerk2", appoint(THREE), outsider="authorized_official1")
     c.do("sort_and_destroy", "clerk2", destroy("no"), outsider="destruction_committee2")
-    committee_certifies(c, ["destruction_committee2"], outsider="destruction_committee1")
+    committee_certifies(c, THREE, outsider="supervisor1")
     c.do("report_destruction", "clerk1", REPORT, outsider="authorized_official1")
     assert c.done == ["survey_expired_letters", "memo_to_supervisor", "supervisor_signs_memo",
-                      "appoint_destruction_committee", "sort_and_destroy", COMMITTEE, "report_destruction"]
+                      "appoint_destruction_committee", "sort_and_destroy", COMMITTEE, COMMITTEE, COMMITTEE,
+                      "report_destruction"]
     assert c.status == "completed"
-    assert c.data["committee_certifications"] == ["2026-10-16"]
+    assert c.data["committee_certifications"] == ["2026-10-16", "2026-10-17", "2026-10-18"]
     assert c.data["report_memo_number"] == "สธ 0710/ท 2"
 
 
 def test_memo_returned_several_members_some_not_due(case):
-    """Supervisor returns the memo once; a two-member committee; letters not yet due go back to storage."""
+    """Supervisor returns the memo once; a three-member committee; letters not yet due go back to storage."""
     c = case("destroy-letters", "clerk1")
     c.do("survey_expired_letters", "clerk1", SURVEY_DUE)
     c.do("memo_to_supervisor", "clerk1", MEMO)
@@ -78,7 +82,7 @@ def test_memo_returned_several_members_some_not_due(case):
     assert c.open() == ["memo_to_supervisor"]
     c.do("memo_to_supervisor", "clerk1", {**MEMO, "destruction_memo_number": "สธ 0710/ท 1 (แก้ไข)"})
     c.do("supervisor_signs_memo", "supervisor2", SIGN)
-    members = ["destruction_committee1", "destruction_committee2"]
+    members = ["destruction_committee1", "destruction_committee2", "destruction_committee3"]
     c.do("appoint_destruction_committee", "clerk1", appoint(members))
     c.do("sort_and_destroy", "clerk1", destroy("yes"))
     assert c.open() == ["return_undue_letters"]
@@ -88,25 +92,26 @@ def test_memo_returned_several_members_some_not_due(case):
     c.do("report_destruction", "clerk1", REPORT)
     assert c.done == ["survey_expired_letters", "memo_to_supervisor", "supervisor_signs_memo",
                       "memo_to_supervisor", "supervisor_signs_memo", "appoint_destruction_committee",
-                      "sort_and_destroy", "return_undue_letters", COMMITTEE, COMMITTEE, "report_destruction"]
+                      "sort_and_destroy", "return_undue_letters", COMMITTEE, COMMITTEE, COMMITTEE,
+                      "report_destruction"]
     assert c.status == "completed"
-    assert c.data["committee_certifications"] == ["2026-10-16", "2026-10-17"]
+    assert c.data["committee_certifications"] == ["2026-10-16", "2026-10-17", "2026-10-18"]
     assert c.data["memo_decision"] == "approve" and c.data["undue_letters_count"] == 20
 
 
 def test_several_members_all_due(case):
-    """Supervisor signs at once; a two-member committee certifies; every letter was due."""
+    """Supervisor signs at once; a three-member committee certifies; every letter was due."""
     c = case("destroy-letters", "clerk2")
     c.do("survey_expired_letters", "clerk2", SURVEY_DUE)
     c.do("memo_to_supervisor", "clerk2", MEMO)
     c.do("supervisor_signs_memo", "supervisor1", SIGN)
-    members = ["destruction_committee2", "destruction_committee1"]
+    members = ["destruction_committee3", "destruction_committee2", "destruction_committee1"]
     c.do("appoint_destruction_committee", "clerk2", appoint(members))
     c.do("sort_and_destroy", "clerk2", destroy("no"))
     committee_certifies(c, members, outsider="supervisor2")
     c.do("report_destruction", "clerk2", REPORT)
     assert c.done == ["survey_expired_letters", "memo_to_supervisor", "supervisor_signs_memo",
-                      "appoint_destruction_committee", "sort_and_destroy", COMMITTEE, COMMITTEE,
+                      "appoint_destruction_committee", "sort_and_destroy", COMMITTEE, COMMITTEE, COMMITTEE,
                       "report_destruction"]
     assert c.status == "completed"
-    assert len(c.data["committee_certifications"]) == 2 and c.data["letters_destroyed"] == 100
+    assert len(c.data["committee_certifications"]) == 3 and c.data["letters_destroyed"] == 100

@@ -1,7 +1,20 @@
 """meeting-setup: every path, as the users of the right lanes."""
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
+
 from engine import BANGKOK
+
+
+@pytest.fixture(autouse=True, scope="module")
+def booked_ten_days_ahead(project):
+    """The cases run on the engine clock of Mon 30 Nov 2026: the meeting of 10 Dec is booked more than
+    the invitations' week ahead (a closer date needs a reason for the short notice)."""
+    project.ctx.fixed_now = datetime(2026, 11, 30, 9, 0, tzinfo=BANGKOK)
+    yield
+    project.ctx.fixed_now = None
 
 ASSIGNMENT = {"meeting_subject": "ประชุมคณะทำงานพัฒนาระบบสารสนเทศ", "meeting_objective": "ติดตามความก้าวหน้า",
               "target_group": "ผู้แทนกลุ่มงานในสังกัด", "expected_participants": 25,

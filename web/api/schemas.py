@@ -115,7 +115,10 @@ class TaskPage(Out):
 class FormOut(Out):
     key: str
     title: dict[str, str]
+    # Each field with its constraints: type, required, options, min, max, max_length, pattern, group.
     fields: list[dict[str, Any]]
+    # Cross-field rules: {"check", "field" (shown next to), "message" {th, en}, "uses" (fields read)}.
+    rules: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Approval(Out):

@@ -198,4 +198,11 @@ TH: dict[str, str | tuple[str, ...]] = {
     "Choose a date": "เลือกวันที่",
     "Previous month": "เดือนก่อนหน้า",
     "Next month": "เดือนถัดไป",
+    # Month fields, Bangkok date-times, the limits shown before submitting, cross-field rules.
+    "— month —": "— เดือน —",
+    "Year": "ปี",
+    "month, and the year (CE or Buddhist Era)": "เดือน และปี (พ.ศ.)",
+    "Please choose a month and type its year.": "กรุณาเลือกเดือนและกรอกปี",
+    "Bangkok time": "เวลาประเทศไทย",
+    "Between %(min)s and %(max)s.": "ตั้งแต่ %(min)s ถึง %(max)s",
 }
