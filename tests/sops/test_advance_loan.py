@@ -1,6 +1,10 @@
 """advance-loan: every path, as the users of the right lanes."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from engine import BANGKOK
+
 
 def assignment(purpose: str) -> dict:
     return {"advance_purpose": purpose, "activity_title": "อบรมการใช้งานระบบสารสนเทศ", "activity_date": "2026-12-15",
@@ -19,6 +23,9 @@ PAID = {"advance_money_received": "2026-12-05", "amount_paid": "20000.00", "paym
 SIGN_SETTLEMENT = {"settlement_decision": "approve"}
 SETTLE = {"smart_settlement_reference": "SM-SET-0100", "settlement_sent_on": "2026-12-20"}
 RECEIPT = {"cash_returned": "1500.00", "cash_receipt_number": "ใบเสร็จ 77/2570"}
+# Every activity of these cases is over (the trips back) by Tue 22 Dec 2026: the settlement evidence
+# step waits for the end of the activity or the day of return (issue 11, section 2).
+AFTER_THE_ACTIVITY = datetime(2026, 12, 22, 17, 0, tzinfo=BANGKOK)
 FILED = {"settlement_file_location": "แฟ้มเงินยืมทดรองราชการ ปีงบประมาณ 2570"}
 
 
@@ -45,6 +52,7 @@ def test_meeting_happy_path(case):
     c.do("sign_loan_documents", "executive2", SIGN_LOAN, outsider="it_group_director1")
     c.do("record_smart_and_send_to_finance", "clerk1", SMART, outsider="budget_keeper1")
     c.do("pay_out_advance", "finance_group1", PAID, outsider="clerk1")
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk2", evidence("no"), outsider="borrower_staff2")
     c.do("sign_settlement", "executive1", SIGN_SETTLEMENT, outsider="secretary_general1")
     c.do("submit_settlement", "clerk2", SETTLE, outsider="finance_group1")
@@ -69,6 +77,7 @@ def test_travel_with_leftover_cash(case):
     c.do("sign_loan_documents", "executive2", SIGN_LOAN)
     c.do("record_smart_and_send_to_finance", "clerk2", SMART)
     c.do("pay_out_advance", "finance_group2", PAID)
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk2", evidence("yes"))
     c.do("sign_settlement", "executive2", SIGN_SETTLEMENT)
     c.do("submit_settlement", "clerk2", SETTLE)
@@ -96,6 +105,7 @@ def test_meeting_request_returned(case):
     c.do("sign_loan_documents", "executive1", SIGN_LOAN)
     c.do("record_smart_and_send_to_finance", "clerk1", SMART)
     c.do("pay_out_advance", "finance_group1", PAID)
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk1", evidence("no"))
     c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
     c.do("submit_settlement", "clerk1", SETTLE)
@@ -125,6 +135,7 @@ def test_travel_returned_at_every_approval(case):
     c.do("sign_loan_documents", "executive2", SIGN_LOAN)
     c.do("record_smart_and_send_to_finance", "clerk1", SMART)
     c.do("pay_out_advance", "finance_group2", {**PAID, "amount_paid": "18000.00"}, outsider="executive2")
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk1", evidence("no"))
     c.do("sign_settlement", "executive2", returned("settlement_decision"), outsider="budget_keeper1")
     assert c.open() == ["collect_settlement_evidence"]
@@ -154,6 +165,7 @@ def test_meeting_loan_returned_twice_with_leftover(case):
     c.do("sign_loan_documents", "executive1", SIGN_LOAN)
     c.do("record_smart_and_send_to_finance", "clerk2", SMART)
     c.do("pay_out_advance", "finance_group1", PAID)
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk2", evidence("yes"))
     c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
     c.do("submit_settlement", "clerk2", SETTLE)
@@ -187,6 +199,7 @@ def test_deadlines_count_from_what_the_rules_name(case):
     assert _due_day(c, "record_smart_and_send_to_finance") == "2026-11-30"
     c.do("record_smart_and_send_to_finance", "clerk1", SMART)
     c.do("pay_out_advance", "finance_group1", {**PAID, "advance_money_received": "2026-12-01"})
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk1", evidence("no"))
     c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
     assert _due_day(c, "submit_settlement") == "2026-12-28"
@@ -204,6 +217,26 @@ def test_a_meeting_advance_is_settled_30_days_after_the_money(case):
     assert _due_day(c, "record_smart_and_send_to_finance") == "2026-12-14"
     c.do("record_smart_and_send_to_finance", "clerk1", SMART)
     c.do("pay_out_advance", "finance_group1", PAID)  # received Sat 5 Dec 2026 -> Mon 4 Jan 2027
+    c.wait_until(AFTER_THE_ACTIVITY)  # the evidence is collected once the activity is over
     c.do("collect_settlement_evidence", "clerk1", evidence("no"))
     c.do("sign_settlement", "executive1", SIGN_SETTLEMENT)
     assert _due_day(c, "submit_settlement") == "2027-01-04"
+
+
+def test_the_settlement_evidence_waits_for_the_return(case):
+    """Issue 11, section 2: the evidence step opens on the day of return, not right after the
+    pay-out, so it is never due before the trip has begun."""
+    c = case("advance-loan", "clerk1")
+    c.k.ctx.fixed_now = datetime(2026, 12, 4, 9, 0, tzinfo=BANGKOK)
+    c.do("receive_assignment", "clerk1", {**assignment("official_travel"), "activity_date": "2026-12-14"})
+    c.do("draft_travel_request", "clerk1", {**TRAVEL_DRAFT, "return_date": "2026-12-17"})
+    c.do("approve_activity", "executive1", APPROVE_ACTIVITY)
+    c.do("prepare_loan_documents", "clerk1", LOAN)
+    c.do("sign_loan_documents", "executive1", SIGN_LOAN)
+    c.do("record_smart_and_send_to_finance", "clerk1", SMART)
+    c.do("pay_out_advance", "finance_group1", PAID)
+    assert c.open() == []
+    c.wait_until(datetime(2026, 12, 17, 8, 0, tzinfo=BANGKOK))
+    assert c.open() == []  # not yet: 08:30 on the day of return
+    c.wait_until(datetime(2026, 12, 17, 8, 31, tzinfo=BANGKOK))
+    assert c.open() == ["collect_settlement_evidence"]
