@@ -6,6 +6,8 @@ its tasks appear as open tasks of the case.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine import BANGKOK
 
 import pytest
@@ -236,6 +238,7 @@ def _round(c, n: int, appeal: bool) -> None:
 
 def run(case, heads=HEADS, appeals=(False, False), returns=()):
     c = case(PID, "psdg1")
+    c.k.ctx.fixed_now = datetime(2026, 10, 5, 9, 0, tzinfo=BANGKOK)  # the case of fiscal year 2570
     _prepare(c, returns)
     _templates(c, returns)
     _signing(c, heads)
@@ -243,6 +246,8 @@ def run(case, heads=HEADS, appeals=(False, False), returns=()):
     _manual(c)
     assert c.open() == ["units_report_doc40"]
     _round(c, 1, appeals[0])
+    assert c.open() == []  # round 2 waits for 1 April (issue 11, section 2)
+    c.wait_until(datetime(2027, 4, 1, 8, 31, tzinfo=BANGKOK))
     assert c.open() == ["r2_brief_owners_social"]
     _round_two_prep(c)
     assert c.open() == ["units_report_doc40"]
