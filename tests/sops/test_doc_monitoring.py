@@ -1,6 +1,10 @@
 """doc-monitoring: every path, as the users of the right lanes."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from engine import BANGKOK
+
 PLANNING = {"fiscal_year": 2570, "meeting_date": "2026-09-15", "data_requirements": "กรอบข้อมูลแผน/ผล/งบประมาณ"}
 BASELINE = {"import_presentation_formats": "แบบฟอร์มนำเข้า Excel, Dashboard",
             "baseline_data_loaded": ["strategic_plan", "budget_plan", "outputs_projects", "indicators",
@@ -19,12 +23,21 @@ def report(month):
             "budget_spent": "125000.50"}
 
 
+def check_window(c, month):
+    """Each month's check opens on the 20th of that month (issue 11, section 3)."""
+    assert c.open() == []
+    year, number = (int(part) for part in month.split("-"))
+    c.wait_until(datetime(year, number, 20, 8, 31, tzinfo=BANGKOK))
+    assert c.open() == ["check_monthly_data"]
+
+
 def summary(month, window):
     return {"report_month": month, "summary_report": f"summary-{month}.pdf", "sent_on": f"{month}-25",
             "reporting_window": window}
 
 
 def _set_up(c):
+    c.k.ctx.fixed_now = datetime(2026, 9, 10, 9, 0, tzinfo=BANGKOK)
     c.do("planning_meeting", "data_dev_group1", PLANNING, outsider="doh_units1")
     c.do("design_and_import_baseline", "data_dev_group2", BASELINE, outsider="unit_reporters1")
     c.do("develop_test_manual", "data_dev_group1", DEVELOP)
@@ -39,6 +52,7 @@ def test_happy_path_one_month_data_correct(case):
     c = case("doc-monitoring", "data_dev_group1")
     _set_up(c)
     c.do("units_report_in_doc", "unit_reporters1", report("2026-11"), outsider="data_dev_group1")
+    check_window(c, "2026-11")
     c.do("check_monthly_data", "data_dev_group2", CORRECT, outsider="unit_system_admin1")
     c.do("monthly_report", "data_dev_group1", summary("2026-11", "closed"), outsider="evaluation_group1")
     assert c.done == SET_UP + ["units_report_in_doc", "check_monthly_data", "monthly_report"]
@@ -51,6 +65,7 @@ def test_errors_found_unit_admin_fixes_twice(case):
     c = case("doc-monitoring", "data_dev_group1")
     _set_up(c)
     c.do("units_report_in_doc", "unit_reporters2", report("2026-11"), outsider="unit_system_admin2")
+    check_window(c, "2026-11")
     for _ in range(2):
         c.do("check_monthly_data", "data_dev_group1", ERRORS)
         assert c.open() == ["fix_unit_data"]
@@ -70,6 +85,7 @@ def test_monthly_cycle_repeats_until_window_closes(case):
     months = ["2026-11", "2026-12", "2027-01"]
     for i, month in enumerate(months):
         c.do("units_report_in_doc", "unit_reporters1", report(month), outsider="data_dev_group2")
+        check_window(c, month)
         if i == 1:
             c.do("check_monthly_data", "data_dev_group1", ERRORS)
             c.do("fix_unit_data", "unit_system_admin2", FIX, outsider="unit_reporters2")

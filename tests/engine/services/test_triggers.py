@@ -47,10 +47,11 @@ def test_asset_audit_opens_on_1_september_with_its_first_step_due_by_the_15th(pk
 
 
 def test_each_trigger_starts_in_its_own_period(pk):
-    assert started(pk, "2026-09-21 09:00") == [("doc-monitoring", "2026-09-20")]
+    assert started(pk, "2026-09-21 09:00") == []  # doc-monitoring: one case a year, no longer monthly
     assert started(pk, "2026-09-30 09:00") == [("internal-control", "2026-09-30")]
-    assert started(pk, "2026-10-01 09:00") == [("kpi-agreement-round", "2026-10-01")]
-    assert started(pk, "2026-10-20 09:00") == [("doc-monitoring", "2026-10-20")]
+    assert sorted(started(pk, "2026-10-01 09:00")) == [("doc-monitoring", "2026-10-01"),
+                                                        ("kpi-agreement-round", "2026-10-01")]
+    assert started(pk, "2026-10-20 09:00") == []  # each month's check waits inside the year's case
     assert started(pk, "2027-04-02 09:00") == []  # round 2 waits inside the fiscal year's case
     # Internal control: its due dates count from 30 September of fiscal year 2569.
     ic = [t for t in pk.jobs.triggers() if t.process_id == "internal-control"][0]
@@ -59,9 +60,9 @@ def test_each_trigger_starts_in_its_own_period(pk):
 
 
 def test_a_missed_occurrence_is_started_within_its_catch_up_window_only(pk):
-    # doc-monitoring catches up 5 days: the 20th is started on the 24th, not on the 26th.
-    assert started(pk, "2026-11-24 09:00") == [("doc-monitoring", "2026-11-20")]
-    assert started(pk, "2026-12-26 09:00") == []
+    # doc-monitoring catches up 14 days: 1 October is started on the 14th, not on the 16th.
+    assert ("doc-monitoring", "2026-10-01") in started(pk, "2026-10-14 09:00")
+    assert "doc-monitoring" not in {p for p, _ in started(pk, "2027-10-16 09:00")}
 
 
 def test_two_schedulers_start_one_instance_per_period(project_settings):
@@ -96,7 +97,7 @@ def test_triggers_are_listed_with_their_next_occurrence(pk):
     pk.ctx.fixed_now = bkk("2026-11-20 09:00")
     listed = {t.process_id: t for t in pk.jobs.triggers()}
     assert set(listed) == set(TRIGGERED)
-    assert listed["doc-monitoring"].next_occurrence == "2026-12-20"
+    assert listed["doc-monitoring"].next_occurrence == "2027-10-01"
     assert listed["kpi-agreement-round"].next_occurrence == "2027-10-01"
     assert listed["asset-audit"].when == "every year on 09-01 at 08:30"
 
