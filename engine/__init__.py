@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .results import FireResult as FireResult
     from .results import HistoryEventView as HistoryEventView
     from .results import InstanceView as InstanceView
+    from .results import LeasedTimer as LeasedTimer
     from .results import NotificationView as NotificationView
     from .results import ProcessVersionView as ProcessVersionView
     from .results import SignedIn as SignedIn
@@ -85,6 +86,7 @@ _LAZY = {
     "FireResult": "engine.results",
     "HistoryEventView": "engine.results",
     "InstanceView": "engine.results",
+    "LeasedTimer": "engine.results",
     "NotificationView": "engine.results",
     "ProcessVersionView": "engine.results",
     "TaskCompleted": "engine.results",
@@ -113,7 +115,7 @@ __all__ = [
     "Account",
     "SignedIn", "TokenView", "CasePage", "Completion", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
-    "FileView", "FILE_ACCEPT", "FireResult", "HistoryEventView", "InstanceView", "NotificationView",
+    "FileView", "FILE_ACCEPT", "FireResult", "HistoryEventView", "InstanceView", "LeasedTimer", "NotificationView",
     "ProcessVersionView", "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView",
     "WorklistPage", "URGENCIES", "CaseHeader", "WorklistFilter", "load_json", "Settings",
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",

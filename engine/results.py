@@ -410,6 +410,26 @@ class ChainReport:
 
 
 @dataclass(frozen=True)
+class LeasedTimer:
+    """A due timer leased to one scheduler (``Jobs.claim_timers``), with what firing it needs: the
+    fire reads no timer row of its own. A row's kind, case, task and element never change; a moved
+    or cancelled one is no longer leased, so the fire's lease check refuses it."""
+
+    id: int
+    kind: str
+    instance_id: int
+    task_id: int | None
+    element_id: str
+    due_at: datetime
+    spiff_task_id: str | None = None  # the BPMN timer event's task in the workflow (kind "bpmn")
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(due_at=_iso(self.due_at))
+        return data
+
+
+@dataclass(frozen=True)
 class FireResult:
     timer_id: int
     kind: str

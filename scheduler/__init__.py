@@ -1,8 +1,9 @@
 """The scheduler process (``krabuan scheduler``).
 
-APScheduler is only the ticker here (an in-memory job store, one job, ``max_instances=1``,
-coalescing): every tick claims due timer rows from the database with a lease and fires each
-through the engine (``Krabuan.jobs``), checks the calendar triggers, and sends pending e-mail.
+APScheduler is only the ticker here (an in-memory job store, one job at a time: each tick arms the
+next, one interval later, or at once when it stopped at its time limit with timers still due):
+every tick claims due timer rows from the database with a lease and fires each through the engine
+(``Krabuan.jobs``), checks the calendar triggers, and sends pending e-mail.
 Timer rows are the source of truth; nothing is kept in APScheduler, so any number of schedulers
 may run against one database, be killed or restarted, and every timer still fires exactly once.
 This package never commits: every write is an engine operation.
@@ -27,9 +28,10 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine import Conflict, EngineError, Krabuan, Unavailable
+from engine import Conflict, EngineError, Krabuan, LeasedTimer, Unavailable
 
 log = logging.getLogger("krabuan.scheduler")
 TRIGGER_CHECK_SECONDS = 30.0
@@ -74,21 +76,11 @@ class Scheduler:
         self._checkpoint_events = settings.checkpoint_events
         self._events_at_checkpoint: int | None = None
         self._next_event_count = 0.0
+        self.more_due = False  # the last tick stopped at its time limit with timers still due
 
     def tick(self) -> TickReport:
         report = TickReport()
-        stop_at = time.monotonic() + MAX_TICK_SECONDS
-        while time.monotonic() < stop_at and not self.stopping.is_set():
-            ids = self.engine.jobs.claim_timers(self.owner, self.batch, self.lease_seconds)
-            if not ids:
-                break
-            self._held = list(ids)
-            for timer_id in ids:
-                if self.stopping.is_set():
-                    break
-                self._fire(timer_id, report)
-                self._held.remove(timer_id)
-            self._give_back()
+        self.more_due = self._fire_due(report)
         if time.monotonic() >= self._next_trigger_check:
             report.started = self.engine.jobs.run_triggers()
             self._next_trigger_check = time.monotonic() + TRIGGER_CHECK_SECONDS
@@ -102,9 +94,29 @@ class Scheduler:
                       report.lost, report.failed, len(report.started), report.mailed, report.mail_failed)
         return report
 
-    def _fire(self, timer_id: int, report: TickReport) -> None:
+    def _fire_due(self, report: TickReport) -> bool:
+        """Claim and fire batches of due timers, for at most MAX_TICK_SECONDS; returns whether more
+        are due (a full batch came back when the time was up: the next tick is not waited for)."""
+        stop_at = time.monotonic() + MAX_TICK_SECONDS
+        while not self.stopping.is_set():
+            timers = self.engine.jobs.claim_timers(self.owner, self.batch, self.lease_seconds)
+            self._held = [t.id for t in timers]
+            for timer in timers:
+                if self.stopping.is_set():
+                    break
+                self._fire(timer, report)
+                self._held.remove(timer.id)
+            self._give_back()
+            if len(timers) < self.batch:
+                return False  # nothing else was due (no claim that would come back empty)
+            if time.monotonic() >= stop_at:
+                return True
+        return False
+
+    def _fire(self, timer: LeasedTimer, report: TickReport) -> None:
+        timer_id = timer.id
         try:
-            done = self.engine.jobs.fire_timer(timer_id, self.owner)
+            done = self.engine.jobs.fire_timer(timer, self.owner)
         except Unavailable:
             raise  # not the timer's fault: the batch is given back when the database is reachable again
         except Conflict as exc:
@@ -198,6 +210,22 @@ class Scheduler:
                      elapsed, t.fired, t.lost, t.failed, len(t.started), t.mailed, t.mail_failed)
             self._totals, self._summary_at = TickReport(), time.monotonic()
 
+    def _arm(self, ticker: Any, delay: float) -> None:
+        """Have the ticker run the next tick ``delay`` seconds from now. Each tick arms the next one
+        when it ends, so the ticker never finds a tick due while one runs (APScheduler would skip it
+        with a WARNING at every interval of a long tick), and a tick that stopped at its time limit
+        with timers still due is followed at once, not after an interval."""
+        at = datetime.now(UTC) + timedelta(seconds=delay)
+        ticker.add_job(self._tick_and_arm, "date", run_date=at, args=[ticker], id="tick", replace_existing=True)
+
+    def _tick_and_arm(self, ticker: Any) -> None:
+        self.more_due = False  # a tick skipped (backing off) or failed says nothing is due at once
+        try:
+            self._safe_tick()
+        finally:
+            if not self.stopping.is_set():
+                self._arm(ticker, 0.0 if self.more_due else self.interval)
+
     def start_background(self) -> Any:
         """Tick in a thread of this process (``krabuan serve``: the web app and the scheduler in
         one process); returns the APScheduler, whose ``shutdown()`` stops it."""
@@ -208,7 +236,7 @@ class Scheduler:
         ticker = BackgroundScheduler(jobstores={"default": MemoryJobStore()},
                                      executors={"default": ThreadPoolExecutor(1)},
                                      job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        ticker.add_job(self._safe_tick, "interval", seconds=self.interval, id="tick")
+        self._arm(ticker, self.interval)
         ticker.start()
         log.info("scheduler %s ticking every %.3f s in the web process", self.owner, self.interval)
         return ticker
@@ -222,7 +250,6 @@ class Scheduler:
         ticker = BlockingScheduler(jobstores={"default": MemoryJobStore()},
                                    executors={"default": ThreadPoolExecutor(1)},
                                    job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        ticker.add_job(self._safe_tick, "interval", seconds=self.interval, id="tick")
 
         def stop(_signum: int, _frame: Any) -> None:
             self.stop()
@@ -233,6 +260,7 @@ class Scheduler:
         log.info("scheduler %s ticking every %.3f s", self.owner, self.interval)
         self._safe_tick()
         if not self.stopping.is_set():
+            self._arm(ticker, 0.0 if self.more_due else self.interval)
             ticker.start()
         self._give_back()
         log.info("scheduler %s stopped", self.owner)

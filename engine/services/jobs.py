@@ -14,10 +14,9 @@ from datetime import timedelta
 from ..context import Context
 from ..errors import Conflict, EngineError
 from ..operation import CaseOperation, work
-from ..results import FireResult, TimerView, TriggerStart, TriggerView
+from ..results import FireResult, LeasedTimer, TimerView, TriggerStart, TriggerView
 from ..store import task_rows, timer_rows
 from ..store.history import EventType
-from ..store.timer_rows import TimerRow
 from ..time import clock
 from . import escalation, triggers
 
@@ -26,24 +25,25 @@ class Jobs:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def claim_timers(self, owner: str, batch: int, lease_seconds: int) -> list[int]:
-        """Lease up to ``batch`` due timers to ``owner``; their ids, earliest due first."""
+    def claim_timers(self, owner: str, batch: int, lease_seconds: int) -> list[LeasedTimer]:
+        """Lease up to ``batch`` due timers to ``owner``, earliest due first."""
         with self.ctx.db.unit_of_work() as conn:
             return timer_rows.claim(conn, owner, batch, (self.ctx.now(conn), lease_seconds))
 
-    def fire_timer(self, timer_id: int, owner: str) -> FireResult:
-        """Fire one leased timer (one transaction). Raises Conflict when the lease was lost."""
+    def fire_timer(self, timer: LeasedTimer | int, owner: str) -> FireResult:
+        """Fire one leased timer (one transaction): as claimed, or by id (its row is read first).
+        Raises Conflict when the lease was lost."""
         with work(self.ctx) as w:
-            timer = timer_rows.load(w.conn, timer_id)
-            if timer is None:
-                raise Conflict(f"timer {timer_id} does not exist")
-            with w.case(instance_id=timer.instance_id) as op:
-                if not timer_rows.take(op.conn, timer_id, owner, op.now):
-                    raise Conflict(f"timer {timer_id} is no longer leased to {owner} (fired, cancelled or "
+            leased = timer if isinstance(timer, LeasedTimer) else timer_rows.load(w.conn, timer)
+            if leased is None:
+                raise Conflict(f"timer {timer} does not exist")
+            with w.case(instance_id=leased.instance_id) as op:
+                if not timer_rows.take(op.conn, leased.id, owner, op.now):
+                    raise Conflict(f"timer {leased.id} is no longer leased to {owner} (fired, cancelled or "
                                    "taken over)")
-                detail = _fire_bpmn(op, timer) if timer.kind == "bpmn" else _escalate(op, timer)
-            return FireResult(timer_id, timer.kind, True, detail, timer.instance_id, timer.task_id,
-                              timer.element_id)
+                detail = _fire_bpmn(op, leased) if leased.kind == "bpmn" else _escalate(op, leased)
+            return FireResult(leased.id, leased.kind, True, detail, leased.instance_id, leased.task_id,
+                              leased.element_id)
 
     def release_leases(self, owner: str, timer_ids: list[int] | None = None) -> int:
         """Give back ``owner``'s leases (these timers, or all of them): a scheduler shutting down,
@@ -67,19 +67,23 @@ class Jobs:
         return triggers.list_triggers(self.ctx)
 
 
-def _fire_bpmn(op: CaseOperation, timer: TimerRow) -> str:
+def _fire_bpmn(op: CaseOperation, timer: LeasedTimer) -> str:
     # The timer is due by the row (database clock); Spiff compares strictly, so its clock is put
-    # just past the due time when the database clock equals it.
+    # just past the due time when the database clock equals it. The calendar is read only if the
+    # workflow asks for it (by its version, which the lock read: cached, no query).
     moment = max(op.now, timer.due_at + timedelta(microseconds=1))
-    calendar = op.calendar
-    with clock.operation_time(moment, lambda: calendar):
-        op.workflow.fire_due_timers()
+    with clock.operation_time(moment, op.work.load_calendar):
+        workflow = op.workflow
+        # The pending timer rows mirror what the workflow waited on before it ran; this one's row
+        # was just marked fired: out of the mirror, the projection has no row to cancel for it.
+        op.timers_before.pop(timer.spiff_task_id or "", None)
+        workflow.fire_due_timers()
     op.record(EventType.TIMER_FIRED, None, timer_id=timer.id, element_id=timer.element_id,
               due_at=timer.due_at.isoformat())
     return timer.element_id
 
 
-def _escalate(op: CaseOperation, timer: TimerRow) -> str:
+def _escalate(op: CaseOperation, timer: LeasedTimer) -> str:
     task = task_rows.load(op.conn, timer.task_id) if timer.task_id is not None else None
     if task is None or task.state != "open" or task.due_at is None:
         return "task no longer open"

@@ -13,9 +13,13 @@ restarts empty (the previous round's results stay in the history events).
 Timers read the time of the current engine operation (the database's clock, engine.clock)
 instead of the node's clock, and a timer value without an offset is Bangkok time, not the
 node's local zone. So a timer fires when the scheduler's operation finds it due, on any node.
+
+SpiffWorkflow's state-change log lines stay at WARNING unless configured otherwise: it builds
+their extras (task data, a walk of the tree) whenever its loggers' own level allows INFO.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -87,9 +91,21 @@ class _OperationClock(datetime):
         return moment.astimezone(tz) if tz is not None else moment.astimezone(BANGKOK).replace(tzinfo=None)
 
 
+def _quiet_state_logs() -> None:
+    """SpiffWorkflow builds the extras of its per-state-change INFO lines (task data, and for the
+    workflow a walk of every task) whenever its loggers' own level is below INFO, which the
+    default (NOTSET) is, even when nothing prints them (nine lines a timer fire). Unless set
+    already, they are put at WARNING, where Krabuan keeps every library's log."""
+    for name in ("spiff.task", "spiff.workflow"):
+        spiff_logger = logging.getLogger(name)
+        if spiff_logger.level == logging.NOTSET:
+            spiff_logger.setLevel(logging.WARNING)
+
+
 def apply() -> None:
     if getattr(MultiInstanceTask, "_krabuan_patched", False):
         return
+    _quiet_state_logs()
     spiff_timer.datetime = _OperationClock
     spiff_timer.LOCALTZ = BANGKOK
     MultiInstanceTask._update_hook = _update_hook

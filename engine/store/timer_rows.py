@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, bindparam, delete, insert, or_, select, update
 
-from ..results import TimerView
+from ..results import LeasedTimer, TimerView
 from ..time import calendar as cal
 from ..time.calendar import WorkCalendar
 from .db import affected
@@ -33,16 +33,6 @@ if TYPE_CHECKING:
 
 MAX_ATTEMPTS = 5
 LIST_LIMIT = 10_000
-
-
-@dataclass(frozen=True)
-class TimerRow:
-    id: int
-    kind: str
-    instance_id: int
-    task_id: int | None
-    element_id: str
-    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -60,8 +50,10 @@ _CANCEL_BPMN = (update(Timer)
                 .values(state="cancelled").returning(Timer.c.id))
 _MOVE_BPMN = (update(Timer).where(*_PENDING_BPMN_OF, Timer.c.spiff_task_id == bindparam("spiff_id"))
               .values(due_at=bindparam("due"), lease_owner=None, lease_expires_at=None).returning(Timer.c.id))
-_LOAD = (select(Timer.c.id, Timer.c.kind, Timer.c.instance_id, Timer.c.task_id, Timer.c.element_id, Timer.c.due_at)
-         .where(Timer.c.id == bindparam("timer_id")))
+# What firing a timer needs (engine.results.LeasedTimer), in its field order.
+_LEASED = (Timer.c.id, Timer.c.kind, Timer.c.instance_id, Timer.c.task_id, Timer.c.element_id, Timer.c.due_at,
+           Timer.c.spiff_task_id)
+_LOAD = select(*_LEASED).where(Timer.c.id == bindparam("timer_id"))
 _TAKE = (update(Timer).where(Timer.c.id == bindparam("timer_id"), Timer.c.state == "pending",
                              Timer.c.lease_owner == bindparam("owner"), Timer.c.lease_expires_at > bindparam("now"))
          .values(state="fired", fired_at=bindparam("now"), fired_by=bindparam("owner"), lease_expires_at=None))
@@ -147,22 +139,22 @@ def _due(now: datetime) -> Select[int]:
             .order_by(Timer.c.due_at, Timer.c.id))
 
 
-def claim(conn: Connection, owner: str, batch: int, lease: tuple[datetime, int]) -> list[int]:
-    """Lease up to ``batch`` due timers to ``owner``; ``lease`` is (now, seconds). Earliest due first."""
+def claim(conn: Connection, owner: str, batch: int, lease: tuple[datetime, int]) -> list[LeasedTimer]:
+    """Lease up to ``batch`` due timers to ``owner``; ``lease`` is (now, seconds). Earliest due first,
+    each with what firing it needs (so that the fire reads no timer row)."""
     now, seconds = lease
     expires = now + timedelta(seconds=seconds)
     candidates = _due(now).limit(batch)
+    leasing = update(Timer).values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.c.attempts + 1)
     if conn.dialect.name == "postgresql":
         ids = list(conn.scalars(candidates.with_for_update(skip_locked=True)))
-        if ids:
-            conn.execute(update(Timer).where(Timer.c.id.in_(ids))
-                            .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.c.attempts + 1))
-        return ids
-    claimed = conn.execute(
-        update(Timer).where(Timer.c.id.in_(candidates.scalar_subquery()), Timer.c.state == "pending")
-        .values(lease_owner=owner, lease_expires_at=expires, attempts=Timer.c.attempts + 1)
-        .returning(Timer.c.id, Timer.c.due_at)).all()
-    return [int(r[0]) for r in sorted(claimed, key=lambda r: (r[1], r[0]))]
+        if not ids:
+            return []
+        leasing = leasing.where(Timer.c.id.in_(ids))
+    else:
+        leasing = leasing.where(Timer.c.id.in_(candidates.scalar_subquery()), Timer.c.state == "pending")
+    claimed = [LeasedTimer(*row) for row in conn.execute(leasing.returning(*_LEASED))]
+    return sorted(claimed, key=lambda t: (t.due_at, t.id))
 
 
 def release(conn: Connection, owner: str, timer_ids: list[int] | None) -> int:
@@ -174,9 +166,9 @@ def release(conn: Connection, owner: str, timer_ids: list[int] | None) -> int:
     return affected(conn.execute(query.values(lease_owner=None, lease_expires_at=None)))
 
 
-def load(conn: Connection, timer_id: int) -> TimerRow | None:
+def load(conn: Connection, timer_id: int) -> LeasedTimer | None:
     row = conn.execute(_LOAD, {"timer_id": timer_id}).first()
-    return TimerRow(*row) if row is not None else None
+    return LeasedTimer(*row) if row is not None else None
 
 
 def take(conn: Connection, timer_id: int, owner: str, now: datetime) -> bool:

@@ -209,6 +209,65 @@ def test_apschedulers_own_tick_lines_stay_below_info(wk, production_logging):
     assert started.name == "krabuan.scheduler" and "ticking every" in started.getMessage()
 
 
+def test_a_tick_longer_than_the_interval_is_not_skipped_with_a_warning(wk, production_logging):
+    """A burst keeps a tick busy for many intervals: the ticker waits for it (each tick arms the
+    next) instead of finding one due at every interval and logging that it skipped it."""
+    import logging
+    import threading
+
+    from scheduler import Scheduler, TickReport
+
+    runner = Scheduler(wk, "busy")
+    runner.interval = 0.02
+    done = threading.Event()
+    ticks = []
+
+    def slow_tick():
+        time.sleep(0.15)  # seven intervals
+        ticks.append(time.monotonic())
+        if len(ticks) == 3:
+            done.set()
+        return TickReport()
+
+    runner.tick = slow_tick  # type: ignore[method-assign]
+    ticker = runner.start_background()
+    try:
+        assert done.wait(10)
+    finally:
+        ticker.shutdown(wait=True)
+    assert [r.getMessage() for r in production_logging.records if r.levelno >= logging.WARNING] == []
+
+
+class _Ticker:
+    """Stands in for APScheduler: keeps when each tick was armed for."""
+
+    def __init__(self) -> None:
+        self.armed: list[float] = []
+
+    def add_job(self, func, trigger, *, run_date, args, id, replace_existing):
+        self.armed.append((run_date - _utc_now()).total_seconds())
+
+
+def _utc_now():
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc)
+
+
+def test_a_tick_that_ran_out_of_time_with_timers_due_is_followed_at_once(wk, monkeypatch):
+    import scheduler
+    start_waits(wk, 5, 0.3)
+    time.sleep(0.5 + 5 * 0.012)
+    monkeypatch.setattr(scheduler, "MAX_TICK_SECONDS", 0.0)  # every tick stops after its first batch
+    runner = scheduler.Scheduler(wk, "hurried")
+    runner.batch, runner.interval = 2, 30.0
+    ticker = _Ticker()
+    for _ in range(3):
+        runner._tick_and_arm(ticker)
+    # Two full batches, each followed at once; the last came back short: the next tick in 30 s.
+    assert counts(wk)[0] == 5
+    assert [round(delay) for delay in ticker.armed] == [0, 0, 30]
+
+
 def _leased_to(k: Krabuan, owner: str) -> int:
     with k.ctx.db.unit_of_work(write=False) as conn:
         return conn.scalar(select(func.count()).select_from(Timer).where(Timer.c.lease_owner == owner,

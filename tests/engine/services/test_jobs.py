@@ -203,6 +203,66 @@ def test_a_holiday_re_evaluates_waiting_date_timers(tk):
     assert "timer_moved" in [e.event_type for e in tk.cases.show(instance_id).history]
 
 
+def test_a_timer_moved_after_it_was_claimed_is_not_fired_at_its_old_time(tk):
+    """The claim hands the scheduler what firing needs (no timer row is read again): a timer
+    moved meanwhile is no longer leased, so the fire is refused and the row waits for its new time."""
+    instance_id = start(tk)
+    (task,) = tk.tasks.of_case(instance_id)
+    tk.tasks.claim(task.id, "clerk1")
+    tk.cases.complete(task.id, "clerk1", {})
+    at(tk, "2026-11-27 00:00:01")
+    (leased,) = [t for t in tk.jobs.claim_timers("s1", 10, 30) if t.element_id == "wait_until"]
+    assert (leased.kind, leased.instance_id, local(leased.due_at)) == ("bpmn", instance_id, "2026-11-27 00:00")
+    tk.calendar.add_holiday(date(2026, 11, 26), "วันหยุดพิเศษ", "มติ ครม. ที่ 2", actor="admin1")
+    with pytest.raises(Conflict):
+        tk.jobs.fire_timer(leased, "s1")
+    (wait,) = [t for t in tk.jobs.timers(instance_id) if t.element_id == "wait_until"]
+    assert (wait.id, local(wait.due_at), wait.state) == (leased.id, "2026-11-30 00:00", "pending")
+    assert "timer_fired" not in [e.event_type for e in tk.cases.show(instance_id).history]
+
+
+def test_a_leased_timer_named_by_its_id_fires_once(tk):
+    instance_id = tk.cases.start("timed_wait", "clerk1", {"wake_at": "2026-11-20T10:00:00+07:00"}).instance_id
+    at(tk, "2026-11-20 10:00:01")
+    (leased,) = tk.jobs.claim_timers("s1", 10, 30)
+    with pytest.raises(Conflict):
+        tk.jobs.fire_timer(leased.id + 1000, "s1")  # no such timer
+    assert tk.jobs.fire_timer(leased.id, "s1").element_id == "wake"
+    with pytest.raises(Conflict):
+        tk.jobs.fire_timer(leased.id, "s1")
+    assert tk.cases.show(instance_id).status == "completed"
+
+
+def test_a_fire_reads_no_timer_row_no_calendar_and_cancels_nothing(tk):
+    """What a BPMN fire sends besides the case operation's lock and write: the one UPDATE that
+    marks its timer fired under the lease. The claim brought the row; the calendar is not loaded
+    when the workflow does not ask for it; the fired row is not cancelled again."""
+    from sqlalchemy import event
+
+    wake = {"wake_at": "2026-11-20T10:00:00+07:00"}
+    ids = [tk.cases.start("timed_wait", "clerk1", wake).instance_id for _ in range(2)]
+    scheduler = Krabuan(tk.settings)  # another process: nothing cached from the starts
+    scheduler.ctx.fixed_now = bkk("2026-11-20 10:00:01")
+    try:
+        leased = scheduler.jobs.claim_timers("s1", 10, 30)
+        sent: list[str] = []
+
+        def seen(conn, cursor, statement, parameters, context, executemany):
+            sent.append(" ".join(statement.split()))
+        event.listen(scheduler.ctx.db.write_engine, "before_cursor_execute", seen)
+        try:
+            done = [scheduler.jobs.fire_timer(timer, "s1") for timer in leased]
+        finally:
+            event.remove(scheduler.ctx.db.write_engine, "before_cursor_execute", seen)
+    finally:
+        scheduler.close()
+    assert [(d.instance_id, d.fired) for d in done] == [(t.instance_id, True) for t in leased]
+    on_timers = [s for s in sent if "timers" in s.split(" WHERE ")[0]]
+    assert len(on_timers) == 2 and all(s.startswith("UPDATE timers SET state=") for s in on_timers), on_timers
+    assert not [s for s in sent if s.startswith("SELECT holiday_changes")]
+    assert [tk.cases.show(i).status for i in ids] == ["completed", "completed"]
+
+
 def test_a_timer_value_that_is_not_a_time_is_a_clear_error_and_nothing_is_stored(tk):
     with pytest.raises(ProcessError, match="timer"):
         tk.cases.start("timed_wait", "clerk1", {"wake_at": "next tuesday"}).instance_id
