@@ -26,6 +26,14 @@ def _admin_do(k, *statements, **params):
             conn.execute(text("ALTER TABLE history_events ENABLE TRIGGER USER"))
 
 
+def _delete_case(k, instance_id):
+    """A whole case deleted with SQL: its events, task and candidate rows, timers, notifications."""
+    _admin_do(k, "DELETE FROM history_events WHERE instance_id = :i",
+              "DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = :i)",
+              "DELETE FROM timers WHERE instance_id = :i", "DELETE FROM notifications WHERE instance_id = :i",
+              "DELETE FROM tasks WHERE instance_id = :i", "DELETE FROM instances WHERE id = :i", i=instance_id)
+
+
 def _failures(k):
     return {r.instance_id: r.reason for r in k.audit.verify() if not r.ok}
 
@@ -34,10 +42,7 @@ def test_a_deleted_case_is_named(k):
     kept, _ = drive_sop(k, roundtrip=False)
     gone, _ = drive_sop(k, roundtrip=False)
     assert k.audit.checkpoint() == 2 and _failures(k) == {}
-    _admin_do(k, "DELETE FROM history_events WHERE instance_id = :i",
-              "DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = :i)",
-              "DELETE FROM timers WHERE instance_id = :i", "DELETE FROM notifications WHERE instance_id = :i",
-              "DELETE FROM tasks WHERE instance_id = :i", "DELETE FROM instances WHERE id = :i", i=gone)
+    _delete_case(k, gone)
     assert list(_failures(k)) == [gone] and "was deleted" in _failures(k)[gone]
 
 
@@ -120,10 +125,7 @@ def test_checkpoints_are_mirrored_and_another_machines_count(k, settings, tmp_pa
         elsewhere.close()
     assert _failures(k) == {}
     # the case only machine B's checkpoint knows of is deleted whole: only that checkpoint tells
-    _admin_do(k, "DELETE FROM history_events WHERE instance_id = :i",
-              "DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = :i)",
-              "DELETE FROM timers WHERE instance_id = :i", "DELETE FROM notifications WHERE instance_id = :i",
-              "DELETE FROM tasks WHERE instance_id = :i", "DELETE FROM instances WHERE id = :i", i=later)
+    _delete_case(k, later)
     assert list(_failures(k)) == [later] and "was deleted" in _failures(k)[later]
 
 
