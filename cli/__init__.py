@@ -97,4 +97,5 @@ def main() -> None:
     """
 
 
-from . import accounts_cmd, calendar_cmd, commands, demo, serve_cmd, time_cmd  # noqa: E402,F401  (registers the commands)
+# Importing the command modules registers their commands.
+from . import accounts_cmd, calendar_cmd, commands, demo, registers_cmd, serve_cmd, time_cmd  # noqa: E402,F401

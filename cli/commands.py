@@ -1,13 +1,12 @@
 """The ``krabuan`` commands. Each parses its arguments, calls one engine method, prints."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engine import BANGKOK, Completion, DeployError, IntegrityViolation, Krabuan, TaskView
+from engine import BANGKOK, Completion, DeployError, IntegrityViolation, Krabuan, StepModel, TaskView
 
 from . import emit_json, engine_command, get_engine, main, parse_json_object
 
@@ -41,37 +40,48 @@ def init(k: Krabuan) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as", "username", required=True, help="An administrator (role admin in the organisation file).")
+@click.option("--new-version-of", "new_version_of", multiple=True, metavar="PROCESS_ID",
+              help="This deployment's file for PROCESS_ID is a new version of the process already deployed from "
+                   "another file (e.g. renamed). Without it, a process id deployed from another file is refused.")
 @json_option
 @engine_command
-def deploy(k: Krabuan, paths: tuple[Path, ...], username: str, as_json: bool) -> None:
+def deploy(k: Krabuan, paths: tuple[Path, ...], username: str, new_version_of: tuple[str, ...],
+           as_json: bool) -> None:
     """Deploy BPMN/DMN files or folders (all or nothing); administrators only."""
-    results = k.repository.deploy_as(username, list(paths))
+    results = k.repository.deploy_as(username, list(paths), new_version_of)
     if as_json:
         emit_json([r.to_json() for r in results])
         return
     for r in results:
         state = "deployed as" if r.created else "unchanged, still"
         click.echo(f"{r.process_id}: {state} version {r.version} ({r.sha256[:12]}, {r.source})")
+        for warning in r.warnings:
+            click.echo(f"warning: {r.process_id}: {warning}", err=True)
 
 
 @main.group(invoke_without_command=True)
+@click.option("--as", "username", metavar="USER",
+              help="The newest version of each process, with whether this user may start it (can_start).")
 @json_option
 @click.pass_context
-def processes(ctx: click.Context, as_json: bool) -> None:
-    """List deployed processes with their versions."""
+def processes(ctx: click.Context, username: str | None, as_json: bool) -> None:
+    """List deployed processes with their versions and the groups that may start them."""
     if ctx.invoked_subcommand is not None:
         return
-    versions = get_engine(ctx).repository.versions()
+    repository = get_engine(ctx).repository
+    versions = repository.newest(for_user=username) if username else repository.versions()
     if as_json:
         emit_json([v.to_json() for v in versions])
         return
     by_process: dict[str, list[int]] = {}
-    names: dict[str, str] = {}
     for v in versions:
         by_process.setdefault(v.process_id, []).append(v.version)
-        names[v.process_id] = v.name
+    newest = {v.process_id: v for v in versions}
     for pid, vs in by_process.items():
-        click.echo(f"{pid}  v{max(vs)}  (versions {', '.join(map(str, vs))})  {names[pid]}")
+        v = newest[pid]
+        may = "" if v.can_start is None else ("  [may start]" if v.can_start else "  [may not start]")
+        click.echo(f"{pid}  v{max(vs)}  (versions {', '.join(map(str, vs))})  {v.name}  "
+                   f"started by: {', '.join(v.start_groups) or 'anyone'}{may}")
 
 
 @processes.command(name="check")
@@ -80,15 +90,20 @@ def processes(ctx: click.Context, as_json: bool) -> None:
 @engine_command
 def processes_check(k: Krabuan, paths: tuple[Path, ...], as_json: bool) -> None:
     """Check process models (default: processes/bpmn); exit 6 if any has a problem."""
-    report = k.repository.check(list(paths) or [k.settings.bpmn_dir])
+    report = k.repository.lint(list(paths) or [k.settings.bpmn_dir])
     if as_json:
-        emit_json({"ok": not any(report.values()), "files": report})
+        emit_json({"ok": not any(r.problems for r in report.values()),
+                   "files": {source: list(r.problems) for source, r in report.items()},
+                   "warnings": {source: list(r.warnings) for source, r in report.items() if r.warnings}})
     else:
-        for source, problems in report.items():
-            click.echo(f"{source}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
-            for problem in problems:
+        for source, r in report.items():
+            verdict = "ok" if not r.problems else f"{len(r.problems)} problem(s)"
+            click.echo(f"{source}: {verdict}{f', {len(r.warnings)} warning(s)' if r.warnings else ''}")
+            for problem in r.problems:
                 click.echo(f"  - {problem}")
-    failing = sum(1 for problems in report.values() if problems)
+            for warning in r.warnings:
+                click.echo(f"  - warning: {warning}")
+    failing = sum(1 for r in report.values() if r.problems)
     if failing:
         raise DeployError(f"{failing} of {len(report)} file(s) have problems")
 
@@ -102,31 +117,44 @@ def processes_show(k: Krabuan, process_id: str, version: int | None, as_json: bo
     """Each step of a deployed process with its metadata."""
     v, model = k.repository.process_model(process_id, version)
     if as_json:
-        emit_json({"process_id": v.process_id, "version": v.version, "name": v.name, "sha256": v.sha256,
-                   "lanes": {lane: list(groups) for lane, groups in model.lanes.items()},
-                   "start_form": model.start_form,
-                   "steps": [{"element_id": s.element_id, "name": s.name, "lane": s.lane,
-                              "candidate_groups": list(s.candidate_groups), "documentation": s.documentation,
-                              "multi_instance": s.multi_instance, **asdict(s.meta)} for s in model.steps.values()]})
+        emit_json({**v.to_json(), **model.describe()})
         return
     click.echo(f"{v.process_id} v{v.version}: {v.name}")
     for s in model.steps.values():
-        m = s.meta
-        parts = (m.duration_minutes is not None and f"{m.duration_minutes} min",
-                 m.duration_working_days is not None and f"{m.duration_working_days:g} working days")
-        duration = ", ".join(p for p in parts if p)
-        click.echo(f"- {s.element_id}: {s.name}  [lane {s.lane}; form {m.form_key}; {duration or 'no duration'}"
-                   + (f"; system {m.system}" if m.system else "") + (f"; kind {m.kind}" if m.kind else "") + "]")
-        if m.deadline:
-            click.echo(f"    deadline: {m.deadline}")
-        for c in m.controls:
-            click.echo(f"    control {c.id}: {c.th} / {c.en}")
-        for r in m.risks:
-            click.echo(f"    risk ({r.likelihood}x{r.impact}={r.score} {r.level}): {r.th} / {r.en}")
-        for d in m.documents:
-            click.echo(f"    document {d.direction}: {d.th} / {d.en}")
-        if m.inferred:
-            click.echo(f"    inferred: {m.inferred}")
+        for line in _step_lines(s):
+            click.echo(line)
+    if model.inferred_flows:
+        click.echo("inferred flows (not drawn in the source):")
+    for f in model.inferred_flows:
+        click.echo(f"- {f.element_id}: {f.source} -> {f.target}" + (f" ({f.name})" if f.name else "")
+                   + f"; inferred: {f.inferred}")
+
+
+def _step_lines(s: StepModel) -> list[str]:
+    """A step as `processes show` prints it, saying what is inferred or corrected from the source."""
+    m = s.meta
+    parts = (m.duration_minutes is not None and f"{m.duration_minutes} min",
+             m.duration_working_days is not None and f"{m.duration_working_days:g} working days")
+    duration = ", ".join(p for p in parts if p) or "no duration"
+    if m.duration_inferred:
+        duration += " (duration inferred)"
+    lines = [f"- {s.element_id}: {s.name}  [lane {s.lane}; form {m.form_key}; {duration}"
+             + (f"; system {m.system}" if m.system else "") + (f"; kind {m.kind}" if m.kind else "") + "]"]
+    if m.source_name:
+        lines.append(f"    name corrected from the source: {m.source_name}")
+    if m.deadline:
+        lines.append(f"    deadline: {m.deadline}")
+        if m.deadline.get("corrected"):
+            lines.append(f"    deadline corrected from the source: {m.deadline['corrected']}")
+    for c in m.controls:
+        lines.append(f"    control {c.id}: {c.th} / {c.en}")
+        if c.corrected:
+            lines.append(f"      corrected from the source ({c.source}): {c.corrected}")
+    lines += [f"    risk ({r.likelihood}x{r.impact}={r.score} {r.level}): {r.th} / {r.en}" for r in m.risks]
+    lines += [f"    document {d.direction}: {d.th} / {d.en}" for d in m.documents]
+    if m.inferred:
+        lines.append(f"    inferred: {m.inferred}")
+    return lines
 
 
 @main.command()

@@ -19,7 +19,7 @@ STEPS = [
     ("clerk1", "check_letter", {"check_result": "needs_revision", "check_note": "ชื่อผู้รับไม่ถูกต้อง"}),
     ("internal_units1", "revise_letter", {"revision_note": "แก้ไขชื่อผู้รับแล้ว"}),
     ("clerk2", "check_letter", {"check_result": "correct"}),
-    ("clerk2", "issue_number", {"outgoing_number": "สธ 0710.05/101", "letter_date": date.today().isoformat()}),
+    ("clerk2", "issue_number", {"letter_date": date.today().isoformat(), "addressee": "ผู้อำนวยการศูนย์อนามัยที่ 1"}),
     ("clerk1", "dispatch_letter", {"dispatch_method": "post", "dispatch_register_number": "ส 55",
                                    }),
 ]
@@ -66,17 +66,25 @@ def _in_flight(k: Krabuan) -> None:
         "loan_contract_number": "ยม 25/2570", "advance_amount": "20000.00",
         "cost_estimate_file": [k.files.upload("clerk1", "ประมาณการค่าใช้จ่าย.pdf", DEMO_PDF).sha256],
         "loan_memo_number": "สธ 0710/ย 25"})
+    _do(k, overdue, ("borrower_staff1", "borrower_signs_loan_contract"),
+        {"contract_signed_on": (date.today() - timedelta(days=50)).isoformat()})
     _do(k, overdue, ("executive2", "sign_loan_documents"), {"loan_decision": "approve"})
     paid = date.today() - timedelta(days=40)  # the settlement was due 30 days after the money came
+    _do(k, overdue, ("budget_keeper1", "budget_keeper_records_advance"),
+        {"smart_advance_reference": "SM-ADV-0099", "smart_advance_recorded_on": (paid - timedelta(days=4)).isoformat()})
     _do(k, overdue, ("clerk1", "record_smart_and_send_to_finance"),
-        {"smart_advance_reference": "SM-ADV-0099",
-         "advance_sent_to_finance_on": (paid - timedelta(days=3)).isoformat()})
+        {"advance_sent_to_finance_on": (paid - timedelta(days=3)).isoformat()})
     _do(k, overdue, ("finance_group1", "pay_out_advance"),
         {"advance_money_received": paid.isoformat(), "amount_paid": "20000.00", "payment_reference": "PAY-0099"})
+    _do(k, overdue, ("borrower_staff1", "borrower_submits_evidence"), {
+        "borrower_spent_amount": "20000.00",
+        "borrower_evidence_file": [k.files.upload("borrower_staff1", "ใบเสร็จ.pdf", DEMO_PDF).sha256]})
     _do(k, overdue, ("clerk1", "collect_settlement_evidence"), {
         "amount_spent": "20000.00", "leftover_cash": "no",
         "settlement_evidence_file": [k.files.upload("clerk1", "ใบสำคัญคู่จ่าย.pdf", DEMO_PDF).sha256]})
     _do(k, overdue, ("executive1", "sign_settlement"), {"settlement_decision": "approve"})
+    _do(k, overdue, ("budget_keeper1", "budget_keeper_records_settlement"),
+        {"smart_settlement_reference": "SM-SET-0100", "smart_settlement_recorded_on": date.today().isoformat()})
     from scheduler import Scheduler  # the overdue notices, as the running scheduler would send them
     Scheduler(k, "demo").tick()
     click.echo(f"in flight for the web app: case {overdue} overdue (the advance's settlement, with the clerks), case "
@@ -99,7 +107,7 @@ def demo(k: Krabuan) -> None:
         click.echo(f"  {user:<16} claimed and completed task {task.id}: {task.name} ({element_id})"
                    + (f", confirmed {', '.join(confirms)}" if confirms else ""))
     view = k.cases.show(instance_id)
-    click.echo(f"instance {instance_id} is {view.status}; letter number {view.data.get('outgoing_number')}")
+    click.echo(f"instance {instance_id} is {view.status}; letter number {view.data.get('letter_number')}")
     report = next(iter(k.audit.verify(instance_id)))
     click.echo(f"history: {report.events} events, hash chain {'verifies' if report.ok else 'BROKEN'}")
     _in_flight(k)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .model.definitions import ProcessModel
     from .model.expressions import ExpressionEvaluator
     from .model.forms import FormRegistry
+    from .model.registers import Registers
     from .server_key import ServerKey
     from .spiff import Runtime, Workflow
     from .time.schedules import Schedules
@@ -93,6 +94,13 @@ class Context:
         from .time.schedules import Schedules
 
         return Schedules.load(self.settings.schedules_file)
+
+    @cached_property
+    def registers(self) -> Registers:
+        """The official registers (processes/registers.yaml beside the processes; none without it)."""
+        from .model.registers import Registers
+
+        return Registers.load(self.settings.processes_dir / "registers.yaml")
 
     def now(self, conn: Connection) -> datetime:
         """The database's clock (or the fixed time of a simulation)."""

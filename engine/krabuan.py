@@ -13,6 +13,7 @@ Krabuan's own dataclasses (``engine.results``):
 - ``calendar``: calendar, add_holiday, remove_holiday
 - ``audit``: verify
 - ``people``: load_organisation, users
+- ``registers``: registers, page, issue, void, correct, export (the official registers, processes/registers.yaml)
 - ``accounts``: hash_password, check_may_manage, set_password, sign_in, session, sign_out, account,
   create_token, revoke_token, tokens, token, sweep_sessions (a password or token: the user or an administrator)
 """
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from .services.inbox import Inbox
     from .services.jobs import Jobs
     from .services.people import People
+    from .services.registers import Registers
     from .services.repository import Repository
     from .services.tasks import Tasks
 
@@ -106,6 +108,12 @@ class Krabuan:
 
         return People(self.ctx)
 
+    @cached_property
+    def registers(self) -> Registers:
+        from .services.registers import Registers
+
+        return Registers(self.ctx)
+
     def upgrade_schema(self) -> None:
         """Create or upgrade the tables (Alembic)."""
         from .store import schema
@@ -118,6 +126,7 @@ class Krabuan:
         with self.ctx.db.unit_of_work() as conn:
             self.ctx.chain_key(conn)  # the server key made (or read) and matched with the database's
         self.people.load_organisation()
+        _ = self.ctx.registers  # processes/registers.yaml read and checked (a problem stops init)
         bpmn_dir = self.settings.bpmn_dir
         if not (bpmn_dir.exists() and any(bpmn_dir.iterdir())):
             return [], {}

@@ -207,6 +207,15 @@ class CaseOperation:
         task_rows.mark_completed(self.conn, task, user, self.now, claiming=claiming)
         self.closed.add(task.spiff_task_id)
 
+    def issue_numbers(self, task: TaskRow, data: dict[str, Any]) -> dict[str, Any]:
+        """The registers this step takes a number from (processes/registers.yaml): each number is
+        issued now, in this operation's transaction (a rollback gives it back), entered in its
+        register and recorded in the history; ``data`` comes back with each reference stored
+        under its field (e.g. ``letter_number``), ready to complete the step with."""
+        from .services.registers import issue_for_step
+
+        return issue_for_step(self, task, data)
+
     def set_urgency(self, rank: int) -> None:
         """Change the case's urgency (and its open tasks' copy)."""
         assert self._locked is not None

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import ProcessError
-from .store import task_rows, timer_rows
+from .errors import NotFound, ProcessError
+from .store import notifications, people, task_rows, timer_rows
 from .store.history import EventType
 from .store.task_rows import NewTask, TaskRow
 from .time import deadlines
@@ -63,12 +64,12 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
             instance_id=op.instance_id, process_id=op.definition.process_id, spiff_task_id=ready_task.spiff_id,
             element_id=ready_task.element_id, name=step.name if step else ready_task.name,
             lane=step.lane if step else None, form_key=step.form_key if step else None,
-            candidate_groups=tuple(step.candidate_groups) if step else (),
+            candidate_groups=_candidate_groups(step, ready_task.data) if step else (),
             reserved_for=_personal_assignee(step, ready_task.data) if step else None, created_at=now,
             due_at=deadlines.due_at(basis, op.calendar) if basis else None,
             deadline_json=basis.to_json() if basis else None, title=op.header[0], urgency=op.header[1],
             notice_json=notice))
-    created = task_rows.insert_new(conn, new)
+    created = task_rows.insert_new(conn, _given_back(op, new))
     reminders = op.ctx.schedules.reminders(op.definition.process_id)
     timer_rows.insert_rows(conn, [
         timer for row in created if row.due_at is not None
@@ -77,8 +78,43 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
     for row in created:
         op.record(EventType.TASK_CREATED, None, task_id=row.id, element_id=row.element_id, name=row.name,
                   candidate_groups=list(row.groups), reserved_for=row.reserved_for,
-                  due_at=row.due_at.isoformat() if row.due_at else None)
+                  due_at=row.due_at.isoformat() if row.due_at else None,
+                  **({"assignee": row.assignee} if row.assignee != row.reserved_for else {}))
+        if row.assignee != row.reserved_for:
+            _tell_given_back(op, row)
     return [r for spiff_id, r in open_rows.items() if spiff_id in ready_ids] + created
+
+
+def _given_back(op: CaseOperation, new: list[NewTask]) -> list[NewTask]:
+    """After a return for revision, each returned step goes to the person who last did it (if they
+    still may: active and in its groups), who is told; otherwise it waits in its groups' queue."""
+    notice = op.new_task_notice
+    if not notice or notice.get("kind") != "returned":
+        return new
+    last = task_rows.last_completers(op.conn, op.instance_id, {t.element_id for t in new if t.holder is None})
+    given = []
+    for task in new:
+        person = last.get(task.element_id) if task.holder is None else None
+        if person and set(task.candidate_groups) & _groups_of(op, person):
+            task = replace(task, assignee=person)
+        given.append(task)
+    return given
+
+
+def _tell_given_back(op: CaseOperation, row: TaskRow) -> None:
+    """The person a returned step went back to is told, with who returned it and why."""
+    notice = op.new_task_notice or {}
+    by, why = notice.get("by"), notice.get("comment")
+    notifications.add(op.conn, [row.assignee or ""], notifications.NewNotification(
+        "returned", row.instance_id, row.id, f"ส่งกลับให้คุณแก้ไข: {row.name} (โดย {by}: {why})",
+        f"Returned to you for revision: {row.name} (by {by}: {why})", row.due_at), op.now, "off")
+
+
+def _groups_of(op: CaseOperation, username: str) -> set[str]:
+    try:
+        return people.user_groups(op.conn, username)
+    except NotFound:  # no longer active
+        return set()
 
 
 def _anchors_data(op: CaseOperation, step: StepModel, data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -86,15 +122,34 @@ def _anchors_data(op: CaseOperation, step: StepModel, data: Mapping[str, Any]) -
     anchored = deadlines.step_anchors(step.meta.deadline)
     if not anchored:
         return data
-    return {**data, **task_rows.step_times(op.conn, op.instance_id, {element for element, _ in anchored})}
+    times = task_rows.step_times(op.conn, op.instance_id, {element for element, _ in anchored})
+    if (step.element_id, "started") in anchored:  # "from when this step opens": now, not an earlier round
+        times[f"step:{step.element_id}.started"] = op.now.isoformat()
+    return {**data, **times}
+
+
+def _candidate_groups(step: StepModel, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """Who may take the task: its lane's groups, or, for a step done per unit, the unit's group
+    (named by a data variable: the multi-instance's element)."""
+    variable = step.meta.candidate_group_variable
+    if variable is None:
+        return tuple(step.candidate_groups)
+    group = data.get(variable)
+    if not isinstance(group, str) or not group:
+        raise ProcessError(f"step {step.element_id} is done per unit, but its data variable {variable!r} "
+                           f"does not name a group (got {group!r})", element=step.element_id)
+    return (group,)
 
 
 def _personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:
-    """For a committee step, the member whose task this is (named by a data variable)."""
+    """For a committee step, the member whose task this is; for a personal step, the user an earlier
+    form named (both by a data variable)."""
     variable = step.meta.assignee_variable
     if variable is None:
         return None
     person = data.get(variable)
+    if person is None and not step.multi_instance:
+        return None  # a personal step whose person an optional field left unnamed: its lane's groups take it
     if not isinstance(person, str) or not person:
         raise ProcessError(f"step {step.element_id} is personal, but its data variable {variable!r} "
                            f"does not name a user (got {person!r})", element=step.element_id)

@@ -6,7 +6,7 @@ that, so a result has one shape everywhere (keys may be added, never removed).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -107,15 +107,28 @@ class FileView:
 
 
 @dataclass(frozen=True)
+class CheckReport:
+    """``processes check`` of one model file: problems refuse it, warnings are worth a look."""
+
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"problems": list(self.problems), "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
 class DeployResult:
     process_id: str
     version: int
     sha256: str
     source: str
     created: bool
+    # What deploy noticed but did not refuse (e.g. a lane whose tasks nobody can claim).
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "warnings": list(self.warnings)}
 
 
 @dataclass(frozen=True)
@@ -127,12 +140,15 @@ class ProcessVersionView:
     sha256: str
     source_name: str
     deployed_at: datetime
-    # For one user (Repository.newest(for_user=...)): whether they may start it (its start lane).
+    # For one user (Repository.newest(for_user=...)): whether they may start it (definitions.may_start).
     can_start: bool | None = None
+    # The groups whose members may start a case (empty: anyone).
+    start_groups: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"process_id": self.process_id, "version": self.version, "name": self.name, "sha256": self.sha256,
                 "source": self.source_name, "deployed_at": _iso(self.deployed_at),
+                "start_groups": list(self.start_groups),
                 **({"can_start": self.can_start} if self.can_start is not None else {})}
 
 
@@ -484,3 +500,101 @@ class TriggerStart:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class RegisterAmendment:
+    """A correction or a voiding of a register entry: a row of its own, kept with what it says."""
+
+    entry_id: int
+    kind: str  # corrected | cancelled
+    refers_to: int | None
+    at: datetime
+    by: str
+    reason: str
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entry_id": self.entry_id, "kind": self.kind, "refers_to": self.refers_to, "at": _iso(self.at),
+                "by": self.by, "reason": self.reason, "changes": dict(self.changes)}
+
+
+@dataclass(frozen=True)
+class RegisterEntryView:
+    """One number of a register as it reads now (the latest correction applied), with its amendments."""
+
+    register_id: str
+    period: int
+    number: int
+    reference: str
+    registered_on: date
+    letter_reference: str
+    dated: date | None
+    sender: str
+    addressee: str
+    subject: str
+    action: str
+    remarks: str
+    urgency: str
+    secrecy: str
+    instance_id: int | None
+    task_id: int | None
+    issued_at: datetime
+    issued_by: str
+    capacity: dict[str, Any]
+    status: str  # issued | cancelled
+    cancel_reason: str = ""
+    amendments: tuple[RegisterAmendment, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.update(registered_on=self.registered_on.isoformat(), issued_at=_iso(self.issued_at),
+                   dated=self.dated.isoformat() if self.dated else None,
+                   amendments=[a.to_json() for a in self.amendments])
+        return out
+
+
+@dataclass(frozen=True)
+class RegisterView:
+    """A register as its readers see it: what it is and what they may do with it."""
+
+    id: str
+    name_th: str
+    name_en: str
+    kind: str
+    period_kind: str  # calendar | fiscal
+    reference: str
+    may_keep: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": {"th": self.name_th, "en": self.name_en}, "kind": self.kind,
+                "period": self.period_kind, "reference": self.reference, "may_keep": self.may_keep}
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    """The entries of one register for one period (Buddhist-era year) that the reader may see."""
+
+    register: RegisterView
+    period: int
+    periods: tuple[int, ...]
+    entries: tuple[RegisterEntryView, ...]
+    last_number: int
+    query: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"register": self.register.to_json(), "period": self.period, "periods": list(self.periods),
+                "last_number": self.last_number, "query": self.query,
+                "entries": [e.to_json() for e in self.entries]}
+
+
+@dataclass(frozen=True)
+class RegisterExport:
+    """A register's page as a file (PDF or XLSX) to hand over."""
+
+    content: bytes
+    filename: str
+    content_type: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"filename": self.filename, "content_type": self.content_type, "size": len(self.content)}

@@ -14,8 +14,9 @@ def test_process_table_is_up_to_date():
 
 
 def test_every_catalog_sop_has_a_process_and_path_tests():
-    # processes/encoding holds one flow spec per SOP of the catalog (encode_sop.py reads both).
-    ids = sorted(p.stem for p in (PROJECT_ROOT / "processes" / "encoding").glob("*.yaml"))
+    # processes/encoding holds one flow spec per SOP of the catalog (encode_sop.py reads both), and
+    # corrections.yaml, the OCR and table-wrap corrections the encoder applies to all of them.
+    ids = sorted(p.stem for p in (PROJECT_ROOT / "processes" / "encoding").glob("*.yaml") if p.stem != "corrections")
     assert len(ids) == 27
     for sop_id in ids:
         assert (PROJECT_ROOT / "processes" / "bpmn" / f"{sop_id}.bpmn").exists(), sop_id

@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter
 from engine import EngineError, InvalidInput, Krabuan, NotFound, Settings, Unauthorized
 
 from . import api, assets, auth, cases, casework, display, files, preferences, security, start, tasks, worklist
+from .registers import bp as registers_bp
 
 LANGUAGES = ("th", "en")
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(cases.bp)
     app.register_blueprint(start.bp)
     app.register_blueprint(casework.bp)
+    app.register_blueprint(registers_bp)
     files.install(app, settings.max_upload_bytes)
     csrf.exempt(api.bp)  # the API checks the CSRF token itself, for browser sessions only
     app.register_blueprint(api.bp)

@@ -23,6 +23,7 @@ EVENTS = {
     "timer_set": _l("timer set"), "timer_moved": _l("timer moved"), "timer_cancelled": _l("timer cancelled"),
     "timer_fired": _l("timer fired"), "task_delegated": _l("delegated the step"),
     "urgency_changed": _l("changed the urgency"),
+    "register_number_issued": _l("issued a register number"),
 }
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import DeployError, ExpressionError
+from ..errors import DeployError
 from . import model_caps
-from .expressions import compile_expression
 from .metadata import StepMetadata, read_step_metadata
+from .model_expressions import EXPRESSION_TAGS, vet_expression
 from .xmlguard import local_name as _local
 from .xmlguard import namespace_of as _ns
 from .xmlguard import owner_id
@@ -35,10 +35,7 @@ FLOW_NODE_TAGS = (
     "scriptTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
 )
-# Elements whose text SpiffWorkflow evaluates as an expression.
-EXPRESSION_TAGS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "loopCardinality",
-                   "completionCondition", "condition")
-_LANE_ATTRIBUTES = {"groups"}
+_LANE_ATTRIBUTES = {"groups", "idle"}
 
 
 @dataclass(frozen=True)
@@ -65,14 +62,35 @@ class StepModel:
 
 
 @dataclass(frozen=True)
+class InferredFlow:
+    """A sequence flow the source does not draw (e.g. a return for revision), marked
+    ``krabuan:inferred="why"`` on the bpmn:sequenceFlow."""
+
+    element_id: str
+    source: str
+    target: str
+    name: str
+    inferred: str
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> InferredFlow:
+        return cls(**raw)
+
+
+@dataclass(frozen=True)
 class ProcessModel:
     process_id: str
     name: str
     lanes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     steps: dict[str, StepModel] = field(default_factory=dict)
     start_form: str | None = None
-    # Who may start a case: the groups of the lane(s) its start event(s) stand in (empty: anyone).
+    # Who may start a case: the groups the process declares (krabuan:process starters), else those of
+    # the lane(s) its start event(s) stand in (empty: anyone).
     start_groups: tuple[str, ...] = ()
+    # Lanes declared empty on purpose (``<krabuan:lane idle="why"/>``): lane id -> why no task is there.
+    idle_lanes: dict[str, str] = field(default_factory=dict)
+    # The flows the source does not draw, in document order.
+    inferred_flows: tuple[InferredFlow, ...] = ()
 
     def form_keys(self) -> list[str]:
         """The forms of the process: its start form, then its steps' in document order."""
@@ -81,13 +99,26 @@ class ProcessModel:
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)  # keeps the steps in document order
 
+    def describe(self) -> dict[str, Any]:
+        """The model as ``krabuan processes show --json`` prints it (after the version's own fields):
+        lanes, steps with their metadata (what is inferred or corrected from the source), and the
+        flows the source does not draw."""
+        return {"lanes": {lane: list(groups) for lane, groups in self.lanes.items()},
+                "start_form": self.start_form,
+                "steps": [{"element_id": s.element_id, "name": s.name, "lane": s.lane,
+                           "candidate_groups": list(s.candidate_groups), "documentation": s.documentation,
+                           "multi_instance": s.multi_instance, **asdict(s.meta)} for s in self.steps.values()],
+                "inferred_flows": [asdict(f) for f in self.inferred_flows]}
+
     @classmethod
     def from_json(cls, text: str) -> ProcessModel:
         raw: dict[str, Any] = json.loads(text)
         steps = {k: StepModel.from_dict(v) for k, v in raw["steps"].items()}
         lanes = {k: tuple(v) for k, v in raw["lanes"].items()}
         return cls(process_id=raw["process_id"], name=raw["name"], lanes=lanes, steps=steps,
-                   start_form=raw.get("start_form"), start_groups=tuple(raw.get("start_groups") or ()))
+                   start_form=raw.get("start_form"), start_groups=tuple(raw.get("start_groups") or ()),
+                   idle_lanes=dict(raw.get("idle_lanes") or {}),
+                   inferred_flows=tuple(InferredFlow.from_dict(f) for f in raw.get("inferred_flows") or ()))
 
 
 
@@ -96,6 +127,7 @@ def lint_document(root: etree._Element, source: str) -> None:
     """Checks on the whole file that SpiffWorkflow would not make (or would make badly)."""
     if _local(root.tag) != "definitions" or _ns(root.tag) != BPMN_NS:
         raise DeployError("root element is not bpmn:definitions (is this a BPMN 2.0 file?)", file=source)
+    _require_executable(root, source)
     for el in root.iter():
         tag, ns = _local(el.tag), _ns(el.tag)
         if ns == BPMN_NS and tag == "scriptTask":
@@ -110,10 +142,7 @@ def lint_document(root: etree._Element, source: str) -> None:
             raise DeployError(f"camunda:{tag} is not allowed (no scripts or listeners)", file=source,
                               element=owner_id(el))
         if ns == BPMN_NS and tag in EXPRESSION_TAGS and (el.text or "").strip():
-            try:
-                compile_expression(el.text.strip())
-            except ExpressionError as exc:
-                raise DeployError(f"{tag}: {exc.message}", file=source, element=owner_id(el)) from None
+            vet_expression(el, root, source)
         for attr in el.attrib:
             if _ns(attr) == CAMUNDA_NS and _local(attr) in ("script", "scriptFormat", "resource"):
                 raise DeployError(f"camunda:{_local(attr)} is not allowed (no scripts)", file=source,
@@ -121,11 +150,18 @@ def lint_document(root: etree._Element, source: str) -> None:
     _lint_processes(root, source)
 
 
+def _require_executable(root: etree._Element, source: str) -> None:
+    """A file deploys only if it has a process to run: modelers mark descriptive diagrams
+    ``isExecutable="false"`` (SpiffWorkflow skips them, and the deploy would store nothing)."""
+    processes = list(root.iterfind("bpmn:process", NS))
+    if not any(p.get("isExecutable", "true").lower() != "false" for p in processes):
+        found = (f"its {len(processes)} process(es) are marked isExecutable=\"false\" (descriptive diagrams); "
+                 "set isExecutable=\"true\" on the one to run" if processes else "it has no bpmn:process")
+        raise DeployError(f"no executable process: {found}", file=source)
+
+
 def _lint_processes(root: etree._Element, source: str) -> None:
     processes = list(root.iterfind("bpmn:process", NS))
-    if not [p for p in processes if p.get("isExecutable", "true").lower() != "false"]:
-        raise DeployError("the file has no executable process (bpmn:process with isExecutable not false)",
-                          file=source)
     for process in processes:
         _lint_flows(process, source)
     model_caps.check_document(root, source)
@@ -153,8 +189,8 @@ def _lint_flows(container: etree._Element, source: str) -> None:
 
 
 def may_start(model: ProcessModel, groups: set[str]) -> bool:
-    """A member of the start lane's groups may start a case (anyone, when the start event stands
-    in no lane)."""
+    """A member of the groups that may start the process (``start_groups``) may start a case
+    (anyone, when it names none: no declaration and a start event in no lane)."""
     return not model.start_groups or bool(set(model.start_groups) & groups)
 
 
@@ -162,11 +198,14 @@ def read_process_model(process: etree._Element, source: str) -> ProcessModel:
     """Build the ProcessModel of one bpmn:process element."""
     process_id = process.get("id") or ""
     lanes: dict[str, tuple[str, ...]] = {}
+    idle_lanes: dict[str, str] = {}
     lane_of: dict[str, str] = {}
     for lane in process.iterfind(".//bpmn:lane", NS):
         lane_id = lane.get("id") or ""
-        groups = _lane_groups(lane, source)
+        groups, idle = _lane_groups(lane, source)
         lanes[lane_id] = groups
+        if idle is not None:
+            idle_lanes[lane_id] = idle
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
             if ref.text:
                 lane_of[ref.text.strip()] = lane_id
@@ -193,8 +232,41 @@ def read_process_model(process: etree._Element, source: str) -> ProcessModel:
     for start in process.iterfind("bpmn:startEvent", NS):
         start_form = read_step_metadata(start, source).form_key or start_form
         start_groups += [g for g in lanes.get(lane_of.get(start.get("id") or "", ""), ()) if g not in start_groups]
+    declared = declared_starters(process, source)
     return ProcessModel(process_id=process_id, name=(process.get("name") or process_id).strip(),
-                        lanes=lanes, steps=steps, start_form=start_form, start_groups=tuple(start_groups))
+                        lanes=lanes, steps=steps, start_form=start_form,
+                        start_groups=declared if declared is not None else tuple(start_groups), idle_lanes=idle_lanes,
+                        inferred_flows=read_inferred_flows(process, source))
+
+
+def declared_starters(process: etree._Element, source: str) -> tuple[str, ...] | None:
+    """The groups a process declares may start it (``<krabuan:process starters="a b"/>`` in the
+    process's extension elements), or None when it declares none (its start lane's groups apply)."""
+    for child in _krabuan_children(process):
+        if _local(child.tag) != "process" or set(child.attrib) - {"starters"}:
+            raise DeployError('a process takes only <krabuan:process starters="..."/>', file=source,
+                              element=process.get("id"))
+        groups = tuple(dict.fromkeys(child.get("starters", "").replace(",", " ").split()))
+        if not groups:
+            raise DeployError("krabuan:process starters names no group", file=source, element=process.get("id"))
+        return groups
+    return None
+
+
+def read_inferred_flows(process: etree._Element, source: str) -> tuple[InferredFlow, ...]:
+    """The sequence flows of a process (and its sub-processes) marked ``krabuan:inferred="why"``."""
+    found = []
+    for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
+        why = flow.get(f"{{{KRABUAN_NS}}}inferred")
+        if why is None:
+            continue
+        if not why.strip():
+            raise DeployError("krabuan:inferred is empty (say why the flow is inferred)", file=source,
+                              element=flow.get("id"))
+        found.append(InferredFlow(element_id=flow.get("id") or "", source=flow.get("sourceRef") or "",
+                                  target=flow.get("targetRef") or "", name=(flow.get("name") or "").strip(),
+                                  inferred=why.strip()))
+    return tuple(found)
 
 
 def _krabuan_children(el: etree._Element) -> list[etree._Element]:
@@ -204,14 +276,19 @@ def _krabuan_children(el: etree._Element) -> list[etree._Element]:
     return [child for child in ext if _ns(child.tag) == KRABUAN_NS]
 
 
-def _lane_groups(lane: etree._Element, source: str) -> tuple[str, ...]:
-    """A lane's candidate groups: ``krabuan:lane groups="a b"``, else the lane id itself."""
+def _lane_groups(lane: etree._Element, source: str) -> tuple[tuple[str, ...], str | None]:
+    """A lane's candidate groups (``krabuan:lane groups="a b"``, else the lane id itself) and, for a
+    lane left without tasks on purpose, why (``krabuan:lane idle="..."``; None otherwise)."""
     lane_id = lane.get("id") or ""
     for child in _krabuan_children(lane):
         if _local(child.tag) != "lane" or set(child.attrib) - _LANE_ATTRIBUTES:
-            raise DeployError("lanes take only <krabuan:lane groups=\"...\"/>", file=source, element=lane_id)
-        groups = tuple(g for g in child.get("groups", "").replace(",", " ").split() if g)
+            raise DeployError('lanes take only <krabuan:lane groups="..." idle="..."/>', file=source,
+                              element=lane_id)
+        groups = tuple(g for g in child.get("groups", lane_id).replace(",", " ").split() if g)
         if not groups:
             raise DeployError("krabuan:lane groups is empty", file=source, element=lane_id)
-        return groups
-    return (lane_id,)
+        idle = child.get("idle")
+        if idle is not None and not idle.strip():
+            raise DeployError("krabuan:lane idle must say why the lane has no task", file=source, element=lane_id)
+        return groups, idle.strip() if idle is not None else None
+    return (lane_id,), None

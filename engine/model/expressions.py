@@ -199,11 +199,9 @@ class _Evaluator(EvalWithCompoundTypes):
             raise ExpressionError("expression makes too much data (memory budget)")
         return value
 
-    def _eval_name(self, node: ast.Name) -> Any:
-        # Allow-listed functions win over data names, so data cannot shadow a helper.
-        if node.id in self.functions:
-            return self.functions[node.id]
-        return super()._eval_name(node)
+    # A called name is always the allow-listed function (simpleeval's _eval_call reads the
+    # functions only), so data cannot shadow a helper; a name read as a value is the case's data
+    # first, so a variable may share a function's name (fiscal_year, the B.E. year of a case).
 
     def _eval_formattedvalue(self, node: ast.FormattedValue) -> Any:
         if node.format_spec is not None:

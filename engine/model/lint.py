@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..time.deadlines import STEP_ANCHOR, deadline_anchors
+from .deadline_order import late_steps
 from .definitions import BPMN_NS, FLOW_NODE_TAGS, HUMAN_TASK_TAGS, NS, ProcessModel
 from .expressions import BASE_FUNCTIONS
 from .forms import FormRegistry
+from .model_expressions import TIMER_TAGS, expression_owner, what
 from .xmlguard import local_name as _local
 
+_RUNTIME_EXPRESSION_TAGS = (*TIMER_TAGS, "loopCondition", "completionCondition", "loopCardinality")
 _TASK_TAGS = HUMAN_TASK_TAGS + ("callActivity", "subProcess", "serviceTask", "sendTask", "receiveTask",
                                 "businessRuleTask")
 
@@ -28,6 +31,8 @@ class Finding:
     file: str
     element: str
     message: str
+    # "error": the model is not fit to deploy as an SOP; "warning": worth a look, not refused.
+    severity: str = "error"
 
     def __str__(self) -> str:
         return f"{self.file}: element {self.element}: {self.message}"
@@ -59,7 +64,40 @@ def check_process(process: etree._Element, model: ProcessModel, forms: FormRegis
     for element_id, anchor in unknown_deadline_anchors(model, settable):
         add(element_id, f"the deadline counts from {anchor!r}, which no form of this process sets and no step of "
                         "it is")
-    return findings
+    return findings + deadline_order_warnings(process, model, forms, source)
+
+
+def deadline_order_warnings(process: etree._Element, model: ProcessModel, forms: FormRegistry,
+                            source: str) -> list[Finding]:
+    """A warning on each step due after the deadline of a step that follows it (engine.model.deadline_order)."""
+    sets = {s.element_id: set(form.field_names()) for s in model.steps.values()
+            if s.form_key and (form := forms.get(s.form_key)) is not None}
+    return [Finding(source, late.element_id, late.message(), "warning") for late in late_steps(process, model, sets)]
+
+
+def lane_warnings(root: etree._Element, models: list[ProcessModel], source: str) -> list[Finding]:
+    """Warnings for every lane of the file that has no task (a role that never acts) and is not
+    declared idle (``<krabuan:lane idle="why"/>``), and for every idle lane that has one. A role
+    acts when a lane of any process of the file with its groups has a task."""
+    tasks_of: dict[tuple[str, str], list[str]] = {}
+    for process, model in zip(root.iterfind("bpmn:process", NS), models, strict=True):
+        task_ids = {el.get("id") for el in process.iter() if isinstance(el.tag, str) and _local(el.tag) in _TASK_TAGS}
+        for lane in process.iterfind(".//bpmn:lane", NS):
+            refs = [ref.text.strip() for ref in lane.iterfind("bpmn:flowNodeRef", NS) if ref.text]
+            tasks_of[(model.process_id, lane.get("id") or "")] = [r for r in refs if r in task_ids]
+    acting = {g for model in models for lane_id, groups in model.lanes.items()
+              if tasks_of.get((model.process_id, lane_id)) for g in groups}
+    found = []
+    for model in models:
+        for lane_id, groups in model.lanes.items():
+            tasks = tasks_of.get((model.process_id, lane_id), [])
+            if lane_id in model.idle_lanes and tasks:
+                found.append(Finding(source, lane_id, f"lane is declared idle but has task(s): {', '.join(tasks)}",
+                                     "warning"))
+            elif lane_id not in model.idle_lanes and not set(groups) & acting:
+                found.append(Finding(source, lane_id, "lane has no task (the role never acts): give the role its "
+                                     'step, or declare the lane idle (<krabuan:lane idle="why"/>)', "warning"))
+    return found
 
 
 def unknown_deadline_anchors(model: ProcessModel, settable: set[str]) -> list[tuple[str, str]]:
@@ -89,6 +127,23 @@ def unset_condition_variables(process: etree._Element, settable: set[str],
             if isinstance(node, ast.Name) and node.id not in settable and node.id not in functions \
                     and node.id not in ("True", "False", "None"):
                 found.append((flow.get("id") or "", node.id))
+    return found
+
+
+def unset_expression_variables(process: etree._Element, settable: set[str],
+                               functions: set[str]) -> list[tuple[str, str, str]]:
+    """(element id, what, name) of every variable that a timer value, a loop or completion
+    condition or a multi-instance count reads and nothing can set: it would fail when the case
+    reaches it (sequence-flow conditions: unset_condition_variables)."""
+    found = []
+    for el in process.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in _RUNTIME_EXPRESSION_TAGS)):
+        try:
+            tree = ast.parse((el.text or "").strip(), mode="eval")
+        except SyntaxError:
+            continue  # deploy reports it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id not in settable | functions | {"True", "False", "None"}:
+                found.append((expression_owner(el) or "", what(_local(el.tag)), node.id))
     return found
 
 

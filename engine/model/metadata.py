@@ -3,14 +3,19 @@
 Inside a task's ``bpmn:extensionElements`` (namespace ``urn:krabuan:bpmn:1``)::
 
     <krabuan:step form="asset-audit.sign_report" kind="signature" minutes="30" workingDays="2"
-                  durationInferred="false" system="smart" assignee="member"
-                  inferred="why this step is not in the source">
+                  durationInferred="false" system="smart" assignee="member" candidateGroup="unit"
+                  inferred="why this step is not in the source"
+                  sourceName="the source's name, when the name shown is corrected">
       <krabuan:deadline>{"type": "relative", "amount": 2, "unit": "working_days", "anchor": "..."}</krabuan:deadline>
       <krabuan:control id="sign_every_page" th="..." en="..."/>
+      <krabuan:control id="cp2" th="..." en="..." source="the source's text" corrected="why it reads otherwise"/>
       <krabuan:risk th="..." en="..." factor="..." factorEn="..." likelihood="3" impact="4" score="12"
                     level="สูง" levelEn="high"/>
       <krabuan:document direction="in" th="..." en="..."/>
     </krabuan:step>
+
+A sequence flow the source does not draw carries ``krabuan:inferred="why"`` (an attribute of the
+``bpmn:sequenceFlow``; see engine.model.definitions.InferredFlow).
 
 Every attribute is optional except as the lint requires; an unknown element or attribute, or
 a malformed value, is a deploy error naming the element.
@@ -36,6 +41,10 @@ class ControlPoint:
     id: str
     th: str
     en: str
+    # When the text is corrected from the source (an editor's note, a missing number, a control
+    # moved from another role's step): the source's text and why.
+    source: str = ""
+    corrected: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "label": {"th": self.th, "en": self.en}}
@@ -70,7 +79,12 @@ class StepMetadata:
     duration_inferred: bool = False
     system: str | None = None
     assignee_variable: str | None = None
+    # A step done per organisational unit: the data variable naming the group whose members may
+    # take this instance (``candidateGroup="unit"``; instead of the lane's groups).
+    candidate_group_variable: str | None = None
     inferred: str | None = None
+    # The source's name when the step's name is corrected (OCR, wrapped table text, who does what).
+    source_name: str | None = None
     deadline: dict[str, Any] | None = None
     controls: tuple[ControlPoint, ...] = ()
     risks: tuple[Risk, ...] = ()

@@ -86,12 +86,16 @@ class StepAttributes(XmlSchema):
                             says("workingDays must be a number, not {input}"), AfterValidator(_not_negative)] = None
     assignee: Annotated[Annotated[str, StringConstraints(pattern=_LOWER_SNAKE)] | None,
                         says("assignee must name a data variable (lower_snake_case), not {input}")] = None
+    candidate_group: Annotated[Annotated[str, StringConstraints(pattern=_LOWER_SNAKE)] | None,
+                               Field(alias="candidateGroup"),
+                               says("candidateGroup must name a data variable (lower_snake_case), not {input}")] = None
     minutes: Annotated[XmlInt | None, says("minutes must be a whole number, not {input}"),
                        AfterValidator(_not_negative)] = None
     duration_inferred: Annotated[Literal["true", "false"], Field(alias="durationInferred"),
                                  says("durationInferred is true or false, not {input}")] = "false"
     system: str | None = None
     inferred: str | None = None
+    source_name: Annotated[str | None, Field(alias="sourceName")] = None
 
     @classmethod
     def check_raw(cls, raw: dict[Any, Any]) -> None:
@@ -101,12 +105,14 @@ class StepAttributes(XmlSchema):
 
 
 class ControlSchema(XmlSchema):
-    UNKNOWN_KEYS = "krabuan:control takes id, th and en"
+    UNKNOWN_KEYS = "krabuan:control takes id, th, en, source and corrected"
 
     id: Annotated[str, StringConstraints(pattern=_LOWER_SNAKE),
                   says("control point id {input} must be lower_snake_case")] = ""
     th: Stripped = ""
     en: Stripped = ""
+    source: Stripped = ""  # the source's text, when th/en correct it
+    corrected: Stripped = ""  # why
 
     @model_validator(mode="after")
     def _both_texts(self) -> ControlSchema:
@@ -272,8 +278,9 @@ class StepSchema(Schema):
         return StepMetadata(
             form_key=a.form, kind=a.kind, duration_minutes=a.minutes, duration_working_days=a.working_days,
             duration_inferred=a.duration_inferred == "true", system=a.system, assignee_variable=a.assignee,
-            inferred=a.inferred, deadline=self.deadlines[0] if self.deadlines else None,
-            controls=tuple(ControlPoint(c.id, c.th, c.en) for c in self.controls),
+            candidate_group_variable=a.candidate_group,
+            inferred=a.inferred, source_name=a.source_name, deadline=self.deadlines[0] if self.deadlines else None,
+            controls=tuple(ControlPoint(c.id, c.th, c.en, c.source, c.corrected) for c in self.controls),
             risks=tuple(Risk(r.th, r.en, r.factor, r.factor_en, r.likelihood, r.impact, r.score, r.level, r.level_en)
                         for r in self.risks),
             documents=tuple(Document(d.direction, d.th, d.en) for d in self.documents))

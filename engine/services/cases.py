@@ -62,8 +62,8 @@ class Cases:
                 raise NotFound(f"{which}process {process_id!r} is not deployed")
             definition = self.ctx.definition(w.conn, definition_id)
             if not may_start(definition.model, people.user_groups(w.conn, username)):
-                raise Forbidden(f"{username} may not start {process_id}: its start lane is "
-                                f"{', '.join(definition.model.start_groups)}", reason="start_lane")
+                raise Forbidden(f"{username} may not start {process_id}: only members of "
+                                f"{', '.join(definition.model.start_groups)} may start it", reason="starters")
             start_form = definition.model.start_form
             if start_form is None and data:
                 raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
@@ -110,6 +110,7 @@ class Cases:
             evidence.check(op.conn, task.instance_id)
             if decision is not None and decision.approves:
                 check_may_approve(decision, username, _case_roles(op, task))
+            clean = op.issue_numbers(task, clean)  # register numbers (processes/registers.yaml), if the step takes any
             op.workflow.complete(task.spiff_task_id, clean)
             if decision is not None and not decision.approves:  # the steps it goes back to say why
                 op.notice_new_tasks({"kind": "rejected" if decision.value == REJECT else "returned",

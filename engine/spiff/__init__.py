@@ -2,6 +2,6 @@
 
 Everything here is internal to engine/: callers of the engine get Krabuan dataclasses.
 """
-from .runtime import ReadyTask, Runtime, WaitingTimer, Workflow
+from .runtime import CompiledProcess, ReadyTask, Runtime, WaitingTimer, Workflow
 
-__all__ = ["WaitingTimer", "ReadyTask", "Runtime", "Workflow"]
+__all__ = ["CompiledProcess", "WaitingTimer", "ReadyTask", "Runtime", "Workflow"]

@@ -5,6 +5,7 @@ in Krabuan terms (``ReadyTask``, status, case data) and never leaks Spiff object
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,11 +16,6 @@ from uuid import UUID
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
@@ -75,7 +71,7 @@ class Runtime:
     def compile(self, documents: list[tuple[etree._Element, str]]) -> list[CompiledProcess]:
         """Build the spec of every executable process in the given (root, source) documents."""
         parser = SpiffBpmnParser(validator=VALIDATOR)
-        bpmn_process_ids: list[str] = []
+        bpmn_process_ids: dict[str, str] = {}  # process id -> its file
         for root, source in documents:
             try:
                 name = etree.QName(root.tag)
@@ -84,20 +80,20 @@ class Runtime:
                 else:
                     before = set(parser.get_process_ids())
                     parser.add_bpmn_xml(root, filename=source)
-                    bpmn_process_ids += [p for p in parser.get_process_ids() if p not in before]
+                    bpmn_process_ids |= {p: source for p in parser.get_process_ids() if p not in before}
             except ValidationException as exc:
                 raise _deploy_error(exc, source) from None
             except (SpiffWorkflowException, etree.LxmlError, KeyError, ValueError) as exc:
-                raise DeployError(f"cannot read model: {exc}", file=source) from None
+                raise DeployError(f"cannot read model: {_ELEMENT_REPR.sub('', str(exc))}", file=source) from None
         compiled = []
         for process_id in bpmn_process_ids:
             try:
                 spec = parser.get_spec(process_id)
                 subprocess_specs = parser.get_subprocess_specs(process_id)
             except ValidationException as exc:
-                raise _deploy_error(exc, exc.file_name or "") from None
+                raise _deploy_error(exc, exc.file_name or bpmn_process_ids[process_id]) from None
             except (SpiffWorkflowException, KeyError, ValueError, TypeError) as exc:
-                raise DeployError(f"process {process_id} cannot be built: {exc}") from None
+                raise DeployError(f"process {process_id} cannot be built: {_ELEMENT_REPR.sub('', str(exc))}") from None
             compiled.append(CompiledProcess(
                 process_id=process_id,
                 name=getattr(spec, "description", None) or process_id,
@@ -140,8 +136,25 @@ class Runtime:
         return Workflow(wf, self)
 
 
+_ELEMENT_REPR = re.compile(r"\s*<Element [^>]* at 0x[0-9a-fA-F]+>")
+_UNRESOLVED_DATA = re.compile(r"Cannot resolve data(Input|Output)Association")
+_MISSING_PROCESS = re.compile(r"The process '([^']*)' was not found")
+
+
 def _deploy_error(exc: ValidationException, source: str) -> DeployError:
+    """One clear line from SpiffWorkflow's refusal: no Python object reprs in it."""
     message = str(exc.args[0]) if exc.args else str(exc)
+    data = _UNRESOLVED_DATA.match(message)
+    if data:
+        message = (f"the data {data[1].lower()} association of this element names data that is not a data object "
+                   "of the process (process-level data inputs and outputs are not supported); case data comes "
+                   "from the forms")
+    missing = _MISSING_PROCESS.match(message)
+    if missing:
+        message = (f"a call activity calls process {missing[1]!r}, which no file of this deployment defines; "
+                   "deploy the file that defines it together with this one (a called process is built into its "
+                   "caller's version)")
+    message = _ELEMENT_REPR.sub("", message)
     line = getattr(exc, "line_number", "")
     if line:
         message += f" (line {line})"
@@ -190,27 +203,21 @@ class Workflow:
         """Timer events waiting to fire, with the due time Spiff computed on the operation's clock."""
         found = []
         for task in list(self._wf.event_manager.tasks.values()):
-            definition = task.task_spec.event_definition
-            if not isinstance(definition, TimerEventDefinition):
-                continue
-            value = task._get_internal_data("event_value")
-            if value is None:
-                continue
-            due: datetime | None
-            try:
-                if isinstance(definition, CycleTimerEventDefinition):
-                    if not isinstance(value, dict) or value.get("cycles") == 0:
-                        continue
-                    due = datetime.fromisoformat(value["next"])
-                else:
-                    due = TimerEventDefinition.parse_time_or_duration(value) if isinstance(value, str) else None
-            except (ValueError, TypeError, KeyError):
-                due = None
-            if not isinstance(due, datetime):
-                raise ProcessError(f"timer {task.task_spec.bpmn_id} has no valid time: {value!r}",
-                                   element=task.task_spec.bpmn_id)
-            found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
-                                      due.astimezone(UTC)))
+            # A timer event, or an event-based gateway waiting on the timers after it (its first is due).
+            dues = []
+            for definition, value in patches.timer_values(task.task_spec.event_definition, task):
+                if value is None:
+                    continue
+                try:
+                    due = patches.due_time(definition, value)
+                except ValueError:
+                    raise ProcessError(f"timer {task.task_spec.bpmn_id} has no valid time: {value!r}",
+                                       element=task.task_spec.bpmn_id) from None
+                if due is not None:
+                    dues.append(due)
+            if dues:
+                found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
+                                          min(dues).astimezone(UTC)))
         return found
 
     def reevaluate_date_timers(self) -> bool:
@@ -219,9 +226,7 @@ class Workflow:
         when they started)."""
         found = False
         for task in list(self._wf.event_manager.tasks.values()):
-            if isinstance(task.task_spec.event_definition, TimeDateEventDefinition):
-                task.internal_data.pop("event_value", None)
-                found = True
+            found = patches.forget_date_timers(task) or found
         if found:
             self.fire_due_timers()
         return found

@@ -41,7 +41,7 @@ def _replay(events: list[tuple[int, str, str | None, dict[str, Any]]]) -> tuple[
             continue
         if kind == "task_created":
             reserved = payload.get("reserved_for")
-            tasks[task_id] = _Expected(seq, assignee=reserved, reserved_for=reserved)
+            tasks[task_id] = _Expected(seq, assignee=payload.get("assignee") or reserved, reserved_for=reserved)
             continue
         task = tasks.setdefault(task_id, _Expected(seq, state="unknown"))
         task.seq = seq

@@ -40,12 +40,12 @@ def load(conn: Connection, definition_id: int) -> DefinitionRow | None:
     return DefinitionRow(row.id, row.process_id, row.version, row.spec_json, row.model_json) if row else None
 
 
-def latest(conn: Connection, process_id: str) -> tuple[int, str] | None:
-    """(version, sha256) of the newest version of a process, if any."""
-    row = conn.execute(select(ProcessDefinition.c.version, ProcessDefinition.c.sha256)
-                          .where(ProcessDefinition.c.process_id == process_id)
-                          .order_by(ProcessDefinition.c.version.desc()).limit(1)).first()
-    return (row.version, row.sha256) if row else None
+def latest(conn: Connection, process_id: str) -> tuple[int, str, str] | None:
+    """(version, sha256, source file name) of the newest version of a process, if any."""
+    d = ProcessDefinition.c
+    row = conn.execute(select(d.version, d.sha256, d.source_name).where(d.process_id == process_id)
+                       .order_by(d.version.desc()).limit(1)).first()
+    return (row.version, row.sha256, row.source_name) if row else None
 
 
 def add_version(conn: Connection, new: NewVersion, version: int, now: datetime) -> None:

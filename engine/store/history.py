@@ -65,6 +65,7 @@ class EventType(StrEnum):
     TIMER_FIRED = "timer_fired"
     TASK_DELEGATED = "task_delegated"
     URGENCY_CHANGED = "urgency_changed"
+    REGISTER_NUMBER_ISSUED = "register_number_issued"
 
 
 # The rows of one append as one JSON parameter: a statement of one shape, whatever the number of

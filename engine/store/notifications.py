@@ -15,7 +15,7 @@ LIST_LIMIT = 500
 
 @dataclass(frozen=True)
 class NewNotification:
-    kind: str  # overdue | reminder | delegated
+    kind: str  # overdue | reminder | delegated | returned
     instance_id: int
     task_id: int
     title_th: str

@@ -54,6 +54,12 @@ def group_members(conn: Connection, group_id: str) -> set[str]:
                                .where(Membership.c.group_id == group_id, User.c.active.is_(True))))
 
 
+def staffed_groups(conn: Connection) -> set[str]:
+    """The groups that have at least one active member (whose tasks someone can claim)."""
+    return set(conn.scalars(select(Membership.c.group_id).join(User, User.c.username == Membership.c.username)
+                               .where(User.c.active.is_(True)).distinct()))
+
+
 def list_users(conn: Connection) -> list[UserView]:
     members: dict[str, list[str]] = {}
     for username, group_id in conn.execute(select(Membership.c.username, Membership.c.group_id)

@@ -258,7 +258,7 @@ Notification = Table(
     "notifications", metadata,
     Column("id", IdType, primary_key=True, autoincrement=True),
     Column("username", String(100), index=True, nullable=False),
-    Column("kind", String(20), nullable=False),  # overdue | reminder
+    Column("kind", String(20), nullable=False),  # overdue | reminder | delegated | returned
     Column("instance_id", IdType),
     Column("task_id", IdType),
     Column("title_th", String(500), nullable=False),
@@ -364,4 +364,52 @@ CheckpointRow = Table(
     Column("id", IdType, primary_key=True, autoincrement=True),
     Column("written_at", UTCDateTime, nullable=False, index=True),
     Column("line", Text, nullable=False),
+)
+
+
+# The official registers (engine.model.registers, processes/registers.yaml): one counter per
+# register and period (the Buddhist-era calendar or fiscal year), moved only by the transaction
+# that issues a number (engine.store.registers), so a rolled-back step leaves no gap.
+RegisterCounter = Table(
+    "register_counters", metadata,
+    Column("register_id", String(64), primary_key=True),
+    Column("period", Integer, primary_key=True, autoincrement=False),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+
+# The entries of the registers, append-only (triggers refuse UPDATE and DELETE, migration 0008):
+# a number issued is one "issued" row; a correction is a "corrected" row and a voided number a
+# "cancelled" row, each referring to the row it amends (refers_to), with its reason. The columns
+# are the paper register's (ที่, ลงวันที่, จาก, ถึง, เรื่อง, การปฏิบัติ, หมายเหตุ).
+RegisterEntry = Table(
+    "register_entries", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("register_id", String(64), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),  # issued | corrected | cancelled
+    Column("refers_to", IdType),
+    Column("reference", String(200), nullable=False),  # the number as written (สธ 0701/12)
+    Column("registered_on", Date, nullable=False),  # วันที่ลงทะเบียน (Bangkok)
+    Column("letter_reference", String(200), nullable=False),  # ที่
+    Column("dated", Date),  # ลงวันที่
+    Column("sender", Text, nullable=False),  # จาก
+    Column("addressee", Text, nullable=False),  # ถึง
+    Column("subject", Text, nullable=False),  # เรื่อง
+    Column("action", Text, nullable=False),  # การปฏิบัติ
+    Column("remarks", Text, nullable=False),  # หมายเหตุ
+    Column("urgency", SmallInteger, nullable=False),  # engine.model.urgency rank
+    Column("secrecy", SmallInteger, nullable=False),  # engine.model.registers.SECRECY rank
+    Column("instance_id", IdType),
+    Column("task_id", IdType),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("issued_by", String(100), nullable=False),
+    # In what capacity (free data until acting officials exist: e.g. {"capacity": "self"}), JSON.
+    Column("capacity_json", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_register_entries_number", "register_id", "period", "number"),
+    Index("ix_register_entries_instance", "instance_id"),
+    Index("uq_register_entries_issued", "register_id", "period", "number", unique=True,
+          postgresql_where=text("kind = 'issued'"), sqlite_where=text("kind = 'issued'")),
 )

@@ -71,6 +71,12 @@ class NewTask:
     title: str = ""
     urgency: int = 4
     notice_json: str | None = None  # a note for whoever works the task (engine.operation.notice_new_tasks)
+    assignee: str | None = None  # given to someone as it opens (a return goes to who did the step)
+
+    @property
+    def holder(self) -> str | None:
+        """Who holds the task as it opens: the person it is given or reserved to (None: queued)."""
+        return self.assignee or self.reserved_for
 
 
 TASK_COLUMNS = tuple(HumanTask.c[f.name] for f in fields(TaskRow))
@@ -143,6 +149,17 @@ def step_times(conn: Connection, instance_id: int, elements: set[str]) -> dict[s
     return found
 
 
+def last_completers(conn: Connection, instance_id: int, elements: set[str]) -> dict[str, str]:
+    """Who last completed each of a case's steps (by element id; steps never completed are absent)."""
+    if not elements:
+        return {}
+    query = (select(HumanTask.c.element_id, HumanTask.c.completed_by)
+             .where(HumanTask.c.instance_id == instance_id, HumanTask.c.element_id.in_(sorted(elements)),
+                    HumanTask.c.state == "completed")
+             .order_by(HumanTask.c.completed_at, HumanTask.c.id))
+    return {element: user for element, user in conn.execute(query) if user}
+
+
 def mark_completed(conn: Connection, task: TaskRow, user: str, now: datetime, *, claiming: bool = False) -> None:
     """Completed by ``user``, who holds the task or (``claiming``) takes it unclaimed in this update."""
     statement = _CLAIM_AND_COMPLETE if claiming else _COMPLETE
@@ -171,7 +188,7 @@ def insert_new(conn: Connection, new: list[NewTask]) -> list[TaskRow]:
         return []
     values = [dict(instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
                    element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
-                   candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
+                   candidate_groups=" ".join(t.candidate_groups), assignee=t.holder,
                    reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at, due_at=t.due_at,
                    deadline_json=t.deadline_json, title=t.title, urgency=t.urgency, notice_json=t.notice_json,
                    due_sort=t.due_at or FAR_FUTURE)
@@ -187,14 +204,14 @@ def insert_new(conn: Connection, new: list[NewTask]) -> list[TaskRow]:
     else:
         ids = list(connection.execute(insert(HumanTask).returning(HumanTask.c.id, sort_by_parameter_order=True),
                                       values).scalars().all())
-        candidates = [{"task_id": task_id, "group_id": g, "queued": t.reserved_for is None, "urgency": t.urgency,
+        candidates = [{"task_id": task_id, "group_id": g, "queued": t.holder is None, "urgency": t.urgency,
                        "due_sort": t.due_at or FAR_FUTURE}
                       for task_id, t in zip(ids, new, strict=True) for g in t.candidate_groups]
         if candidates:
             connection.execute(insert(TaskCandidate), candidates)
     return [TaskRow(id=task_id, instance_id=t.instance_id, process_id=t.process_id, spiff_task_id=t.spiff_task_id,
                     element_id=t.element_id, name=t.name, lane=t.lane, form_key=t.form_key,
-                    candidate_groups=" ".join(t.candidate_groups), assignee=t.reserved_for,
+                    candidate_groups=" ".join(t.candidate_groups), assignee=t.holder,
                     reserved_for=t.reserved_for, state="open", version=1, created_at=t.created_at,
                     completed_at=None, completed_by=None, due_at=t.due_at, deadline_json=t.deadline_json,
                     overdue_at=None, title=t.title, urgency=t.urgency, notice_json=t.notice_json)

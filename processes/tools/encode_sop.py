@@ -3,10 +3,11 @@
     .venv/bin/python processes/tools/encode_sop.py send-letter [more ids] [--catalog ../shared/sops]
 
 Reads the catalog file (../shared/sops/<id>.yaml: names, roles, durations, deadlines, control
-points, risks, documents, systems) and the flow spec processes/encoding/<id>.yaml (how the
+points, risks, documents, systems; texts corrected by processes/encoding/corrections.yaml, see
+texts.py) and the flow spec processes/encoding/<id>.yaml (how the
 steps connect: order, gateways, loops, committees, inferred steps), and writes
 processes/bpmn/<id>.bpmn: one pool, one lane per catalog role, one user task per step with
-its krabuan:step metadata, and a BPMN diagram laid out by lane, left to right.
+its krabuan:step metadata, and a BPMN diagram laid out by lane, left to right (layout.py).
 
 The BPMN file is the authoritative model once written (process owners edit it); this tool is
 for the initial encoding and for re-laying out a diagram after an edit of the flow spec.
@@ -24,14 +25,26 @@ Flow spec format::
         committee: {collection: committee_members, element: member,      # the members (a users field);
                                                                          # element names are unique per file
                     output_collection: votes, output_element: vote}      # optional: collect a field
+      - step: units_report              # a step per organisational unit: one task per unit, which any
+        units: {collection: reporting_units, element: unit}  # member of the unit's group may take
+                                        #   (reporting_units: a list of group ids, e.g. a multiselect)
+        window:                         # optional: an interrupting timer on the whole step; when it
+          until: 'at(appeal_deadline, "16:30")'  # fires, the units not done yet are cancelled and the
+          name: {th: ..., en: ...}      #   case goes on to `to` (the flow there is unnamed: the event's
+          to: consider_appeals          #   name says it; `flow_name: {th, en}` names it if needed)
         minutes: 30                     # when the catalog gives no duration (marked inferred)
         deadline: {type: relative, amount: 30, unit: working_days, anchor: "step:inspect.started"}
         deadline_note: why the catalog's rule is corrected  # (a node's deadline wins over the catalog's)
+        name: {th: ..., en: ...}        # a name that says who does what (the source's is kept: sourceName)
+        name_note: why the source's name is not shown
+        controls:                       # a control point resolved from the source text (texts.py)
+          cp2: {th: ..., en: ..., why: ...}           # or {moved_to: <node id>, why: ...}: another role's duty
       - gateway: letter_ok              # an exclusive gateway (lane: the previous node's)
         name: {th: ..., en: ...}
       - parallel: split_work            # a parallel gateway (split or join)
       - task: revise_letter             # a step the source implies but does not list
         lane: internal_units
+        assignee: originator            # optional: personal to the user a user field named
         name: {th: ..., en: ...}
         kind: user
         minutes: 30
@@ -52,9 +65,13 @@ Flow spec format::
         executable: true
         nodes: [...]
         flows: [...]
+    idle_lanes:                         # lanes left without a task on purpose, and why (krabuan:lane idle;
+      addressee: "outside the department; the letter reaches them by post"  # processes check warns
+                                        #   about any other lane without a task)
     flows:                              # omitted: the nodes are chained in order
       - [start_send, receive_outgoing_letter]
-      - {from: letter_ok, to: revise_letter, when: "check_result == 'needs_revision'", name: {th: ..., en: ...}}
+      - {from: letter_ok, to: revise_letter, when: "check_result == 'needs_revision'", name: {th: ..., en: ...},
+         inferred: why the source does not draw it}  # krabuan:inferred + "INFERRED: ..." documentation
       - {from: letter_ok, to: issue_number, default: true, name: {th: ..., en: ...}}
 """
 from __future__ import annotations
@@ -67,13 +84,14 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import yaml
+from layout import diagram, element_names
+from layout import lane_id as _lane_id
+from texts import clean, source_doc, step_source_name
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND_DEFAULT_MINUTES = {"user": 60, "approval": 60, "signature": 30, "archive": 15, "notification": 30,
                         "external_system": 30}
 USER_KINDS = tuple(KIND_DEFAULT_MINUTES)
-SIZE = {"start": (36, 36), "end": (36, 36), "wait": (36, 36), "gateway": (50, 50), "parallel": (50, 50)}
-COL, LANE_H, X0, Y0 = 150, 170, 190, 80
 
 
 def a(value: Any) -> str:
@@ -92,6 +110,39 @@ def _rule(rule: Any) -> Any:
         return {"type": "all_of", "rules": [_rule(r) for r in rule["all_of"]],
                 **{k: v for k, v in rule.items() if k != "all_of"}}
     return rule
+
+
+def _source_name(node: dict[str, Any], step: dict[str, Any] | None) -> dict[str, str]:
+    """sourceName: the catalog's name of a step whose shown name is corrected or reworded."""
+    name = step_source_name(node, step)
+    return {"sourceName": name} if name else {}
+
+
+def _risk_xml(risk: dict[str, Any]) -> str:
+    factor = risk.get("risk_factor") or ""
+    factor_th, factor_en = (factor.get("th", ""), factor.get("en", "")) if isinstance(factor, dict) else (factor, "")
+    ra = {"th": risk["th"], "en": risk["en"], "factor": factor_th, "factorEn": factor_en,
+          "likelihood": risk.get("likelihood"), "impact": risk.get("impact"), "score": risk.get("score"),
+          "level": risk.get("level") or "", "levelEn": risk.get("level_en") or ""}
+    return "<krabuan:risk " + " ".join(f"{k}={a(v)}" for k, v in ra.items() if v not in (None, "")) + "/>"
+
+
+def _control_xml(cp: dict[str, Any]) -> str:
+    corrected = f" source={a(cp['source'])} corrected={a(cp['corrected'])}" if cp.get("source") else ""
+    return f"<krabuan:control id={a(cp['id'])} th={a(cp['th'])} en={a(cp['en'])}{corrected}/>"
+
+
+def _who_takes_it(node: dict[str, Any]) -> dict[str, str]:
+    """Who takes a task other than its lane's groups: a committee member (personal), the user an
+    earlier form named (personal), or the members of one unit (candidateGroup)."""
+    who = {}
+    if node.get("committee"):
+        who["assignee"] = node["committee"]["element"]
+    if node.get("assignee"):
+        who["assignee"] = node["assignee"]
+    if node.get("units"):
+        who["candidateGroup"] = node["units"]["element"]
+    return who
 
 
 def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, Any] | None) -> str:
@@ -115,26 +166,18 @@ def step_metadata(sop_id: str, nid: str, node: dict[str, Any], step: dict[str, A
     systems = step.get("systems") or node.get("systems") or []
     if systems:
         attrs["system"] = " ".join(systems)
-    if node.get("committee"):
-        attrs["assignee"] = node["committee"]["element"]
+    attrs.update(_who_takes_it(node))
     if node.get("inferred"):
         attrs["inferred"] = node["inferred"]
+    attrs.update(_source_name(node, step or None))
     parts = [f"<krabuan:step {' '.join(f'{k}={a(v)}' for k, v in attrs.items())}>"]
     rule = _rule(node.get("deadline") or (step.get("deadline") or {}).get("rule"))
     if node.get("deadline") and node.get("deadline_note"):  # the flow spec corrects the catalog's rule
         rule = {**rule, "corrected": node["deadline_note"]}
     if rule:
         parts.append(f"<krabuan:deadline>{escape(json.dumps(rule, ensure_ascii=False))}</krabuan:deadline>")
-    for i, cp in enumerate(step.get("control_points") or node.get("control_points") or [], 1):
-        parts.append(f"<krabuan:control id={a(cp.get('id', f'cp{i}'))} th={a(cp['th'])} en={a(cp['en'])}/>")
-    for risk in step.get("risks") or []:
-        factor = risk.get("risk_factor") or ""
-        factor_th, factor_en = (factor.get("th", ""), factor.get("en", "")) if isinstance(factor, dict) else (factor, "")
-        ra = {"th": risk["th"], "en": risk["en"], "factor": factor_th, "factorEn": factor_en,
-              "likelihood": risk.get("likelihood"), "impact": risk.get("impact"), "score": risk.get("score"),
-              "level": risk.get("level") or "", "levelEn": risk.get("level_en") or ""}
-        parts.append("<krabuan:risk " + " ".join(f"{k}={a(v)}" for k, v in ra.items() if v not in (None, ""))
-                     + "/>")
+    parts += map(_control_xml, node["_controls"])  # texts.clean: corrected, overridden or moved here
+    parts += map(_risk_xml, step.get("risks") or [])
     for direction in ("in", "out"):
         for doc in step.get(f"documents_{direction}") or []:
             texts = " ".join(f"{lang}={a(doc[lang])}" for lang in ("th", "en") if doc.get(lang))
@@ -151,6 +194,7 @@ def _block(sop_id: str, pid: str, name: dict[str, str], doc: str, nodes: list[di
     """Resolve one process of the file: its nodes in layout order, their lanes and flows."""
     lane_of: dict[str, str] = {}
     order: list[tuple[str, str, dict[str, Any]]] = []
+    boundaries: list[dict[str, Any]] = []
     lane = None
     for node in nodes:
         kind = next(k for k in NODE_KINDS if k in node)
@@ -165,8 +209,12 @@ def _block(sop_id: str, pid: str, name: dict[str, str], doc: str, nodes: list[di
             raise SystemExit(f"{sop_id}: lane {lane} of {nid} is not a catalog role")
         lane_of[nid] = lane
         order.append((kind, nid, node))
+        if node.get("window"):
+            boundaries.append(_window(nid, node["window"]))
+            lane_of[boundaries[-1]["id"]] = lane
     if flows is None:
         flows = [[order[i][1], order[i + 1][1]] for i in range(len(order) - 1)]
+    flows = [*flows, *({"from": w["id"], "to": w["to"], "name": w.get("flow_name")} for w in boundaries if w.get("to"))]
     flow_objs = []
     for f in flows:
         f = dict({"from": f[0], "to": f[1]} if isinstance(f, list) else f)
@@ -177,22 +225,67 @@ def _block(sop_id: str, pid: str, name: dict[str, str], doc: str, nodes: list[di
         flow_objs.append(f)
     used_roles = roles if whole_file else [r for r in roles if r in lane_of.values()]
     return {"pid": pid, "xml_id": pid.replace("-", "_"), "name": name, "doc": doc, "order": order,
-            "lane_of": lane_of, "flows": flow_objs, "roles": used_roles}
+            "lane_of": lane_of, "flows": flow_objs, "roles": used_roles, "boundaries": boundaries}
+
+
+def _window(host: str, window: dict[str, Any]) -> dict[str, Any]:
+    """The interrupting timer boundary event that closes a step's window (e.g. the units' appeal
+    period): when it fires, the instances not done yet are cancelled and the case goes on."""
+    return {"id": window.get("id") or f"{host}_window", "host": host, **window}
+
+
+def _boundary_xml(w: dict[str, Any]) -> list[str]:
+    name = f" name={a(w['name']['th'])}" if w.get("name") else ""
+    return [f'    <bpmn:boundaryEvent id="{w["id"]}"{name} attachedToRef="{w["host"]}" cancelActivity="true">',
+            f"      <bpmn:documentation>{escape(w.get('why', ''))}</bpmn:documentation>",
+            f'      <bpmn:timerEventDefinition id="{w["id"]}_timer">',
+            f'        <bpmn:timeDate>{escape(w["until"])}</bpmn:timeDate>',
+            "      </bpmn:timerEventDefinition>", "    </bpmn:boundaryEvent>"]
+
+
+def _declare_collections(blocks: list[dict[str, Any]]) -> None:
+    """A multi-instance step's loopDataInputRef/loopDataOutputRef name case variables. BPMN reads them
+    as references to item-aware elements, so each process declares the collections it loops over as
+    bpmn:property elements whose id is the variable's name (once per file: ids are unique), and modelers
+    resolve the references (bpmn-js warns "unresolved reference" otherwise). SpiffWorkflow reads the
+    reference's text as the variable's name and ignores process properties: the task data is untouched."""
+    declared: set[str] = set()
+    for b in blocks:
+        b["collections"] = []
+        for _, _, node in b["order"]:
+            c = node.get("committee") or node.get("units") or {}
+            for name in (c.get("collection"), c.get("output_collection")):
+                if name and name not in declared:
+                    declared.add(name)
+                    b["collections"].append(f'    <bpmn:property id="{name}" name="{name}"/>')
+
+
+def _lanes_xml(b: dict[str, Any], role_names: dict[str, Any]) -> list[str]:
+    """One lane per role; a second pool's lanes name their group, an idle lane says why it has no task."""
+    out = []
+    for role in b["roles"]:
+        out.append(f'      <bpmn:lane id="{_lane_id(b, role)}" name={a(role_names[role]["th"])}>')
+        lane_attrs = ({"groups": role} if b.get("lane_prefix") else {}) | (
+            {"idle": b["idle_lanes"][role]} if role in b.get("idle_lanes", {}) else {})
+        if lane_attrs:
+            out.append("        <bpmn:extensionElements><krabuan:lane "
+                       + " ".join(f"{k}={a(v)}" for k, v in lane_attrs.items()) + "/></bpmn:extensionElements>")
+        out += [f"        <bpmn:flowNodeRef>{nid}</bpmn:flowNodeRef>"
+                for nid in [n for _, n, _ in b["order"]] + [w["id"] for w in b["boundaries"]]
+                if b["lane_of"][nid] == role]
+        out.append("      </bpmn:lane>")
+    return out
 
 
 def _process_xml(sop_id: str, b: dict[str, Any], steps: dict[str, Any], role_names: dict[str, Any],
                  executable: bool) -> list[str]:
-    pid, xml_id, order, lane_of = b["pid"], b["xml_id"], b["order"], b["lane_of"]
+    pid, xml_id, order = b["pid"], b["xml_id"], b["order"]
     out = [f'  <bpmn:process id="{pid}" name={a(b["name"]["th"])} isExecutable="{str(executable).lower()}">',
            f'    <bpmn:documentation>{escape(b["doc"])}</bpmn:documentation>',
-           f'    <bpmn:laneSet id="LaneSet_{xml_id}">']
-    for role in b["roles"]:
-        out.append(f'      <bpmn:lane id="{_lane_id(b, role)}" name={a(role_names[role]["th"])}>')
-        if b.get("lane_prefix"):
-            out.append(f'        <bpmn:extensionElements><krabuan:lane groups="{role}"/></bpmn:extensionElements>')
-        out += [f"        <bpmn:flowNodeRef>{nid}</bpmn:flowNodeRef>" for _, nid, _ in order if lane_of[nid] == role]
-        out.append("      </bpmn:lane>")
-    out.append("    </bpmn:laneSet>")
+           *([f'    <bpmn:extensionElements><krabuan:process starters={a(" ".join(b["starters"]))}/>'
+              "</bpmn:extensionElements>"] if b.get("starters") else []),
+           *b.get("collections", []),
+           f'    <bpmn:laneSet id="LaneSet_{xml_id}">', *_lanes_xml(b, role_names), "    </bpmn:laneSet>"]
     defaults = {f["from"]: f["id"] for f in b["flows"] if f.get("default")}
     for kind, nid, node in order:
         step = steps.get(node["step"]) if kind == "step" else None
@@ -223,54 +316,86 @@ def _process_xml(sop_id: str, b: dict[str, Any], steps: dict[str, Any], role_nam
                     doc_en += f" (catalog step {node['step']})"
             if node.get("inferred"):
                 doc_en = "INFERRED: " + node["inferred"] + " " + doc_en
+            doc_en += source_doc(node, step)
             out.append(f'    <bpmn:userTask id="{nid}"{name_attr}>')
             out.append(f"      <bpmn:documentation>{escape(doc_en.strip())}</bpmn:documentation>")
             out.append(f"      <bpmn:extensionElements>{step_metadata(sop_id, nid, node, step)}"
                        "</bpmn:extensionElements>")
-            if node.get("committee"):
-                c = node["committee"]
-                out += ["      <bpmn:multiInstanceLoopCharacteristics>",
-                        f"        <bpmn:loopDataInputRef>{c['collection']}</bpmn:loopDataInputRef>"]
-                if c.get("output_collection"):
-                    out.append(f"        <bpmn:loopDataOutputRef>{c['output_collection']}</bpmn:loopDataOutputRef>")
-                # SpiffWorkflow names the variable by the item's id, so id = name (unique per file).
-                out.append(f'        <bpmn:inputDataItem id="{c["element"]}" name="{c["element"]}"/>')
-                if c.get("output_element"):
-                    out.append(f'        <bpmn:outputDataItem id="{c["output_element"]}" '
-                               f'name="{c["output_element"]}"/>')
-                out.append("      </bpmn:multiInstanceLoopCharacteristics>")
+            out += _loop_xml(node.get("committee") or node.get("units"))
             out.append("    </bpmn:userTask>")
+    out += [line for w in b["boundaries"] for line in _boundary_xml(w)]
     for f in b["flows"]:
-        name_attr = f" name={a(f['name']['th'])}" if f.get("name") else ""
-        if f.get("when"):
-            out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name_attr} sourceRef="{f["from"]}" '
-                       f'targetRef="{f["to"]}">')
-            out.append(f"      <bpmn:conditionExpression>{escape(f['when'])}</bpmn:conditionExpression>")
-            out.append("    </bpmn:sequenceFlow>")
-        else:
-            out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name_attr} sourceRef="{f["from"]}" '
-                       f'targetRef="{f["to"]}"/>')
+        out += _flow_xml(f)
     out.append("  </bpmn:process>")
     return out
 
 
-def _lane_id(b: dict[str, Any], role: str) -> str:
-    """Lane ids are the group ids; in a second pool of the same file they get the pool's prefix
-    (XML ids are unique per file) and name their group with krabuan:lane."""
-    return f"{b['xml_id']}__{role}" if b.get("lane_prefix") else role
+def _loop_xml(c: dict[str, Any] | None) -> list[str]:
+    """The multi-instance of a committee (one task per member) or of a step per unit."""
+    if not c:
+        return []
+    out = ["      <bpmn:multiInstanceLoopCharacteristics>",
+           f"        <bpmn:loopDataInputRef>{c['collection']}</bpmn:loopDataInputRef>"]
+    if c.get("output_collection"):
+        out.append(f"        <bpmn:loopDataOutputRef>{c['output_collection']}</bpmn:loopDataOutputRef>")
+    # SpiffWorkflow names the variable by the item's id, so id = name (unique per file).
+    out.append(f'        <bpmn:inputDataItem id="{c["element"]}" name="{c["element"]}"/>')
+    if c.get("output_element"):
+        out.append(f'        <bpmn:outputDataItem id="{c["output_element"]}" name="{c["output_element"]}"/>')
+    return [*out, "      </bpmn:multiInstanceLoopCharacteristics>"]
+
+
+def _flow_xml(f: dict[str, Any]) -> list[str]:
+    """A sequence flow; one the source does not draw (``inferred: why`` in the flow spec) says so in
+    its documentation and its krabuan:inferred attribute, as an inferred task does in krabuan:step."""
+    attrs = f' id="{f["id"]}"' + (f" name={a(f['name']['th'])}" if f.get("name") else "")
+    attrs += f' sourceRef="{f["from"]}" targetRef="{f["to"]}"'
+    body = []
+    if f.get("inferred"):
+        attrs += f" krabuan:inferred={a(f['inferred'])}"
+        body.append(f"      <bpmn:documentation>{escape('INFERRED: ' + f['inferred'])}</bpmn:documentation>")
+    if f.get("when"):
+        body.append(f"      <bpmn:conditionExpression>{escape(f['when'])}</bpmn:conditionExpression>")
+    if not body:
+        return [f"    <bpmn:sequenceFlow{attrs}/>"]
+    return [f"    <bpmn:sequenceFlow{attrs}>", *body, "    </bpmn:sequenceFlow>"]
+
+
+def _starters(sop_id: str, spec: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Who may start a case: the flow spec's ``starters`` (groups and why), else the start event's lane."""
+    declared = spec.get("starters")
+    if declared is None:
+        return [b["lane_of"][nid] for kind, nid, _ in b["order"] if kind == "start"][:1]
+    if not isinstance(declared, dict) or not declared.get("groups") or not declared.get("why"):
+        raise SystemExit(f"{sop_id}: starters takes {{groups: [...], why: ...}}")
+    return list(declared["groups"])
+
+
+def _idle_lanes(sop_id: str, spec: dict[str, Any], roles: list[str]) -> dict[str, str]:
+    """The lanes a flow spec leaves without a task on purpose (idle_lanes: {role: why})."""
+    idle = {role: str(why).strip() for role, why in (spec.get("idle_lanes") or {}).items()}
+    for role, why in idle.items():
+        if role not in roles or not why:
+            raise SystemExit(f"{sop_id}: idle lane {role} must be a catalog role and say why it has no task")
+    return idle
 
 
 def encode(sop_id: str, catalog: Path) -> str:
     cat, spec = load(sop_id, catalog)
+    clean(sop_id, cat, spec)  # OCR and table-wrap corrections, name and control overrides (texts.py)
     steps = {s["id"]: s for s in cat["steps"]}
     roles = [r["id"] for r in cat["roles"]]
     role_names = {r["id"]: r for r in cat["roles"]}
     title = cat["title"]
-    blocks = [_block(sop_id, sop_id, title, title["en"] + ". " + (cat.get("objective") or {}).get("en", ""),
+    sources = " Source text: " + "; ".join(cat["_source_notes"]) + "." if cat["_source_notes"] else ""
+    blocks = [_block(sop_id, sop_id, title, title["en"] + ". " + (cat.get("objective") or {}).get("en", "") + sources,
                      spec["nodes"], spec.get("flows"), steps, roles, True)]
+    blocks[0]["starters"] = _starters(sop_id, spec, blocks[0])
+    blocks[0]["idle_lanes"] = _idle_lanes(sop_id, spec, roles)
     for sub in spec.get("subprocesses") or []:
         b = _block(sop_id, sub["id"], sub["name"], sub["name"]["en"], sub["nodes"], sub.get("flows"), steps, roles,
                    False)
+        b["idle_lanes"] = _idle_lanes(sop_id, sub, roles)
         b["lane_prefix"] = True
         b["executable"] = sub.get("executable", True)
         blocks.append(b)
@@ -285,59 +410,12 @@ def encode(sop_id: str, catalog: Path) -> str:
     out += [f'    <bpmn:participant id="Participant_{b["xml_id"]}" name={a(b["name"]["th"])} processRef="{b["pid"]}"/>'
             for b in blocks]
     out.append('  </bpmn:collaboration>')
+    _declare_collections(blocks)
     for b in blocks:
         out += _process_xml(sop_id, b, steps, role_names, b.get("executable", True))
-    out += diagram(xml_id, blocks)
+    out += diagram(xml_id, blocks, element_names(out))
     out.append("</bpmn:definitions>")
     return "\n".join(out) + "\n"
-
-
-def diagram(xml_id: str, blocks: list[dict[str, Any]]) -> list[str]:
-    out = [f'  <bpmndi:BPMNDiagram id="BPMNDiagram_{xml_id}">',
-           f'    <bpmndi:BPMNPlane id="BPMNPlane_{xml_id}" bpmnElement="Collaboration_{xml_id}">']
-    top = Y0
-    for b in blocks:
-        out += _pool_shapes(b, top)
-        top += LANE_H * max(len(b["roles"]), 1) + 60
-    out += ["    </bpmndi:BPMNPlane>", "  </bpmndi:BPMNDiagram>"]
-    return out
-
-
-def _pool_shapes(b: dict[str, Any], top: int) -> list[str]:
-    order, lane_of, roles, pid = b["order"], b["lane_of"], b["roles"], b["xml_id"]
-    width = X0 + COL * len(order) + 40
-    height = LANE_H * max(len(roles), 1)
-    pos = {}
-    for col, (kind, nid, _) in enumerate(order):
-        w, h = SIZE.get(kind, (110, 80))
-        cx = X0 + COL * col + 55
-        cy = top + LANE_H * roles.index(lane_of[nid]) + LANE_H // 2
-        pos[nid] = (cx - w // 2, cy - h // 2, w, h)
-    out = [f'      <bpmndi:BPMNShape id="Participant_{pid}_di" bpmnElement="Participant_{pid}" '
-           f'isHorizontal="true"><dc:Bounds x="100" y="{top}" width="{width}" height="{height}"/></bpmndi:BPMNShape>']
-    for i, role in enumerate(roles):
-        lane = _lane_id(b, role)
-        out.append(f'      <bpmndi:BPMNShape id="{lane}_di" bpmnElement="{lane}" isHorizontal="true">'
-                   f'<dc:Bounds x="130" y="{top + LANE_H * i}" width="{width - 30}" height="{LANE_H}"/>'
-                   '</bpmndi:BPMNShape>')
-    for kind, nid, _ in order:
-        x, y, w, h = pos[nid]
-        marker = ' isMarkerVisible="true"' if kind == "gateway" else ""  # parallel gateways show "+"
-        out.append(f'      <bpmndi:BPMNShape id="{nid}_di" bpmnElement="{nid}"{marker}>'
-                   f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>')
-    for n, f in enumerate(b["flows"]):
-        sx, sy, sw, sh = pos[f["from"]]
-        tx, ty, tw, th = pos[f["to"]]
-        if tx > sx:
-            start, end = (sx + sw, sy + sh // 2), (tx, ty + th // 2)
-            mid = (start[0] + end[0]) // 2
-            pts = [start, end] if start[1] == end[1] else [start, (mid, start[1]), (mid, end[1]), end]
-        else:  # a loop back: below both shapes
-            low = max(sy + sh, ty + th) + 20 + 8 * (n % 4)
-            pts = [(sx + sw // 2, sy + sh), (sx + sw // 2, low), (tx + tw // 2, low), (tx + tw // 2, ty + th)]
-        wps = "".join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in pts)
-        out.append(f'      <bpmndi:BPMNEdge id="{f["id"]}_di" bpmnElement="{f["id"]}">{wps}</bpmndi:BPMNEdge>')
-    return out
 
 
 def main(argv: list[str] | None = None) -> None:

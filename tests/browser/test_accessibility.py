@@ -71,6 +71,11 @@ def cases(engine):
     engine.cases.complete(engine.tasks.of_case(loan)[0].id, "executive1",
                           {"activity_decision": "return", "activity_comment": "แนบรายชื่อผู้เข้าอบรม"}, how=claim)
     ids["returned"] = loan
+    from register_helpers import issue_sent_number  # the register page: a secret entry and a cancelled one
+
+    issue_sent_number(engine, "ขอข้อมูลงบประมาณ", secrecy="secret")
+    issue_sent_number(engine, "ขอเชิญประชุม")
+    engine.registers.void("sent", 2, "clerk1", "ออกเลขซ้ำ")
     return ids
 
 
@@ -96,7 +101,8 @@ def test_the_key_pages_meet_wcag_aa_contrast_and_label_every_input(browser, serv
         returned = next(t for t in engine.tasks.of_case(cases["returned"]))
         pages = {"worklist": "/", "overdue": "/?view=overdue", "start": "/start", "notifications": "/notifications",
                  "settings": "/settings", "returned-task": f"/tasks/{returned.id}",
-                 "case": f"/cases/{cases['returned']}", "not-found": "/cases/999999"}
+                 "case": f"/cases/{cases['returned']}", "not-found": "/cases/999999",
+                 "registers": "/registers", "sent-register": "/registers/sent"}
         for name, path in pages.items():
             p.goto(server + path)
             _check(p, name)

@@ -26,7 +26,10 @@ def test_a_clerk_registers_a_received_letter_and_routes_it_to_the_end(page, engi
 
     # The form in Thai: a required field left empty is named next to the field; what was typed stays.
     page.get_by_label("เรื่อง").fill("ขอเชิญประชุมคณะทำงาน")
-    page.get_by_label("เลขทะเบียนรับ").fill("รับ 1234/2569")
+    page.get_by_label("ที่ (เลขที่หนังสือของผู้ส่ง)").fill("สธ 0901/1234")
+    page.get_by_label("ลงวันที่").fill("18/11/2569")
+    page.locator('input[name="sender"]').fill("กรมอนามัย")
+    page.locator('input[name="addressee"]').fill("ผู้อำนวยการกลุ่มเทคโนโลยีสารสนเทศ")
     page.get_by_label("จำนวนสำเนา").fill("3")
     page.get_by_role("button", name="บันทึกและส่งงานขั้นตอนนี้").click()
     field = page.locator('[data-field="recipients"]')

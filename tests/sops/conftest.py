@@ -13,7 +13,7 @@ from typing import Any, Iterator
 import pytest
 
 from engine import Krabuan
-from engine.errors import Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.settings import PROJECT_ROOT, Settings
 
 BPMN = PROJECT_ROOT / "processes" / "bpmn"
@@ -70,11 +70,17 @@ class Case:
         If `outsider` is given, first assert that this user may not claim it."""
         tasks = [t for t in self.k.tasks.of_case(self.id) if t.element_id == element_id]
         assert tasks, f"{element_id} is not open; open: {self.open()}"
-        task = next((t for t in tasks if t.reserved_for in (None, user)), tasks[0])
         step = self.model.steps[element_id]
-        assert set(task.candidate_groups) == set(step.candidate_groups)
+        if step.meta.candidate_group_variable:  # a step per unit: the task of the user's own unit
+            groups = next(set(u.groups) for u in self.k.people.users() if u.username == user)
+            tasks = [t for t in tasks if set(t.candidate_groups) & groups] or tasks
+        task = next((t for t in tasks if t.reserved_for in (None, user)), tasks[0])
+        if not step.meta.candidate_group_variable:
+            assert set(task.candidate_groups) == set(step.candidate_groups)
         if outsider is not None:
-            with pytest.raises((Forbidden, NotFound)):  # NotFound when the case is not theirs to see
+            # NotFound when the case is not theirs to see; Conflict when the task is already someone's
+            # (a step returned for revision goes back to who did it)
+            with pytest.raises((Forbidden, NotFound, Conflict)):
                 self.k.tasks.claim(task.id, outsider)
         if task.assignee != user:
             self.k.tasks.claim(task.id, user)

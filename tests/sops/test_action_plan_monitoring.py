@@ -25,7 +25,7 @@ def _until_publish(c, returns: int = 0) -> None:
         c.do("director_approves_monitoring_plan", "it_group_director1",
              {"plan_approval": "return", "plan_approval_note": "เพิ่มกำหนดการรายงาน"}, outsider="policy_analyst1")
         assert c.open() == ["monitoring_plan_meeting"]
-        c.do("monitoring_plan_meeting", "policy_analyst2", MEETING)
+        c.do("monitoring_plan_meeting", "policy_analyst1", MEETING)  # back to who drew it up
     c.do("director_approves_monitoring_plan", "it_group_director2", {"plan_approval": "approve"},
          outsider="assignee2")
     c.do("publish_monitoring_plan", "policy_analyst2", PUBLISH, outsider="it_staff1")
@@ -77,3 +77,13 @@ def test_monthly_loop_until_fiscal_year_end(case):
     assert c.done == SETUP + ["report_progress_in_smart", "monthly_follow_up_meeting"] * 3
     assert c.status == "completed"
     assert c.data["report_month"] == "2026-01" and c.data["smart_report_reference"] == "SMART-R-2026-01"
+
+
+def test_lanes_without_a_task_are_declared_idle(case):
+    """The staff and the sub-units act outside Krabuan (meetings, a circular), declared so (issue 11,
+    section 4); every other lane has a step, and the sub-units cannot take the analyst's."""
+    c = case("action-plan-monitoring", "policy_analyst1")
+    assert set(c.model.idle_lanes) == {"it_staff", "it_subunits"}
+    lanes_with_steps = {group for step in c.model.steps.values() for group in step.candidate_groups}
+    assert lanes_with_steps == set(c.model.lanes) - set(c.model.idle_lanes)
+    c.do("gather_plan_data", "policy_analyst1", GATHER, outsider="it_subunits1")

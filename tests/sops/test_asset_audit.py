@@ -5,11 +5,12 @@ fact-finding report) give every appointed member a personal task; the step ends 
 members have signed."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from engine import BANGKOK
+from engine.time.calendar import WorkCalendar
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -19,9 +20,26 @@ DISPOSAL = ["propose_disposal", "decide_disposal", "appoint_disposal_committee",
 
 
 def annual(members: int) -> list[str]:
-    """Steps 1-6 as done: the committee steps once per member."""
-    return ORDER + ["notify_committee_members"] * members + ["inspect_supplies"] + [
-        "report_inspection_results"] * members
+    """Steps 1-6 as done: the committee steps once per member, then the head receives the report."""
+    return ORDER + ["notify_committee_members"] + ["acknowledge_committee_order"] * members + [
+        "inspect_supplies"] * members + ["report_inspection_results"] * members + ["head_receives_inspection_report"]
+
+
+def inspection(i: int) -> dict:
+    return {"inspection_finding": f"ตรวจคลังที่ {i + 1} ครบถ้วน", "receipts_issues_correct": "yes",
+            "stock_matches_accounts": "yes", "damage_seen": "no"}
+
+
+def inspect_all(c, members: list[str], outsider: str) -> None:
+    """Every member inspects and records their own findings; nobody else can do a member's part."""
+    for i, member in enumerate(members):
+        task = next(t for t in c.k.tasks.of_case(c.id)
+                    if t.element_id == "inspect_supplies" and t.reserved_for == member)
+        with pytest.raises((Forbidden, Conflict, NotFound)):
+            c.k.tasks.claim(task.id, outsider)
+        assert c.open().count("inspect_supplies") == len(members) - i
+        c.do("inspect_supplies", member, inspection(i))
+    assert c.data["inspection_findings"] == [inspection(i)["inspection_finding"] for i in range(len(members))]
 
 
 def fact_finding(members: int) -> list[str]:
@@ -60,14 +78,15 @@ def annual_inspection(c, members: list[str], damaged: bool, returns: int = 0) ->
     c.do("sign_committee_order", "authorized_official2",
          {"order_approval": "approve", "order_number": "123/2568", "order_signed_on": "2025-09-22"},
          outsider="supplies_officer1")
-    sign_all(c, "notify_committee_members", members, "acknowledged_on", outsider="supplies_officer1")
+    c.do("notify_committee_members", "supplies_officer2", {"committee_notified_on": "2025-09-23"},
+         outsider=members[0])
+    sign_all(c, "acknowledge_committee_order", members, "acknowledged_on", outsider="supplies_officer1")
     c.wait_until()  # the first working day of FY 2569 (1 Oct 2025) has come: the inspection opens
-    c.do("inspect_supplies", members[0],
-         {"inspection_started_on": "2025-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "yes",
-          "damaged_supplies_found": "yes" if damaged else "no",
-          "damaged_items": "เครื่องพิมพ์ 2 เครื่อง ชำรุด" if damaged else None},
-         outsider="head_of_agency1")
+    inspect_all(c, members, outsider="head_of_agency1")
     sign_all(c, "report_inspection_results", members, "report_signed_on", outsider="head_of_supplies1")
+    c.do("head_receives_inspection_report", "head_of_agency1",
+         {"damaged_supplies_found": "yes" if damaged else "no",
+          "damaged_items": "เครื่องพิมพ์ 2 เครื่อง ชำรุด" if damaged else None}, outsider="supplies_officer1")
 
 
 def fact_finding_and_disposal(c, fact_finders: list[str], disposal_returns: int = 0,
@@ -76,12 +95,19 @@ def fact_finding_and_disposal(c, fact_finders: list[str], disposal_returns: int 
     c.do("appoint_fact_finding_committee", "supplies_officer1",
          {"fact_finding_order_number": "140/2568", "fact_finding_order_date": "2025-11-03",
           "fact_finding_members": fact_finders}, outsider="fact_finding_committee1")
+    c.wait_until(datetime(2027, 1, 11, 9, 0, tzinfo=BANGKOK))  # the report reaches the officer on a Monday
     sign_all(c, "report_fact_finding", fact_finders, "fact_report_signed_on", outsider="supplies_officer1")
     for i in range(disposal_returns + 1):
+        # due 2 days from when this round's proposal step opened (not its 60-minute standard duration,
+        # nor the first round's opening)
+        [proposal] = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "propose_disposal" and t.state == "open"]
+        opened = proposal.created_at.astimezone(BANGKOK).date()
+        assert proposal.due_at.astimezone(BANGKOK).date() == WorkCalendar().add_days(opened, 2)
         c.do("propose_disposal", "supplies_officer2",
              {"disposal_memo_number": f"บันทึก {i + 1}", "proposed_method": "auction",
               "disposal_items": "เครื่องพิมพ์ 2 เครื่อง"}, outsider="head_of_agency1")
-        if i < disposal_returns:
+        if i < disposal_returns:  # returned on a later Wednesday: the new round counts from then
+            c.wait_until(datetime(2027, 1, 13, 9, 0, tzinfo=BANGKOK) + timedelta(days=7 * i))
             c.do("decide_disposal", "head_of_agency1",
                  {"disposal_approval": "return", "disposal_decision_note": "ให้พิจารณาโอนให้ส่วนราชการอื่น"},
                  outsider="supplies_officer1")
@@ -182,18 +208,19 @@ def test_report_waits_for_every_member_and_every_page_confirmed(case):
          outsider="authorized_official1")
     c.do("submit_order_for_signature", "supplies_officer1", {"order_submitted_on": "2025-09-16"})
     c.do("sign_committee_order", "authorized_official1", {"order_approval": "approve"}, outsider="audit_committee1")
+    c.do("notify_committee_members", "supplies_officer1", {"committee_notified_on": "2025-09-23"})
     for m in members:
-        c.do("notify_committee_members", m, {"acknowledged_on": "2025-09-24"})
+        c.do("acknowledge_committee_order", m, {"acknowledged_on": "2025-09-24"})
     c.wait_until()
-    c.do("inspect_supplies", "audit_committee2", outsider="supplies_officer2", data=
-         {"inspection_started_on": "2025-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "no",
-          "damaged_supplies_found": "no"})
+    inspect_all(c, members, outsider="supplies_officer2")
     with pytest.raises(InvalidInput, match="must be confirmed"):
         c.do("report_inspection_results", "audit_committee1", {"report_signed_on": "2025-10-20"}, confirm=False)
     c.do("report_inspection_results", "audit_committee1", {"report_signed_on": "2025-10-20", "report_pages": 12})
     assert [(t.element_id, t.reserved_for) for t in c.k.tasks.of_case(c.id)] == [
         ("report_inspection_results", "audit_committee2")]
     c.do("report_inspection_results", "audit_committee2", {"report_signed_on": "2025-10-21", "report_pages": 12})
+    c.do("head_receives_inspection_report", "head_of_agency2", {"damaged_supplies_found": "no"},
+         outsider="audit_committee1")
     assert c.open() == ["file_annual_audit_documents"]
     c.do("file_annual_audit_documents", "supplies_officer2", FILE, outsider="audit_committee1")
     assert c.done == annual(2) + ["file_annual_audit_documents"]
@@ -218,12 +245,44 @@ def test_the_report_is_due_30_working_days_from_the_inspections_start(case):
     c.do("submit_order_for_signature", "supplies_officer2", {"order_submitted_on": "2027-09-16"})
     c.do("sign_committee_order", "authorized_official2",
          {"order_approval": "approve", "order_number": "123/2570", "order_signed_on": "2027-09-22"})
-    c.do("notify_committee_members", "audit_committee2", {"acknowledged_on": "2027-09-24"})
+    c.do("notify_committee_members", "supplies_officer1", {"committee_notified_on": "2027-09-23"})
+    c.do("acknowledge_committee_order", "audit_committee2", {"acknowledged_on": "2027-09-24"})
     # the inspection waits for the first working day of FY 2571 (issue 11, section 2): not open before
     assert c.open() == []
     c.wait_until(datetime(2027, 10, 1, 8, 31, tzinfo=BANGKOK))
     assert c.open() == ["inspect_supplies"]
-    c.do("inspect_supplies", "audit_committee2",
-         {"inspection_started_on": "2027-10-01", "receipts_issues_correct": "yes", "stock_matches_accounts": "yes",
-          "damaged_supplies_found": "no"})
+    c.do("inspect_supplies", "audit_committee2", inspection(0))
     assert due("report_inspection_results") == {"2027-11-16"}
+
+
+def test_each_role_does_its_own_step(case):
+    """Issue 11, section 4: the supplies officer notifies, each member acknowledges and inspects in
+    their own task (a member cannot act for another, the officer cannot act for a member), and the
+    head of the agency, not the committee, receives the report and decides on fact-finding."""
+    c = case("asset-audit", "supplies_officer1")
+    members = ["audit_committee1", "audit_committee2"]
+    c.do("draft_committee_order", "supplies_officer1", {"fiscal_year": 2569, "audit_committee_members": members})
+    c.do("submit_order_for_signature", "supplies_officer1", {"order_submitted_on": "2025-09-16"})
+    c.do("sign_committee_order", "authorized_official1", {"order_approval": "approve"})
+    assert c.open() == ["notify_committee_members"]  # the officer's step, not the members'
+    c.do("notify_committee_members", "supplies_officer2", {"committee_notified_on": "2025-09-23"},
+         outsider="audit_committee1")
+    acks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "acknowledge_committee_order"]
+    assert sorted(t.reserved_for for t in acks) == members
+    assert {t.name for t in acks} == {"รับทราบคำสั่งแต่งตั้งคณะกรรมการ"}
+    with pytest.raises(Forbidden, match="claimed by audit_committee1"):
+        c.k.cases.complete(next(t.id for t in acks if t.reserved_for == "audit_committee1"), "audit_committee2",
+                           {"acknowledged_on": "2025-09-24"})
+    for m in members:
+        c.do("acknowledge_committee_order", m, {"acknowledged_on": "2025-09-24"})
+    c.wait_until()
+    inspect_all(c, members, outsider="supplies_officer1")
+    sign_all(c, "report_inspection_results", members, "report_signed_on", outsider="supplies_officer1")
+    (head,) = c.k.tasks.of_case(c.id)
+    assert head.element_id == "head_receives_inspection_report" and head.candidate_groups == ("head_of_agency",)
+    for not_head in ("supplies_officer1", "audit_committee1"):
+        with pytest.raises((Forbidden, NotFound)):
+            c.k.tasks.claim(head.id, not_head)
+    c.do("head_receives_inspection_report", "head_of_agency1",
+         {"damaged_supplies_found": "yes", "damaged_items": "เครื่องพิมพ์ 1 เครื่อง", "head_instruction": "สอบข้อเท็จจริง"})
+    assert c.open() == ["appoint_fact_finding_committee"]

@@ -1,4 +1,7 @@
-"""budget-request: every path, as the users of the right lanes."""
+"""budget-request: every path, as the users of the right lanes.
+
+The general administration and planning unit collects the request details in its own task
+(issue 11, section 4)."""
 from __future__ import annotations
 
 import pytest
@@ -12,13 +15,16 @@ DETAILS = {"minimum_expenditure_amount": "1200000", "operating_amount": "800000"
            "investment_item_count": 2, "request_details_file": "request-2570.xlsx",
            "specifications_file": "spec.pdf", "quotations_file": "quotes-3.pdf"}
 SEND = {"letter_number": "สบส 0211/120", "sent_on": "2026-02-10", "copy_file_location": "แฟ้มคำของบ 2570"}
-FRONT = ["gather_and_analyse", "review_targets_meeting", "prepare_request_details", "compile_and_check"]
+FRONT = ["gather_and_analyse", "review_targets_meeting", "prepare_request_details", "collect_request_details",
+         "compile_and_check"]
+COLLECTED = {"details_received_on": "2026-01-30"}
 
 
 def _front(c):
     c.do("gather_and_analyse", "policy_analyst1", GATHER, outsider="it_staff1")
     c.do("review_targets_meeting", "policy_analyst1", MEETING)
     c.do("prepare_request_details", "request_preparers1", DETAILS, outsider="policy_analyst1")
+    c.do("collect_request_details", "gen_admin_unit1", COLLECTED, outsider="policy_analyst1")
 
 
 def test_happy_path(case):
@@ -42,10 +48,12 @@ def test_incomplete_details_returned_to_preparers(case):
     assert c.open() == ["prepare_request_details"]
     c.do("prepare_request_details", "request_preparers2", {**DETAILS, "quotations_file": "quotes-3-v2.pdf"},
          outsider="gen_admin_unit1")
+    c.do("collect_request_details", "gen_admin_unit2", COLLECTED, outsider="request_preparers2")
     c.do("compile_and_check", "policy_analyst1", {"details_check": "complete"})
     c.do("director_signs_request", "it_group_director2", {"director_decision": "approve"}, outsider="gen_admin_unit1")
     c.do("submit_budget_request", "policy_analyst2", SEND)
-    assert c.done == FRONT + ["prepare_request_details", "compile_and_check", "director_signs_request",
+    assert c.done == FRONT + ["prepare_request_details", "collect_request_details", "compile_and_check",
+                              "director_signs_request",
                               "submit_budget_request"]
     assert c.status == "completed"
     assert c.data["quotations_file"] == "quotes-3-v2.pdf" and c.data["details_check"] == "complete"
@@ -59,7 +67,7 @@ def test_director_returns_request(case):
     c.do("director_signs_request", "it_group_director1", {"director_decision": "return", "director_comment": "ทบทวน"},
          outsider="request_preparers1")
     assert c.open() == ["compile_and_check"]
-    c.do("compile_and_check", "policy_analyst2", {"details_check": "complete", "check_note": "ปรับตามความเห็น"})
+    c.do("compile_and_check", "policy_analyst1", {"details_check": "complete", "check_note": "ปรับตามความเห็น"})
     c.do("director_signs_request", "it_group_director1", {"director_decision": "approve"})
     c.do("submit_budget_request", "policy_analyst1", SEND)
     assert c.done == FRONT + ["director_signs_request", "compile_and_check", "director_signs_request",

@@ -12,6 +12,7 @@ MEMO = {"destruction_memo_number": "สธ 0710/ท 1", "destruction_memo_date":
 SIGN = {"memo_decision": "approve"}
 RETURN = {"memo_decision": "return", "supervisor_comment": "แนบบัญชีหนังสือขอทำลายให้ครบ"}
 REPORT = {"report_memo_number": "สธ 0710/ท 2", "report_memo_date": "2026-10-20"}
+ACK = {"report_acknowledged_on": "2026-10-21"}
 COMMITTEE = "committee_certifies_destruction"
 THREE = ["destruction_committee2", "destruction_committee3", "destruction_committee1"]  # a chair and two members
 
@@ -65,9 +66,10 @@ def test_happy_path_smallest_committee(case):
     c.do("sort_and_destroy", "clerk2", destroy("no"), outsider="destruction_committee2")
     committee_certifies(c, THREE, outsider="supervisor1")
     c.do("report_destruction", "clerk1", REPORT, outsider="authorized_official1")
+    c.do("official_acknowledges_report", "authorized_official1", ACK, outsider="clerk1")
     assert c.done == ["survey_expired_letters", "memo_to_supervisor", "supervisor_signs_memo",
                       "appoint_destruction_committee", "sort_and_destroy", COMMITTEE, COMMITTEE, COMMITTEE,
-                      "report_destruction"]
+                      "report_destruction", "official_acknowledges_report"]
     assert c.status == "completed"
     assert c.data["committee_certifications"] == ["2026-10-16", "2026-10-17", "2026-10-18"]
     assert c.data["report_memo_number"] == "สธ 0710/ท 2"
@@ -90,10 +92,11 @@ def test_memo_returned_several_members_some_not_due(case):
          outsider="supervisor1")
     committee_certifies(c, members, outsider="clerk1")
     c.do("report_destruction", "clerk1", REPORT)
+    c.do("official_acknowledges_report", "authorized_official2", {**ACK, "official_note": "เก็บบันทึกไว้ที่สารบรรณ"})
     assert c.done == ["survey_expired_letters", "memo_to_supervisor", "supervisor_signs_memo",
                       "memo_to_supervisor", "supervisor_signs_memo", "appoint_destruction_committee",
                       "sort_and_destroy", "return_undue_letters", COMMITTEE, COMMITTEE, COMMITTEE,
-                      "report_destruction"]
+                      "report_destruction", "official_acknowledges_report"]
     assert c.status == "completed"
     assert c.data["committee_certifications"] == ["2026-10-16", "2026-10-17", "2026-10-18"]
     assert c.data["memo_decision"] == "approve" and c.data["undue_letters_count"] == 20
@@ -110,8 +113,29 @@ def test_several_members_all_due(case):
     c.do("sort_and_destroy", "clerk2", destroy("no"))
     committee_certifies(c, members, outsider="supervisor2")
     c.do("report_destruction", "clerk2", REPORT)
+    c.do("official_acknowledges_report", "authorized_official1", ACK)
     assert c.done == ["survey_expired_letters", "memo_to_supervisor", "supervisor_signs_memo",
                       "appoint_destruction_committee", "sort_and_destroy", COMMITTEE, COMMITTEE, COMMITTEE,
-                      "report_destruction"]
+                      "report_destruction", "official_acknowledges_report"]
     assert c.status == "completed"
     assert len(c.data["committee_certifications"]) == 3 and c.data["letters_destroyed"] == 100
+
+
+def test_the_authorized_official_receives_the_report_in_their_own_task(case):
+    """The step-5 report reaches the authorized official, who acknowledges it; the clerk who wrote it cannot."""
+    c = case("destroy-letters", "clerk1")
+    for element_id, data in (("survey_expired_letters", SURVEY_DUE), ("memo_to_supervisor", MEMO)):
+        c.do(element_id, "clerk1", data)
+    c.do("supervisor_signs_memo", "supervisor1", SIGN)
+    c.do("appoint_destruction_committee", "clerk1", appoint(THREE))
+    c.do("sort_and_destroy", "clerk1", destroy("no"))
+    for member in THREE:
+        c.do(COMMITTEE, member, {"certified_on": "2026-10-16"})
+    c.do("report_destruction", "clerk1", REPORT)
+    assert c.open() == ["official_acknowledges_report"] and c.status == "running"
+    (task,) = c.k.tasks.of_case(c.id)
+    assert task.candidate_groups == ("authorized_official",)
+    with pytest.raises(Forbidden, match="not in the lane"):
+        c.k.tasks.claim(task.id, "clerk1")
+    c.do("official_acknowledges_report", "authorized_official2", ACK)
+    assert c.status == "completed" and c.data["report_acknowledged_on"] == "2026-10-21"

@@ -1,4 +1,7 @@
-"""internal-control: every path, as the users of the right lanes."""
+"""internal-control: every path, as the users of the right lanes.
+
+Every member of the monitoring and evaluation committee evaluates the PK4/PK5 reports in a
+personal task before the head signs (issue 11, section 4)."""
 from __future__ import annotations
 
 import pytest
@@ -42,6 +45,15 @@ def _front(c, staff, setup):
 def _reports(c):
     c.do("pk4_summary", "ic_setup_committee2", {"pk4_file": "pk4.pdf"}, outsider="head_of_agency1")
     c.do("pk5_summary", "ic_setup_committee1", {"pk5_file": "pk5.pdf"}, outsider="ic_monitoring_committee1")
+    _monitoring(c)
+
+
+def _monitoring(c):
+    """The monitoring committee's member evaluates the reports; a set-up member cannot do it for them."""
+    evaluation = {"monitoring_evaluation": "needs_improvement", "monitoring_observations": "ควรทบทวนองค์ประกอบที่ ๓"}
+    _personal(c, "monitoring_committee_evaluates", "ic_monitoring_committee1", "ic_setup_committee1", evaluation)
+    c.do("monitoring_committee_evaluates", "ic_monitoring_committee1", evaluation)
+    assert c.data["monitoring_evaluations"] == ["needs_improvement"]
 
 
 def _finish(c):
@@ -54,7 +66,8 @@ def _finish(c):
 
 
 FRONT1 = ["appoint_committees", "write_process_flowcharts", "assess_components_subunits", "questionnaire_evaluation"]
-BACK = ["pk4_summary", "pk5_summary", "head_signs_pk4_pk5", "submit_reports_to_secretary_office", "archive_evidence"]
+BACK = ["pk4_summary", "pk5_summary", "monitoring_committee_evaluates", "head_signs_pk4_pk5",
+        "submit_reports_to_secretary_office", "archive_evidence"]
 
 
 def test_happy_path_high_risks_one_member_committees(case):
@@ -103,8 +116,9 @@ def test_head_returns_reports_for_revision(case):
     assert c.open() == ["pk4_summary"]
     c.do("pk4_summary", "ic_setup_committee1", {"pk4_file": "pk4-v2.pdf", "pk4_note": "แก้แล้ว"})
     c.do("pk5_summary", "ic_setup_committee1", {"pk5_file": "pk5-v2.pdf"})
+    _monitoring(c)
     _finish(c)
-    assert c.done == FRONT1 + ["risk_analysis"] + BACK[:3] + BACK
+    assert c.done == FRONT1 + ["risk_analysis"] + BACK[:4] + BACK
     assert c.status == "completed"
     assert c.data["pk4_file"] == "pk4-v2.pdf" and c.data["head_signature"] == "sign"
 

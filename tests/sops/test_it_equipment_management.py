@@ -1,4 +1,7 @@
-"""it-equipment-management: every path, as the users of the right lanes."""
+"""it-equipment-management: every path, as the users of the right lanes.
+
+The department ICT committee decides on the project and on the allocation in its own tasks; the
+secretariat presents, sends to the Ministry and records (issue 11, section 4)."""
 from __future__ import annotations
 
 import pytest
@@ -9,15 +12,16 @@ P = "it-equipment-management"
 REQUEST = {"requesting_unit_name": "กองแบบแผน", "project_name": "จัดหาเครื่องคอมพิวเตอร์สำนักงาน",
            "requested_items": "คอมพิวเตอร์ 20 เครื่อง", "estimated_budget": "340000",
            "request_letter_number": "สธ 0704/55"}
-ICT_OK = {"ict_ministry_result": "approved", "ict_resolution_reference": "ICT 2/2567",
-          "ministry_letter_reference": "สธ 0208/101"}
+ICT_APPROVES = {"ict_project_decision": "approve", "ict_resolution_reference": "ICT 2/2567"}
+ICT_OK = {"ict_ministry_result": "approved", "ministry_letter_reference": "สธ 0208/101"}
+ICT = ["ict_committee_approves_project", "ict_and_ministry_cio_approval"]
 PROCURED = {"contract_number": "ส 12/2567", "vendor_name": "บริษัท ตัวอย่าง จำกัด", "contract_amount": "335500.00",
             "delivery_date": "2026-12-01"}
-ALLOCATION_OK = {"allocation_details": "กองแบบแผน 10, กองสุขศึกษา 10", "allocation_result": "approved",
-                 "allocation_meeting_date": "2026-12-10"}
+ALLOCATION = {"allocation_details": "กองแบบแผน 10, กองสุขศึกษา 10", "allocation_meeting_date": "2026-12-10"}
 INSTALLED = {"installed_units": "กองแบบแผน, กองสุขศึกษา", "installation_date": "2026-12-15"}
 
-BACK = ["procurement", "allocation_plan", "install_equipment", "test_equipment", "manual_and_training"]
+BACK = ["procurement", "allocation_plan", "ict_committee_approves_allocation", "install_equipment", "test_equipment",
+        "manual_and_training"]
 
 
 def _sit(c, members, opinions=None, meeting_date="2026-10-20"):
@@ -31,7 +35,7 @@ def _sit(c, members, opinions=None, meeting_date="2026-10-20"):
     with pytest.raises(Forbidden):
         c.k.cases.complete(tasks[0].id, "committee_secretariat1", {"dept_committee_opinion": "approve"})
     opinions = opinions or ["approve"] * len(members)
-    for i, (member, opinion) in enumerate(zip(members, opinions)):
+    for i, (member, opinion) in enumerate(zip(members, opinions, strict=True)):
         if i:
             assert c.open() == ["dept_committee_meeting"]  # the step waits for every member
         comment = {} if opinion == "approve" else {"dept_committee_comment": "ปรับคุณลักษณะเฉพาะให้ตรงเกณฑ์"}
@@ -54,7 +58,19 @@ def _revise(c, user, note, outsider=None):
 
 
 def _ict_ok(c, user="committee_secretariat2"):
+    """The ICT committee approves in its own task (the secretariat cannot); the secretariat sends the
+    project to the Ministry and records its approval (the ICT committee cannot)."""
+    c.do("ict_committee_approves_project", "dept_ict_committee1", ICT_APPROVES, outsider=user)
     c.do("ict_and_ministry_cio_approval", user, ICT_OK, outsider="dept_ict_committee1")
+
+
+def _allocate(c, user="committee_secretariat2", result="approve", again=False):
+    """The secretariat prepares the allocation; only the ICT committee approves it. A revision
+    goes back to who prepared it (issue 11, section 5), so the outsider check is on the first pass."""
+    c.do("allocation_plan", user, ALLOCATION, outsider=None if again else "dept_ict_committee1")
+    decision = {"allocation_result": result} if result == "approve" else {
+        "allocation_result": result, "allocation_comment": "เพิ่มให้กองสุขศึกษา"}
+    c.do("ict_committee_approves_allocation", "dept_ict_committee2", decision, outsider=user)
 
 
 def _approve(c):
@@ -64,7 +80,7 @@ def _approve(c):
 
 def _deliver(c):
     c.do("procurement", "requesting_unit2", PROCURED, outsider="it_group1")
-    c.do("allocation_plan", "committee_secretariat2", ALLOCATION_OK, outsider="dept_ict_committee1")
+    _allocate(c)
     c.do("install_equipment", "it_group1", INSTALLED, outsider="equipment_users1")
     c.do("test_equipment", "it_group2", {"test_result": "passed"}, outsider="requesting_unit1")
     c.do("manual_and_training", "it_group1", {"training_date": "2026-12-20", "trainees_count": 25},
@@ -78,7 +94,7 @@ def test_happy_path_one_committee_member(case):
     _ict_ok(c)
     _approve(c)
     _deliver(c)
-    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.done == front + ICT + ["project_budget_approval"] + BACK
     assert c.done[:3] == ["submit_procurement_request", "secretariat_prescreen", "dept_committee_meeting"]
     assert c.status == "completed"
     assert c.data["dept_committee_opinions"] == ["approve"]
@@ -93,7 +109,7 @@ def test_several_committee_members_all_endorse(case):
     _approve(c)
     _deliver(c)
     assert c.done == ["submit_procurement_request", "secretariat_prescreen", "dept_committee_meeting",
-                      "dept_committee_meeting", "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+                      "dept_committee_meeting", *ICT, "project_budget_approval"] + BACK
     assert c.status == "completed"
     assert c.data["dept_committee_opinions"] == ["approve", "approve"]
 
@@ -111,7 +127,7 @@ def test_committee_corrections_loop(case):
     _approve(c)
     _deliver(c)
     assert c.done == front + ["revise_project"] + again + [
-        "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+        "ict_committee_approves_project", "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
     assert c.status == "completed"
     assert c.data["dept_committee_opinions"] == ["approve"] and c.data["meeting_date"] == "2026-11-03"
     assert c.data["revision_note"] == "ปรับสเปกตามข้อเสนอแนะ"
@@ -123,16 +139,17 @@ def test_committee_asks_twice_then_ict_returns(case):
     done = _request(c, ["dept_computer_committee1"], ["revise"])
     done += _revise(c, "requesting_unit1", "แก้ครั้งที่ 1", outsider="dept_computer_committee1")
     done += _sit(c, ["dept_computer_committee1", "dept_computer_committee2"], ["revise", "revise"])
-    done += _revise(c, "requesting_unit2", "แก้ครั้งที่ 2", outsider="it_group2")
+    done += _revise(c, "requesting_unit1", "แก้ครั้งที่ 2", outsider="it_group2")  # back to who revised it
     done += _sit(c, ["dept_computer_committee1", "dept_computer_committee2"])
-    c.do("ict_and_ministry_cio_approval", "committee_secretariat2", {"ict_ministry_result": "returned_by_ict"},
+    c.do("ict_committee_approves_project", "dept_ict_committee2",
+         {"ict_project_decision": "return", "ict_project_comment": "ทบทวนคุณลักษณะเฉพาะ"},
          outsider="dept_computer_committee2")
-    done += ["ict_and_ministry_cio_approval"] + _revise(c, "requesting_unit1", "แก้ตามมติ ICT")
-    assert c.open() == ["ict_and_ministry_cio_approval"]
+    done += ["ict_committee_approves_project"] + _revise(c, "requesting_unit1", "แก้ตามมติ ICT")
+    assert c.open() == ["ict_committee_approves_project"]
     _ict_ok(c)
     _approve(c)
     _deliver(c)
-    assert c.done == done + ["ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.done == done + ICT + ["project_budget_approval"] + BACK
     assert c.status == "completed"
     assert c.data["dept_committee_opinions"] == ["approve", "approve"]
     assert c.data["revision_note"] == "แก้ตามมติ ICT" and c.data["ict_ministry_result"] == "approved"
@@ -142,19 +159,21 @@ def test_returned_by_ict_then_by_ministry(case):
     """The department ICT committee, then the Ministry committee, return the project for revision."""
     c = case(P, "it_group1")
     front = _request(c, ["dept_computer_committee1"])
-    c.do("ict_and_ministry_cio_approval", "committee_secretariat1", {"ict_ministry_result": "returned_by_ict"},
-         outsider="requesting_unit1")
+    c.do("ict_committee_approves_project", "dept_ict_committee1",
+         {"ict_project_decision": "return", "ict_project_comment": "แก้งบประมาณ"}, outsider="committee_secretariat1")
     assert c.open() == ["revise_project"]
     c.do("revise_project", "requesting_unit1", {"revision_note": "แก้ตามมติ ICT"}, outsider="owner_staff1")
-    c.do("ict_and_ministry_cio_approval", "committee_secretariat2",
-         {"ict_ministry_result": "returned_by_ministry", "ict_resolution_reference": "ICT 3/2567"},
+    c.do("ict_committee_approves_project", "dept_ict_committee2",
+         {**ICT_APPROVES, "ict_resolution_reference": "ICT 3/2567"},
+         outsider="requesting_unit1")
+    c.do("ict_and_ministry_cio_approval", "committee_secretariat2", {"ict_ministry_result": "returned_by_ministry"},
          outsider="moph_computer_committee1")
     c.do("revise_project", "requesting_unit2", {"revision_note": "แก้ตามความเห็นกระทรวง"})
     _ict_ok(c, "committee_secretariat1")
     _approve(c)
     _deliver(c)
-    assert c.done == front + ["ict_and_ministry_cio_approval", "revise_project"] * 2 + [
-        "ict_and_ministry_cio_approval", "project_budget_approval"] + BACK
+    assert c.done == front + ["ict_committee_approves_project", "revise_project"] + ICT + ["revise_project"] + ICT + [
+        "project_budget_approval"] + BACK
     assert c.status == "completed"
     assert c.data["ict_ministry_result"] == "approved" and c.data["revision_note"] == "แก้ตามความเห็นกระทรวง"
 
@@ -169,7 +188,7 @@ def test_not_approved_rechecked_and_resubmitted(case):
          outsider="requesting_unit1")
     _approve(c)
     _deliver(c)
-    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval",
+    assert c.done == front + [*ICT, "project_budget_approval",
                               "recheck_rejected_project", "project_budget_approval"] + BACK
     assert c.status == "completed"
     assert c.data["project_approval"] == "approved" and c.data["recheck_decision"] == "resubmit"
@@ -184,7 +203,8 @@ def test_not_approved_and_withdrawn(case):
          outsider="owner_staff1")
     c.do("recheck_rejected_project", "owner_staff2", {"recheck_decision": "withdraw", "recheck_note": "ไม่มีงบ"},
          outsider="dept_executives1")
-    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval", "recheck_rejected_project"]
+    assert c.done == front + [*ICT, "project_budget_approval",
+                              "recheck_rejected_project"]
     assert c.status == "completed"
     assert c.data["recheck_decision"] == "withdraw" and "contract_number" not in c.data
 
@@ -196,18 +216,18 @@ def test_allocation_revised_and_test_failed(case):
     _ict_ok(c)
     _approve(c)
     c.do("procurement", "requesting_unit1", PROCURED, outsider="committee_secretariat1")
-    c.do("allocation_plan", "committee_secretariat1", {**ALLOCATION_OK, "allocation_result": "revise"},
-         outsider="dept_ict_committee1")
+    _allocate(c, "committee_secretariat1", "return")
     assert c.open() == ["allocation_plan"]
-    c.do("allocation_plan", "committee_secretariat1", ALLOCATION_OK)
+    _allocate(c, "committee_secretariat1", again=True)
     c.do("install_equipment", "it_group1", INSTALLED, outsider="requesting_unit2")
     c.do("test_equipment", "it_group2", {"test_result": "failed", "test_note": "จอไม่ติด"}, outsider="requesting_unit1")
     assert c.open() == ["install_equipment"]
     c.do("install_equipment", "it_group1", {**INSTALLED, "installation_date": "2026-12-16"})
     c.do("test_equipment", "it_group2", {"test_result": "passed"})
     c.do("manual_and_training", "it_group2", {"trainees_count": 20}, outsider="equipment_users1")
-    assert c.done == front + ["ict_and_ministry_cio_approval", "project_budget_approval", "procurement",
-                              "allocation_plan", "allocation_plan", "install_equipment", "test_equipment",
+    assert c.done == front + [*ICT, "project_budget_approval", "procurement",
+                              "allocation_plan", "ict_committee_approves_allocation", "allocation_plan",
+                              "ict_committee_approves_allocation", "install_equipment", "test_equipment",
                               "install_equipment", "test_equipment", "manual_and_training"]
     assert c.status == "completed"
     assert c.data["installation_date"] == "2026-12-16" and c.data["test_result"] == "passed"

@@ -1,8 +1,9 @@
 """kpi-agreement-round: every path, as the users of the right lanes.
 
-The evaluation round (units report in DOC 4.0 ... lessons learned) is the sub-process
-kpi-round-evaluation, called twice (round_1: catalog steps 32-45, round_2: catalog steps 49-62);
-its tasks appear as open tasks of the case.
+The evaluation round (units report in DOC 4.0 ... appeals) is the sub-process
+kpi-round-evaluation, called twice (round_1: catalog steps 32-44, round_2: catalog steps 49-61);
+its tasks appear as open tasks of the case. Each round's lessons-learned meeting (45, 62) is the
+main process's: round 2's waits for the next fiscal year.
 """
 from __future__ import annotations
 
@@ -26,16 +27,20 @@ MANUAL = ["r1_draft_manual", "r1_brief_scoring_and_doc40", "r1_revise_manual_not
           "r1_consult_doc40_development", "r1_notify_units_to_report", "r1_notify_owners_to_score"]
 R2_PREP = ["r2_brief_owners_social", "r2_notify_units_to_report", "r2_notify_owners_to_score"]
 ROUND_START = ["owners_score", "monitor_scoring", "process_scores", "scores_to_personnel",
-               "dg_signs_score_notice", "units_review_and_appeal"]
+               "dg_signs_score_notice"]
 APPEAL = ["collect_appeals", "negotiation_space", "owner_appeal_decision", "reprocess_scores",
           "post_appeal_scores_to_personnel", "dg_notifies_appellants"]
 HEADS = ["unit_heads1", "unit_heads2"]
+UNITS = ["doh_nutrition", "doh_health_center"]  # the DOH units that report; each acts for itself
+UNIT_USER = {"doh_nutrition": "doh_nutrition1", "doh_health_center": "doh_health_center2"}
+OBJECTION_DEADLINE = {1: "2027-03-15", 2: "2027-09-15"}  # after each round's clock (Oct 2026, Apr 2027)
 
 
 def expected(heads=HEADS, appeals=(False, False), returns=()) -> list[str]:
     """The steps done, in order; `returns` lists the approvals that return once before approving."""
     def rnd(appeal: bool) -> list[str]:
-        return ["units_report_doc40"] + ROUND_START + (APPEAL if appeal else []) + ["lessons_learned"]
+        return (["units_report_doc40"] * len(UNITS) + ROUND_START + ["units_review_and_appeal"] * len(UNITS)
+                + (APPEAL if appeal else []))
     seq = _prep_expected(returns)
     seq += TEMPLATE1 + ["r1_units_select_indicators"]
     if "r1_dg_approves_indicator_list" in returns:
@@ -48,8 +53,8 @@ def expected(heads=HEADS, appeals=(False, False), returns=()) -> list[str]:
     seq += ["r1_deputy_dg_endorses_details"]
     if "r1_dg_approves_details" in returns:
         seq += ["r1_dg_approves_details", "r1_check_kpi_details", "r1_deputy_dg_endorses_details"]
-    seq += ["r1_dg_approves_details"] + MANUAL + rnd(appeals[0]) + R2_PREP + rnd(appeals[1])
-    return seq
+    seq += ["r1_dg_approves_details"] + MANUAL + rnd(appeals[0]) + ["r1_lessons_learned"] + R2_PREP
+    return seq + rnd(appeals[1]) + ["r2_lessons_learned"]
 
 
 def _prep_expected(returns) -> list[str]:
@@ -75,26 +80,25 @@ def _prepare(c, returns) -> None:
                                           "framework_inputs": ["section_44", "moph_pa", "dg_policy"]})
     c.do("r1_gap_analysis", "psdg1", {"gap_analysis_ref": "gap-2562.pdf", "system_gaps": "รอบ 2 รายงานล่าช้า"})
     c.do("r1_improvement_proposal", "psdg1", {"improvement_proposal": "ลดจำนวนตัวชี้วัด ปรับระบบรายงาน"})
-    draft = {"fiscal_year": 2563, "draft_indicator_count": 12, "draft_guidelines_ref": "แนวทาง-2563-v1"}
+    draft = {"fiscal_year": 2570, "draft_indicator_count": 12, "draft_guidelines_ref": "แนวทาง-2563-v1"}
     c.do("r1_draft_indicators", "psdg1", draft)
     present = {"presented_on": "2019-09-16"}
     if "r1_present_to_executives" in returns:
-        c.do("r1_present_to_executives", "psdg1", {**present, **_decision("executives_decision", False),
-                                                    "executives_comments": "เพิ่มตัวชี้วัดด้านดิจิทัล"},
-             outsider="top_executives1")
+        c.do("r1_present_to_executives", "top_executives1", {**present, **_decision("executives_decision", False),
+                                                              "executives_comments": "เพิ่มตัวชี้วัดด้านดิจิทัล"},
+             outsider="psdg1")
         assert c.open() == ["r1_draft_indicators"]
         c.do("r1_draft_indicators", "psdg1", {**draft, "draft_indicator_count": 13})
-    # Segregation of duties: who started the round and drafted the indicators (psdg1) does not
-    # record their approval; a colleague does.
-    c.do("r1_present_to_executives", "psdg2", {**present, **_decision("executives_decision", True)},
-         outsider="top_executives1")
+    # The top executives decide on the draft themselves; กพร. (who drafted it) cannot record it.
+    c.do("r1_present_to_executives", "top_executives2", {**present, **_decision("executives_decision", True)},
+         outsider="psdg2")
     if "r1_dg_sets_signing_date" in returns:
         c.do("r1_dg_sets_signing_date", "director_general1",
              {**_decision("signing_date_decision", False), "dg_order_note": "ทบทวนเป้าหมาย"},
              outsider="psdg1")
         assert c.open() == ["r1_draft_indicators"]
         c.do("r1_draft_indicators", "psdg1", draft)
-        c.do("r1_present_to_executives", "psdg2", {**present, **_decision("executives_decision", True)})
+        c.do("r1_present_to_executives", "top_executives2", {**present, **_decision("executives_decision", True)})
     c.do("r1_dg_sets_signing_date", "director_general1",
          {**_decision("signing_date_decision", True), "signing_date": "2019-10-25"}, outsider="deputy_dg1")
 
@@ -121,7 +125,8 @@ def _templates(c, returns) -> None:
              {**_decision("indicator_list_decision", False), "indicator_list_comments": "ตัวชี้วัดไม่ครอบคลุม"},
              outsider="psdg2")
         assert c.open() == ["r1_units_select_indicators"]
-        c.do("r1_units_select_indicators", "audited_units2", {**select, "selected_indicator_count": 9},
+        # the returned step goes back to who did it (issue 11, section 5)
+        c.do("r1_units_select_indicators", "audited_units1", {**select, "selected_indicator_count": 9},
              outsider="kpi_owner_units1")
     c.do("r1_dg_approves_indicator_list", "director_general1", _decision("indicator_list_decision", True))
 
@@ -160,7 +165,7 @@ def _details(c, returns) -> None:
         c.do("r1_deputy_dg_endorses_details", "deputy_dg1",
              {**_decision("deputy_endorsement", False), "deputy_comments": "เกณฑ์ข้อ 3 ไม่ชัด"}, outsider="psdg1")
         assert c.open() == ["r1_check_kpi_details"]
-        c.do("r1_check_kpi_details", "psdg2", {**check, "kpi_details_corrections": "แก้เกณฑ์ข้อ 3"})
+        c.do("r1_check_kpi_details", "psdg1", {**check, "kpi_details_corrections": "แก้เกณฑ์ข้อ 3"})
     c.do("r1_deputy_dg_endorses_details", "deputy_dg2", _decision("deputy_endorsement", True),
          outsider="director_general1")
     if "r1_dg_approves_details" in returns:
@@ -183,7 +188,7 @@ def _manual(c) -> None:
                                          "manual_url": "https://psdg.anamai.example/manual-2563"})
     c.do("r1_consult_doc40_development", "psdg1", {"doc40_consultation_date": "2019-12-10",
                                                     "doc40_changes_agreed": "เพิ่มหน้าประเมินตนเอง"})
-    c.do("r1_notify_units_to_report", "psdg1", {"units_report_letter_no": "สธ 0901.02/ว 170",
+    c.do("r1_notify_units_to_report", "psdg1", {"units_report_letter_no": "สธ 0901.02/ว 170", "reporting_units": UNITS,
                                                  "reporting_deadline": "2020-04-10"})
     c.do("r1_notify_owners_to_score", "psdg2", {"owners_score_letter_no": "สธ 0901.02/ว 171",
                                                  "scoring_deadline": "2020-04-24"}, outsider="kpi_owner_units1")
@@ -195,31 +200,36 @@ def _round_two_prep(c) -> None:
          {"r2_guidelines_ref": "แนวทาง-รอบ2-2563", "r2_owners_posted_on": "2020-04-01",
           "r2_social_channel": "LINE เครือข่าย กพร."}, outsider="psdg_network1")
     c.do("r2_notify_units_to_report", "psdg2",
-         {"r2_units_posted_on": "2020-04-01", "reporting_deadline": "2020-10-09"})
+         {"r2_units_posted_on": "2020-04-01", "reporting_deadline": "2020-10-09", "reporting_units": UNITS})
     c.do("r2_notify_owners_to_score", "psdg1",
          {"r2_owners_notified_on": "2020-04-02", "scoring_deadline": "2020-10-23"})
 
 
 def _round(c, n: int, appeal: bool) -> None:
     """One call of the sub-process kpi-round-evaluation (round 1: catalog 32-45, round 2: 49-62)."""
-    c.do("units_report_doc40", f"doh_units{n}", {"units_reported": 53, "doc40_report_ref": f"DOC4-2563-R{n}",
-                                                "evidence_files_count": 212}, outsider="audited_units1")
+    for unit in UNITS:  # each unit reports in its own task
+        c.do("units_report_doc40", UNIT_USER[unit], {"doc40_report_ref": f"DOC4-2563-R{n}-{unit}",
+                                                     "evidence_files_count": 212}, outsider="audited_units1")
+    assert c.data["unit_report_refs"] == [f"DOC4-2563-R{n}-{unit}" for unit in UNITS]
     c.do("owners_score", "kpi_owner_units1", {"scoring_completed_on": f"2020-0{3 + n}-20", "indicators_scored": 8},
          outsider="evaluation_committee1")
     c.do("monitor_scoring", "psdg1", {"owners_not_scored": 0}, outsider="doh_units1")
     c.do("process_scores", "psdg2", {"score_ranking_file": f"ranking-r{n}.xlsx", "units_ranked": 53})
     c.do("scores_to_personnel", "psdg1", {"personnel_letter_no": f"สธ 0901.02/{200 + n}"})
     c.do("dg_signs_score_notice", "director_general1", {"score_notice_no": f"สธ 0901.02/ว {300 + n}",
-                                                         "objection_deadline": f"2020-0{4 + n}-15"},
+                                                         "objection_deadline": OBJECTION_DEADLINE[n]},
          outsider="psdg1")
     # units object or appeal by the last day the DG set (issue 11, section 1), not by a duration
-    review = next(t for t in c.k.tasks.of_case(c.id) if t.element_id == "units_review_and_appeal")
-    assert review.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") == f"2020-0{4 + n}-15 16:30"
+    reviews = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "units_review_and_appeal"]
+    assert sorted(t.candidate_groups for t in reviews) == sorted((unit,) for unit in UNITS)  # one per unit
+    assert {t.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") for t in reviews} == {
+        f"{OBJECTION_DEADLINE[n]} 16:30"}
+    c.do("units_review_and_appeal", UNIT_USER["doh_health_center"], {"appeal_lodged": "no"}, outsider="psdg2")
     if not appeal:
-        c.do("units_review_and_appeal", "doh_units2", {"appeal_lodged": "no"}, outsider="psdg2")
-        assert c.open() == ["lessons_learned"]
+        c.do("units_review_and_appeal", UNIT_USER["doh_nutrition"], {"appeal_lodged": "no"})
     else:
-        c.do("units_review_and_appeal", "doh_units1", {"appeal_lodged": "yes", "appeal_letter_nos": "สธ 0915/12"},
+        c.do("units_review_and_appeal", UNIT_USER["doh_nutrition"], {"appeal_lodged": "yes",
+                                                                     "appeal_letter_no": "สธ 0915/12"},
              outsider="kpi_owner_units1")
         c.do("collect_appeals", "psdg1", {"appeals_received": 2, "appeal_summary_letter_no": f"สธ 0901.02/{400 + n}"},
              outsider="doh_units1")
@@ -232,8 +242,12 @@ def _round(c, n: int, appeal: bool) -> None:
         c.do("post_appeal_scores_to_personnel", "psdg1", {"post_appeal_personnel_letter_no": f"สธ 0901.02/{500 + n}"})
         c.do("dg_notifies_appellants", "director_general1", {"appellant_notice_no": f"สธ 0901.02/{600 + n}"},
              outsider="doh_units2")
-    c.do("lessons_learned", "psdg1", {"lessons_meeting_date": f"2020-0{5 + n}-05",
-                                       "lessons_summary": f"รอบ {n}: ควรแนบหลักฐานให้ครบ"}, outsider="kpi_owner_units2")
+
+
+def _lessons(c, n: int) -> None:
+    c.do(f"r{n}_lessons_learned", "psdg1", {"lessons_meeting_date": f"2020-0{5 + n}-05",
+                                            "lessons_summary": f"รอบ {n}: ควรแนบหลักฐานให้ครบ"},
+         outsider="kpi_owner_units2")
 
 
 def run(case, heads=HEADS, appeals=(False, False), returns=()):
@@ -244,14 +258,23 @@ def run(case, heads=HEADS, appeals=(False, False), returns=()):
     _signing(c, heads)
     _details(c, returns)
     _manual(c)
-    assert c.open() == ["units_report_doc40"]
+    assert c.open() == ["units_report_doc40"] * len(UNITS)
     _round(c, 1, appeals[0])
+    assert c.open() == ["r1_lessons_learned"]
+    _lessons(c, 1)
     assert c.open() == []  # round 2 waits for 1 April (issue 11, section 2)
     c.wait_until(datetime(2027, 4, 1, 8, 31, tzinfo=BANGKOK))
     assert c.open() == ["r2_brief_owners_social"]
     _round_two_prep(c)
-    assert c.open() == ["units_report_doc40"]
+    assert c.open() == ["units_report_doc40"] * len(UNITS)
     _round(c, 2, appeals[1])
+    assert c.open() == []  # round 2's lessons are learned in the next fiscal year (catalog step 62)
+    c.wait_until(datetime(2027, 10, 1, 8, 31, tzinfo=BANGKOK))  # FY 2571's first working day
+    [lessons] = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "r2_lessons_learned"]
+    # 20 working days from Fri 1 Oct 2027, without 13 Oct (King Bhumibol memorial) and 25 Oct (Chulalongkorn
+    # Day, a Saturday, in lieu)
+    assert lessons.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") == "2027-11-02 16:30"
+    _lessons(c, 2)
     assert c.done == expected(heads, appeals, returns)
     assert c.status == "completed"
     return c
@@ -260,8 +283,8 @@ def run(case, heads=HEADS, appeals=(False, False), returns=()):
 def test_happy_path_no_appeal(case):
     """Everything approved first time; two unit heads sign; no appeal in either round."""
     c = run(case)
-    assert c.done.count("units_review_and_appeal") == 2 and "collect_appeals" not in c.done
-    assert c.data["appeal_lodged"] == "no" and c.data["signing_date"] == "2019-10-25"
+    assert c.done.count("units_review_and_appeal") == 2 * len(UNITS) and "collect_appeals" not in c.done
+    assert c.data["unit_appeals"] == ["no", "no"] and c.data["signing_date"] == "2019-10-25"
     assert c.data["agreement_signatures"] == ["2019-10-25", "2019-10-25"]
     assert c.data["lessons_summary"] == "รอบ 2: ควรแนบหลักฐานให้ครบ"
 
@@ -269,15 +292,15 @@ def test_happy_path_no_appeal(case):
 def test_appeal_in_round_one_only(case):
     """Units appeal their round-1 scores (negotiation, owner decision, re-processing); no appeal in round 2."""
     c = run(case, appeals=(True, False))
-    assert c.done.count("collect_appeals") == 1 and c.done.count("lessons_learned") == 2
-    assert c.data["appeal_lodged"] == "no" and c.data["appellant_notice_no"] == "สธ 0901.02/601"
+    assert c.done.count("collect_appeals") == 1 and {"r1_lessons_learned", "r2_lessons_learned"} <= set(c.done)
+    assert c.data["unit_appeals"] == ["no", "no"] and c.data["appellant_notice_no"] == "สธ 0901.02/601"
 
 
 def test_appeal_in_round_two_only(case):
     """No appeal in round 1; units appeal their round-2 scores."""
     c = run(case, appeals=(False, True))
     assert c.done.count("dg_notifies_appellants") == 1
-    assert c.data["appeal_lodged"] == "yes" and c.data["appeal_outcome"] == "partly_adjusted"
+    assert c.data["unit_appeals"] == ["no", "yes"] and c.data["appeal_outcome"] == "partly_adjusted"
     assert c.data["post_appeal_ranking_file"] == "ranking-r2-post-appeal.xlsx"
 
 
@@ -340,3 +363,41 @@ def test_signers_must_be_unit_heads(case):
                                                         "ceremony_date": "2019-10-25",
                                                         "signing_unit_heads": ["unit_heads1", "doh_units1"]})
     assert c.open() == ["r1_prepare_signing_documents"] and c.status == "running"
+
+
+def test_each_unit_reports_and_may_appeal_until_the_window_closes(case):
+    """Issue 11, section 4: each DOH unit reports and answers for its own appeal in its own task (another
+    unit's member cannot take it); the objection window closing on the DG's deadline cancels the
+    answers not given and the round goes on with the appeals lodged in time."""
+    from engine.errors import NotFound
+
+    c = case(PID, "psdg1")
+    c.k.ctx.fixed_now = datetime(2026, 10, 5, 9, 0, tzinfo=BANGKOK)
+    _prepare(c, ())
+    _templates(c, ())
+    _signing(c, HEADS)
+    _details(c, ())
+    _manual(c)
+    reports = {t.candidate_groups: t for t in c.k.tasks.of_case(c.id) if t.element_id == "units_report_doc40"}
+    assert set(reports) == {("doh_nutrition",), ("doh_health_center",)}
+    for not_theirs in ("doh_health_center1", "doh_units1", "psdg1"):
+        with pytest.raises((Forbidden, NotFound)):
+            c.k.tasks.claim(reports[("doh_nutrition",)].id, not_theirs)
+    for unit in UNITS:
+        c.do("units_report_doc40", UNIT_USER[unit], {"doc40_report_ref": f"R1-{unit}", "evidence_files_count": 3})
+    c.do("owners_score", "kpi_owner_units1", {"scoring_completed_on": "2026-12-20", "indicators_scored": 8})
+    c.do("monitor_scoring", "psdg1", {"owners_not_scored": 0})
+    c.do("process_scores", "psdg2", {"score_ranking_file": "ranking.xlsx", "units_ranked": 2})
+    c.do("scores_to_personnel", "psdg1", {"personnel_letter_no": "สธ 0901.02/201"})
+    c.do("dg_signs_score_notice", "director_general1", {"score_notice_no": "สธ 0901.02/ว 301",
+                                                         "objection_deadline": "2027-03-15"})
+    assert [t.element_id for t in c.k.jobs.timers(c.id) if t.element_id.endswith("_window")] == [
+        "units_review_and_appeal_window"]
+    c.do("units_review_and_appeal", "doh_nutrition2", {"appeal_lodged": "yes", "appeal_letter_no": "สธ 0915/12"})
+    (silent,) = [t for t in c.k.tasks.of_case(c.id) if t.element_id == "units_review_and_appeal"]
+    assert silent.candidate_groups == ("doh_health_center",)
+    c.wait_until(datetime(2027, 3, 15, 16, 29, tzinfo=BANGKOK))
+    assert c.open() == ["units_review_and_appeal"]  # the window is still open
+    c.wait_until(datetime(2027, 3, 15, 16, 31, tzinfo=BANGKOK))
+    assert c.k.tasks.get(silent.id).state == "cancelled"
+    assert c.open() == ["collect_appeals"] and c.data["unit_appeals"] == ["yes"]

@@ -30,12 +30,14 @@ PREPARE = {"caterer_name": "ร้านครัวคุณแม่", "meals_
 MEETING = {"attendees_signed_in": 24, "recording_file": "files/meeting.m4a", "caterer_papers_received": True}
 DISBURSE = {"minutes_file": "files/minutes.pdf", "claim_amount": "3750.00", "attendance_not_below_approved": "yes"}
 APPROVE = {"disbursement_decision": "approve"}
-FINANCE = {"smart_transaction_number": "SM-69-001234", "sent_to_finance_on": "2026-12-17"}
+KEEPER = {"smart_transaction_number": "SM-69-001234", "smart_recorded_on": "2026-12-17"}
+FINANCE = {"sent_to_finance_on": "2026-12-17"}
 FILED = {"disbursement_file_location": "แฟ้มเบิกจ่ายค่าประชุม ปีงบประมาณ 2570"}
 READY = {"equipment_ready": "yes", "catering_time_confirmed": "yes"}
 AFTER_SIGNATURE = ["send_invitations", "prepare_day_before", "check_meeting_readiness", "meeting_day",
                    "prepare_disbursement_documents",
-                   "director_approves_disbursement", "send_to_finance", "file_disbursement_documents"]
+                   "director_approves_disbursement", "budget_keeper_records_disbursement", "send_to_finance",
+                   "file_disbursement_documents"]
 
 
 def after_signature(c, disbursement_returns: int = 0) -> None:
@@ -51,6 +53,7 @@ def after_signature(c, disbursement_returns: int = 0) -> None:
         assert c.open() == ["prepare_disbursement_documents"]
         c.do("prepare_disbursement_documents", "clerk2", DISBURSE)
     c.do("director_approves_disbursement", "it_group_director1", APPROVE, outsider="finance_group1")
+    c.do("budget_keeper_records_disbursement", "budget_keeper1", KEEPER, outsider="clerk2")
     c.do("send_to_finance", "clerk2", FINANCE, outsider="budget_keeper1")
     c.do("file_disbursement_documents", "clerk2", FILED)
 
@@ -119,7 +122,7 @@ def test_disbursement_returned_for_revision(case):
                       "director_signs_meeting_documents", "send_invitations", "prepare_day_before",
                       "check_meeting_readiness", "meeting_day",
                       *["prepare_disbursement_documents", "director_approves_disbursement"] * 3,
-                      "send_to_finance", "file_disbursement_documents"]
+                      "budget_keeper_records_disbursement", "send_to_finance", "file_disbursement_documents"]
     assert c.status == "completed"
     assert c.data["disbursement_decision"] == "approve" and c.data["disbursement_file_location"].startswith("แฟ้ม")
 
@@ -147,4 +150,29 @@ def test_each_meeting_step_is_due_when_its_rule_says(case):
     assert due("prepare_disbursement_documents") == "2026-12-22 16:30"
     c.do("prepare_disbursement_documents", "clerk2", DISBURSE)
     c.do("director_approves_disbursement", "it_group_director1", APPROVE)
+    assert due("budget_keeper_records_disbursement") == "2026-12-24 16:30"
+    c.do("budget_keeper_records_disbursement", "budget_keeper2", KEEPER)
     assert due("send_to_finance") == "2026-12-24 16:30"
+
+
+def test_the_budget_keeper_records_the_smart_entry_in_their_own_task(case):
+    """Issue 11, section 4: the budget keeper, not the clerk, deducts the amount in Smart and signs;
+    the clerk then sends the package to the finance group."""
+    from engine.errors import Forbidden
+
+    c = case("meeting-setup", "clerk1")
+    c.do("receive_assignment", "clerk1", ASSIGNMENT)
+    c.do("fix_date_and_book_room", "clerk1", BOOKED)
+    c.do("draft_meeting_documents", "clerk1", DRAFTS)
+    c.do("director_signs_meeting_documents", "it_group_director2", SIGN)
+    for element_id, data in (("send_invitations", INVITE), ("prepare_day_before", PREPARE),
+                             ("check_meeting_readiness", READY), ("meeting_day", MEETING),
+                             ("prepare_disbursement_documents", DISBURSE)):
+        c.do(element_id, "clerk2", data)
+    c.do("director_approves_disbursement", "it_group_director1", APPROVE)
+    (keeper,) = c.k.tasks.of_case(c.id)
+    assert keeper.element_id == "budget_keeper_records_disbursement" and keeper.candidate_groups == ("budget_keeper",)
+    with pytest.raises(Forbidden, match="not in the lane"):
+        c.k.tasks.claim(keeper.id, "clerk2")
+    c.do("budget_keeper_records_disbursement", "budget_keeper2", KEEPER)
+    assert c.open() == ["send_to_finance"] and c.data["smart_transaction_number"] == "SM-69-001234"

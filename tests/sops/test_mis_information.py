@@ -32,7 +32,8 @@ def test_happy_path_three_evaluations(case):
     _prepare(c)
     for i, round_ in enumerate(ROUNDS[:3], 1):
         c.do("provide_information_service", "officers_working_group1", service(i), outsider="service_users2")
-        c.do("monitor_evaluate_report", "officers_working_group2", evaluation(round_, "continue" if i < 3 else "year_end"))
+        then = "continue" if i < 3 else "year_end"
+        c.do("monitor_evaluate_report", "officers_working_group2", evaluation(round_, then))
     assert c.done == PREPARE + ROUND * 3
     assert c.status == "completed"
     assert c.data["evaluation_round"] == "third" and c.data["requests_served"] == 30
@@ -44,7 +45,8 @@ def test_fourth_evaluation_when_service_continues(case):
     _prepare(c)
     for i, round_ in enumerate(ROUNDS, 1):
         c.do("provide_information_service", "officers_working_group2", service(i))
-        c.do("monitor_evaluate_report", "officers_working_group1", evaluation(round_, "continue" if i < 4 else "year_end"))
+        then = "continue" if i < 4 else "year_end"
+        c.do("monitor_evaluate_report", "officers_working_group1", evaluation(round_, then))
     assert c.done == PREPARE + ROUND * 4
     assert c.status == "completed"
     assert c.data["evaluation_round"] == "additional"
@@ -63,3 +65,12 @@ def test_year_cannot_close_before_the_third_evaluation(case):
     assert c.done == PREPARE + ROUND * 3
     assert c.status == "completed"
     assert c.data["service_continues"] == "year_end"
+
+
+def test_service_users_lane_is_declared_idle(case):
+    """Service users receive the information outside Krabuan, declared so (issue 11, section 4); the
+    officers' steps are theirs alone."""
+    c = case("mis-information", "officers_working_group1")
+    assert list(c.model.idle_lanes) == ["service_users"]
+    assert {g for step in c.model.steps.values() for g in step.candidate_groups} == {"officers_working_group"}
+    c.do("study_data_system", "officers_working_group1", STUDY, outsider="service_users1")

@@ -37,8 +37,8 @@ def _hire(c, members: list[str], returns: int = 0) -> None:
     for _ in range(returns):
         c.do("approve_hiring_project", "executives1", {"approval": "return", "approval_note": "เพิ่มขอบเขตงาน"},
              outsider="it_officer1")
-        assert c.open() == ["prepare_hiring_project"]
-        c.do("prepare_hiring_project", "it_officer2", project(members))
+        assert c.open() == ["prepare_hiring_project"]  # back to the officer who prepared it
+        c.do("prepare_hiring_project", "it_officer1", project(members), outsider="it_officer2")
     c.do("approve_hiring_project", "executives2", {"approval": "approve"}, outsider="procurement_officer1")
 
 

@@ -2,7 +2,9 @@
 
 Step 6 (verify the promotion order) is a four-eyes check: every verifier named when the order
 is received (at least two) gets a personal task, and the step ends only when all have checked it.
-When a verifier finds errors, the corrected order goes through step 6 again, as a new round."""
+When a verifier finds errors, the corrected order goes through step 6 again, as a new round.
+Every civil servant fills in their own evaluation form, and every member of the evaluation
+committee endorses the meeting's minutes in a personal task (issue 11, section 4)."""
 from __future__ import annotations
 
 import pytest
@@ -16,10 +18,25 @@ ORDER = {"promotion_order_number": "กรม 512/2568", "promotion_order_date":
          "promotion_order_received_on": "2025-10-15", "order_verifiers": VERIFIERS}
 NOTIFY = {"individual_notices_sent_on": "2025-10-24", "announcement_posted_on": "2025-10-24",
           "announcement_location": "บอร์ดประชาสัมพันธ์กลุ่มเทคโนโลยีสารสนเทศ", "outstanding_count": 6}
-PREPARE = ["study_rules", "announce_evaluation_criteria", "prepare_headcount_and_budget_ceiling",
-           "hr_check_headcount"]
-COMMITTEE = ["appoint_evaluation_committee", "supervisor_sign_committee_order", "evaluation_committee_meeting"]
+SERVANTS = ["civil_servants1", "civil_servants2"]
+MEMBERS = ["evaluation_committee1", "evaluation_committee2"]
+PREPARE = ["study_rules", "announce_evaluation_criteria", "civil_servant_self_evaluation",
+           "civil_servant_self_evaluation", "prepare_headcount_and_budget_ceiling", "hr_check_headcount"]
+COMMITTEE = ["appoint_evaluation_committee", "supervisor_sign_committee_order", "evaluation_committee_meeting",
+             "committee_members_endorse_evaluation", "committee_members_endorse_evaluation"]
 VERIFY = ["receive_promotion_order", "verify_promotion_order", "verify_promotion_order"]
+
+
+def each_person(c, element_id: str, answers: dict[str, dict]) -> None:
+    """Every person named acts in their own task; the unit's clerk cannot act for them."""
+    tasks = [t for t in c.k.tasks.of_case(c.id) if t.element_id == element_id]
+    assert sorted(t.reserved_for for t in tasks) == sorted(answers)
+    for person, data in answers.items():
+        task = next(t for t in tasks if t.reserved_for == person)
+        with pytest.raises(Forbidden):
+            c.k.cases.complete(task.id, "gen_admin_unit1", data)
+        c.do(element_id, person, data)
+    assert element_id not in c.open()
 
 
 def verify_all(c, results: dict[str, str]) -> None:
@@ -37,13 +54,17 @@ def verify_all(c, results: dict[str, str]) -> None:
 
 
 def prepare(c, hr_returns: int = 0) -> None:
-    c.do("study_rules", "gen_admin_unit1", {"promotion_round": "1 ตุลาคม 2568", "rules_summary": "กฎ ก.พ. ว่าด้วยการเลื่อนเงินเดือน"},
-         outsider="hr_group1")
+    c.do("study_rules", "gen_admin_unit1",
+         {"promotion_round": "1 ตุลาคม 2568", "rules_summary": "กฎ ก.พ. ว่าด้วยการเลื่อนเงินเดือน"}, outsider="hr_group1")
     c.do("announce_evaluation_criteria", "gen_admin_unit2",
-         {"criteria_announcement_reference": "ว 15/2568", "criteria_announced_on": "2025-08-01"},
-         outsider="civil_servants1")
+         {"criteria_announcement_reference": "ว 15/2568", "criteria_announced_on": "2025-08-01",
+          "evaluated_civil_servants": SERVANTS}, outsider="civil_servants1")
+    each_person(c, "civil_servant_self_evaluation",
+                {"civil_servants1": {"self_rating": "very_good", "self_evaluation_form_file": "pe-1.pdf"},
+                 "civil_servants2": {"self_rating": "good", "self_evaluation_form_file": "pe-2.pdf"}})
     for i in range(hr_returns + 1):
-        c.do("prepare_headcount_and_budget_ceiling", "gen_admin_unit1", HEADCOUNT, outsider="hr_group2")
+        # a returned step goes back to who did it (issue 11, section 5): the outsider check on the first pass
+        c.do("prepare_headcount_and_budget_ceiling", "gen_admin_unit1", HEADCOUNT, outsider=None if i else "hr_group2")
         if i < hr_returns:
             c.do("hr_check_headcount", "hr_group1", {"hr_check_result": "return", "hr_check_note": "ขาดผู้ช่วยราชการ"},
                  outsider="gen_admin_unit1")
@@ -54,8 +75,8 @@ def prepare(c, hr_returns: int = 0) -> None:
 def committee(c, returns: int = 0) -> None:
     for i in range(returns + 1):
         c.do("appoint_evaluation_committee", "gen_admin_unit1",
-             {"evaluation_committee_members": ["evaluation_committee1", "evaluation_committee2"],
-              "committee_order_draft_reference": f"ร่าง {i + 1}"}, outsider="supervisor1")
+             {"evaluation_committee_members": MEMBERS,
+              "committee_order_draft_reference": f"ร่าง {i + 1}"}, outsider=None if i else "supervisor1")
         if i < returns:
             c.do("supervisor_sign_committee_order", "supervisor1",
                  {"committee_order_approval": "return", "committee_order_return_reason": "เพิ่มกรรมการ"},
@@ -67,6 +88,10 @@ def committee(c, returns: int = 0) -> None:
     c.do("evaluation_committee_meeting", "gen_admin_unit2",
          {"committee_meeting_date": "2025-09-10", "meeting_minutes_reference": "รายงานการประชุม 1/2568"},
          outsider="evaluation_committee1")
+    each_person(c, "committee_members_endorse_evaluation",
+                {"evaluation_committee1": {"committee_endorsement": "endorse"},
+                 "evaluation_committee2": {"committee_endorsement": "endorse_with_remarks",
+                                           "committee_member_remarks": "ควรแนบหลักฐานผลงานเพิ่ม"}})
 
 
 def test_happy_path_two_verifiers(case):
@@ -81,6 +106,8 @@ def test_happy_path_two_verifiers(case):
     assert c.status == "completed"
     assert c.data["order_verifiers"] == VERIFIERS and c.data["verification_results"] == ["correct", "correct"]
     assert c.data["promotion_budget_ceiling"] == 37500.0 and c.data["committee_order_number"] == "88/2568"
+    assert c.data["self_evaluation_ratings"] == ["very_good", "good"]
+    assert c.data["committee_endorsements"] == ["endorse", "endorse_with_remarks"]
 
 
 def test_hr_returns_headcount_for_correction(case):
@@ -91,7 +118,7 @@ def test_hr_returns_headcount_for_correction(case):
     c.do("receive_promotion_order", "gen_admin_unit1", ORDER)
     verify_all(c, {"verifiers1": "correct", "verifiers2": "correct"})
     c.do("notify_results_and_announce", "gen_admin_unit1", NOTIFY)
-    assert c.done == (PREPARE[:3] + ["hr_check_headcount", "prepare_headcount_and_budget_ceiling",
+    assert c.done == (PREPARE[:5] + ["hr_check_headcount", "prepare_headcount_and_budget_ceiling",
                                      "hr_check_headcount"] + COMMITTEE + VERIFY + ["notify_results_and_announce"])
     assert c.status == "completed"
     assert c.data["hr_check_result"] == "approve"

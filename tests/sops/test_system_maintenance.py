@@ -59,7 +59,7 @@ def contract(c, bidders=("bid_committee1",), returns: int = 0, inspectors=("insp
         c.do("approve_hiring_project", "executives1", {"approval": "return", "approval_note": "แยกรายการอุปกรณ์"},
              outsider="it_officer2")
         assert c.open() == ["prepare_hiring_project"]
-        c.do("prepare_hiring_project", "it_officer2", project(bidders, inspectors))
+        c.do("prepare_hiring_project", "it_officer1", project(bidders, inspectors))  # back to who prepared it
     c.do("approve_hiring_project", "executives2", {"approval": "approve"}, outsider="cio1")
     others = tuple(m for m in ("bid_committee1", "bid_committee2") if m not in bidders)
     committee(c, "bid_opening", bidders, BID, ("procurement_officer1", "inspection_committee1") + others)
@@ -111,9 +111,14 @@ def close_period(c, month: str, status: str = "ended", returns: int = 0,
 
 
 def finish(c) -> None:
+    """The officer proposes; the CIO considers the proposal in the CIO's own task (an officer cannot)."""
     c.do("propose_improvements_to_cio", "it_officer1", PROPOSAL, outsider="cio1")
+    c.do("cio_considers_improvements", "cio1", {"cio_decision": "next_plan", "cio_instructions": "บรรจุแผนปี 2570"},
+         outsider="it_officer1")
+    assert c.data["cio_decision"] == "next_plan"
 
 
+FINISH = ["propose_improvements_to_cio", "cio_considers_improvements"]
 CLOSE = ["monthly_report_and_payment", "inspection_committee_check", "request_payment", "periodic_summary_report"]
 TWO = ("inspection_committee1", "inspection_committee2")
 CLOSE2 = CLOSE[:2] + ["inspection_committee_check"] + CLOSE[2:]  # a two-member inspection committee
@@ -129,7 +134,7 @@ def test_happy_path_one_member_committee(case):
     close_period(c, "2025-10")
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["preventive_maintenance", "log_repair_request"]
-                      + CLOSE + ["propose_improvements_to_cio"])
+                      + CLOSE + FINISH)
     assert c.status == "completed"
     assert c.data["inspection_results"] == ["accept"] and c.data["bid_recommendations"] == ["บริษัท ดูแลระบบ จำกัด"]
     assert c.data["contract_status"] == "ended" and c.data["repair_request"] == "none"
@@ -144,7 +149,7 @@ def test_committee_with_several_members(case):
     close_period(c, "2025-10", inspectors=TWO)
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] * 2 + CONTRACTED + ["log_repair_request", "preventive_maintenance"]
-                      + CLOSE2 + ["propose_improvements_to_cio"])
+                      + CLOSE2 + FINISH)
     assert c.status == "completed"
     assert c.data["bid_recommendations"] == ["บริษัท ดูแลระบบ จำกัด"] * 2
     assert c.data["inspection_results"] == ["accept", "accept"]
@@ -159,7 +164,7 @@ def test_hiring_returned_for_revision(case):
     close_period(c, "2025-10")
     finish(c)
     assert c.done == (SETUP + ["prepare_hiring_project", "approve_hiring_project", "bid_opening"] + CONTRACTED
-                      + ["preventive_maintenance", "log_repair_request"] + CLOSE + ["propose_improvements_to_cio"])
+                      + ["preventive_maintenance", "log_repair_request"] + CLOSE + FINISH)
     assert c.status == "completed"
     assert c.data["approval"] == "approve" and c.data["approval_note"] == "แยกรายการอุปกรณ์"
 
@@ -178,7 +183,7 @@ def test_repair_covered_by_contract(case):
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED
                       + ["log_repair_request", "contractor_repair", "log_repair_request", "preventive_maintenance"]
-                      + CLOSE + ["propose_improvements_to_cio"])
+                      + CLOSE + FINISH)
     assert c.status == "completed"
     assert c.data["repair_log"] == "เปลี่ยน power supply"
 
@@ -198,7 +203,7 @@ def test_software_problem_outside_contract(case):
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED
                       + ["preventive_maintenance", "log_repair_request", "diagnose_problem", "software_first_fix",
-                         "unit_arranges_repair", "log_repair_request"] + CLOSE + ["propose_improvements_to_cio"])
+                         "unit_arranges_repair", "log_repair_request"] + CLOSE + FINISH)
     assert c.status == "completed"
     assert c.data["problem_type"] == "software" and c.data["first_fix"] == "กู้คืนระบบปฏิบัติการ"
 
@@ -218,7 +223,7 @@ def test_hardware_problem_outside_contract(case):
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED
                       + ["log_repair_request", "diagnose_problem", "unit_arranges_repair", "log_repair_request",
-                         "preventive_maintenance"] + CLOSE + ["propose_improvements_to_cio"])
+                         "preventive_maintenance"] + CLOSE + FINISH)
     assert c.status == "completed"
     assert c.data["unit_repair_action"] == "replacement_requested" and "first_fix" not in c.data
 
@@ -234,7 +239,7 @@ def test_inspection_committee_returns_report(case):
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["preventive_maintenance", "log_repair_request"]
                       + ["monthly_report_and_payment"] + ["inspection_committee_check"] * 2
                       + ["monthly_report_and_payment"] + ["inspection_committee_check"] * 2 + CLOSE2
-                      + ["propose_improvements_to_cio"])
+                      + FINISH)
     assert c.status == "completed"
     assert c.data["inspection_results"] == ["accept", "accept"]
     assert c.data["monthly_report_file"] == "report-2025-10-v3.pdf"
@@ -250,7 +255,7 @@ def test_one_member_committee_returns_report(case):
     finish(c)
     assert c.done == (SETUP + ["bid_opening"] + CONTRACTED + ["log_repair_request", "preventive_maintenance"]
                       + ["monthly_report_and_payment", "inspection_committee_check"] + CLOSE
-                      + ["propose_improvements_to_cio"])
+                      + FINISH)
     assert c.status == "completed"
     assert c.data["inspection_results"] == ["accept"] and c.data["monthly_report_file"] == "report-2025-10-v2.pdf"
 
@@ -277,7 +282,7 @@ def test_contract_continues_for_another_period(case):
                       + ["log_repair_request", "contractor_repair", "log_repair_request", "diagnose_problem",
                          "software_first_fix", "unit_arranges_repair", "log_repair_request",
                          "preventive_maintenance", "monthly_report_and_payment"] + ["inspection_committee_check"] * 2
-                      + CLOSE2 + ["propose_improvements_to_cio"])
+                      + CLOSE2 + FINISH)
     assert c.status == "completed"
     assert c.data["report_month"] == "2025-11" and c.data["maintenance_period"] == "2025-11"
     assert c.data["contract_status"] == "ended" and c.data["repair_log"] == "เปลี่ยนสาย LAN"

@@ -38,6 +38,7 @@ def test_a_case_from_start_to_the_next_step_through_the_api(api, k):
     director1 = api.token_of("director1")
     director = {p["process_id"]: p for p in api("GET", "/processes", as_token=director1).get_json()}
     assert director["sop_bench"]["can_start"] is False  # not in its start lane
+    assert director["sop_bench"]["start_groups"] == ["clerk"]
     refused = api("POST", "/processes/sop_bench/instances", {}, as_token=director1)
     assert refused.status_code == 403
     started = api("POST", "/processes/sop_bench/instances", {"data": {}})

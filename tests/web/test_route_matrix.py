@@ -22,7 +22,8 @@ ACTS = {"clerk1", "clerk2"}  # its lane
 SUPERVISE = {"director1"}  # its lane's supervisors: may also change its urgency
 
 # (method, rule) -> kind. public: anyone; self: any signed-in user, about themselves; read: the
-# case's people only; act: its lane only (others: 404 if they cannot see it, 403 if they can).
+# case's people only; act: its lane only (others: 404 if they cannot see it, 403 if they can);
+# register: a register's readers and keepers.
 ROUTES = {
     ("GET", "/login"): "public", ("POST", "/login"): "public", ("GET", "/api/health"): "public",
     ("GET", "/api/v1/openapi.json"): "public", ("GET", "/static/<path:filename>"): "public",
@@ -43,6 +44,14 @@ ROUTES = {
     ("POST", "/api/v1/tasks/<id:task_id>/claim"): "act", ("POST", "/api/v1/tasks/<id:task_id>/unclaim"): "act",
     ("POST", "/api/v1/tasks/<id:task_id>/complete"): "act", ("POST", "/api/v1/tasks/<id:task_id>/delegate"): "act",
     ("PUT", "/api/v1/tasks/<id:task_id>/draft"): "act", ("POST", "/api/v1/instances/<id:instance_id>/urgency"): "act",
+    # The registers: their readers and keepers (processes/registers.yaml), not a case's people; the
+    # matrix of who reads and keeps which register is tests/web/test_registers_web.py.
+    ("GET", "/registers"): "register", ("GET", "/registers/<register_id>"): "register",
+    ("GET", "/registers/<register_id>/export.<fmt>"): "register", ("POST", "/registers/<register_id>/void"): "register",
+    ("GET", "/api/v1/registers"): "register", ("GET", "/api/v1/registers/<register_id>/entries"): "register",
+    ("GET", "/api/v1/registers/<register_id>/export"): "register",
+    ("POST", "/api/v1/registers/<register_id>/entries/<id:number>/void"): "register",
+    ("POST", "/api/v1/registers/<register_id>/entries/<id:number>/correct"): "register",
 }
 
 

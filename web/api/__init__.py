@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
@@ -75,7 +75,7 @@ def me() -> Any:
 
 
 @route(bp, "GET", "/processes", Doc(out=schemas.ProcessOut, many=True,
-       summary="Deployed processes (newest versions), each with whether I may start it (its start lane)"))
+       summary="Deployed processes (newest versions), each with whether I may start it (a member of its starters)"))
 @signed_in
 def processes() -> Any:
     return answer(schemas.ProcessOut, [v.to_json() for v in krabuan().repository.newest(for_user=account().username)])
@@ -199,6 +199,64 @@ def upload_file() -> Any:
 @signed_in
 def download_file(sha256: str) -> Any:
     return send_evidence(sha256)
+
+
+def _year() -> int | None:
+    text = request.args.get("year", "")
+    if not text:
+        return None
+    if not text.isdigit() or not 2400 <= int(text) <= 2800:
+        raise InvalidInput("year is a Buddhist-era year from 2400 to 2800", field="year")
+    return int(text)
+
+
+@route(bp, "GET", "/registers", Doc(out=schemas.RegisterOut, many=True,
+       summary="The official registers I read (received and sent letters, circulars, orders, ...)"))
+@signed_in
+def registers() -> Any:
+    return answer(schemas.RegisterOut, [r.to_json() for r in krabuan().registers.registers(account().username)])
+
+
+@route(bp, "GET", "/registers/<register_id>/entries", Doc(out=schemas.RegisterPageOut, query=("year", "q"),
+       summary="A register's entries for a Buddhist-era year (default: the current one), as they read now, that "
+               "I may see (secret ones: readers cleared for them and the people of their case); narrowed to a text"))
+@signed_in
+def register_entries(register_id: str) -> Any:
+    page = krabuan().registers.page(register_id, account().username, _year(), request.args.get("q", "")[:100])
+    return answer(schemas.RegisterPageOut, page.to_json())
+
+
+@route(bp, "POST", "/registers/<register_id>/entries/<id:number>/void", Doc(
+       body=schemas.VoidIn, out=schemas.RegisterEntryOut,
+       summary="Void a number (a keeper of the register): it stays in the register, marked cancelled with the reason"))
+@signed_in
+def void_number(register_id: str, number: int) -> Any:
+    given = body(schemas.VoidIn)
+    entry = krabuan().registers.void(register_id, number, account().username, given.reason, given.year)
+    return answer(schemas.RegisterEntryOut, entry.to_json())
+
+
+@route(bp, "POST", "/registers/<register_id>/entries/<id:number>/correct", Doc(
+       body=schemas.CorrectIn, out=schemas.RegisterEntryOut,
+       summary="Correct an entry's columns (a keeper): a new row that refers to the original, which stays"))
+@signed_in
+def correct_entry(register_id: str, number: int) -> Any:
+    given = body(schemas.CorrectIn)
+    entry = krabuan().registers.correct(register_id, (number, given.year), account().username, given.changes,
+                                        given.reason)
+    return answer(schemas.RegisterEntryOut, entry.to_json())
+
+
+@route(bp, "GET", "/registers/<register_id>/export", Doc(out=None, query=("format", "year", "q"),
+       summary="A register's page for a year as its paper form: PDF (Sarabun, Buddhist-era dates) or XLSX"))
+@signed_in
+def export_register(register_id: str) -> Any:
+    me = account()
+    exported = krabuan().registers.export(register_id, me.username, _year(),
+                                          (request.args.get("format", "pdf"), request.args.get("q", "")[:100],
+                                           me.thai_digits))
+    return Response(exported.content, mimetype=exported.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "private, no-store"})
 
 
 @bp.get("/openapi.json")

@@ -37,6 +37,8 @@ class ProcessOut(Out):
     version: int
     name: str
     can_start: bool
+    # The groups whose members may start a case of it (empty: anyone).
+    start_groups: list[str]
 
 
 Urgency = Literal["most_urgent", "very_urgent", "urgent", "normal"]
@@ -178,3 +180,77 @@ class Instance(Out):
     started_by: str
     created_at: str
     completed_at: str | None
+
+
+class RegisterOut(Out):
+    """A register the caller reads (processes/registers.yaml)."""
+
+    id: str
+    name: dict[str, str]
+    kind: str
+    # calendar or fiscal: the Buddhist-era year its numbers count in.
+    period: str
+    # How a number is written: {n} the number, {be_year} the year (e.g. สธ 0701/{n}).
+    reference: str
+    # The caller keeps it: may void numbers and correct entries.
+    may_keep: bool
+
+
+class RegisterAmendmentOut(Out):
+    entry_id: int
+    kind: Literal["corrected", "cancelled"]
+    refers_to: int | None
+    at: str
+    by: str
+    reason: str
+    changes: dict[str, Any]
+
+
+class RegisterEntryOut(Out):
+    """One number of a register as it reads now (the latest correction applied)."""
+
+    register_id: str
+    period: int
+    number: int
+    reference: str
+    registered_on: str
+    letter_reference: str
+    dated: str | None
+    sender: str
+    addressee: str
+    subject: str
+    action: str
+    remarks: str
+    urgency: str
+    secrecy: Literal["normal", "secret", "very_secret", "most_secret"]
+    instance_id: int | None
+    task_id: int | None
+    issued_at: str
+    issued_by: str
+    status: Literal["issued", "cancelled"]
+    cancel_reason: str
+    amendments: list[RegisterAmendmentOut]
+
+
+class RegisterPageOut(Out):
+    model_config = ConfigDict(extra="allow", serialize_by_alias=True)
+    # "register" (a name BaseModel keeps for itself in Python).
+    register_: RegisterOut = Field(alias="register")
+    period: int
+    periods: list[int]
+    last_number: int
+    query: str
+    entries: list[RegisterEntryOut]
+
+
+class VoidIn(Body):
+    reason: str = Field(min_length=1, max_length=1000)
+    # The Buddhist-era year of the number (default: the current one).
+    year: int | None = Field(default=None, ge=2400, le=2800)
+
+
+class CorrectIn(Body):
+    # Register columns to change: reference, dated (YYYY-MM-DD), from, to, subject, action, remarks, secrecy.
+    changes: dict[str, str | None] = Field(min_length=1, max_length=8)
+    reason: str = Field(min_length=1, max_length=1000)
+    year: int | None = Field(default=None, ge=2400, le=2800)

@@ -5,7 +5,7 @@
   const box = document.getElementById("diagram");
   if (!box || !window.BpmnJS) { return; }
   const font = { fontFamily: "Sarabun, sans-serif", fontSize: 13 };
-  await document.fonts.load("13px Sarabun", "ก");
+  await document.fonts.load("13px Sarabun", "กa");  // the Thai and the Latin faces (English words in names)
   const viewer = new window.BpmnJS({
     container: box,
     textRenderer: { defaultStyle: font, externalStyle: { fontFamily: font.fontFamily, fontSize: 12 } },

@@ -36,6 +36,13 @@ def test_data_cannot_shadow_a_function():
     assert ev.evaluate("len(x)", {"x": [1, 2], "len": "not a function"}) == 2
 
 
+def test_a_variable_may_share_a_functions_name():
+    """kpi-agreement-round records the fiscal year (B.E.) as ``fiscal_year``, also a calendar function."""
+    evaluator = ExpressionEvaluator({"fiscal_year": lambda day: 2570})
+    assert evaluator.evaluate("fiscal_year - 543", {"fiscal_year": 2571}) == 2028
+    assert evaluator.evaluate("fiscal_year('2027-01-01') + 1", {"fiscal_year": 1}) == 2571
+
+
 def test_unknown_name_is_a_clear_error():
     with pytest.raises(ExpressionError, match="unknown name 'approvd'"):
         ev.evaluate("approvd == True", {"approved": True})

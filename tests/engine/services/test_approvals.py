@@ -99,6 +99,8 @@ def test_a_missing_comment_is_listed_with_the_forms_other_problems(ak):
                       {"loan_contract_number": "ยม 25/2570", "advance_amount": "20000.00",
                        "cost_estimate_file": draft(ak, "clerk1")["project_file"], "loan_memo_number": "สธ 0710/ย 25"},
                       how=CLAIM)
+    ak.cases.complete(step_task(ak, instance_id, "borrower_signs_loan_contract").id, "borrower_staff1",
+                      {"contract_signed_on": "2026-11-30"}, how=CLAIM)
     sign = step_task(ak, instance_id, "sign_loan_documents")
     with pytest.raises(InvalidInput) as refused:  # no comment, and its control point left unconfirmed
         ak.cases.complete(sign.id, "executive1", {"loan_decision": "return"}, how=CLAIM)
@@ -166,7 +168,9 @@ def test_the_preparer_is_who_did_the_last_step_before_the_approval(ak):
     instance_id = to_approval(ak, preparer="clerk_executive1")
     approve(ak, instance_id, "executive1", {"activity_decision": "return", "activity_comment": "แก้ไขงบประมาณ"})
     redraft = step_task(ak, instance_id, "draft_meeting_training_request")
-    ak.cases.complete(redraft.id, "clerk1", draft(ak, "clerk1"), how=CLAIM)
+    assert redraft.assignee == "clerk_executive1"  # the return goes back to who drafted it ...
+    ak.tasks.delegate(redraft.id, "clerk_executive1", "clerk1", "ลาป่วย")  # ... who hands it on
+    ak.cases.complete(redraft.id, "clerk1", draft(ak, "clerk1"))
     approve(ak, instance_id, "clerk_executive1")
     assert [t.element_id for t in ak.tasks.of_case(instance_id)] == ["prepare_loan_documents"]
 
@@ -188,6 +192,38 @@ def test_a_return_leaves_a_note_on_the_step_it_goes_back_to(ak):
     assert task.to_json()["notice"] == notice
     page = ak.tasks.open(task.id, ak.accounts.account("clerk1"))
     assert page.task.notice == notice and page.to_json()["notice"] == notice
+
+
+def test_a_return_goes_back_to_the_person_who_did_the_step(ak, tmp_path):
+    """Not to the whole lane: the drafter holds the returned step (another clerk cannot take it), is
+    told who returned it and why, the history says so (and the audit replay agrees), and may hand it
+    back to the lane. Someone who left the lane since gets nothing: the step waits in the queue."""
+    instance_id = to_approval(ak, preparer="clerk1")
+    approve(ak, instance_id, "executive1", {"activity_decision": "return", "activity_comment": "แก้วันที่อบรม"})
+    task = step_task(ak, instance_id, "draft_meeting_training_request")
+    assert task.assignee == "clerk1" and task.reserved_for is None and task.notice["comment"] == "แก้วันที่อบรม"
+    assert [t.id for t in ak.tasks.worklist("clerk1")] == [task.id]
+    assert task.id not in [t.id for t in ak.tasks.worklist("clerk2")]
+    with pytest.raises(Exception, match="already claimed by clerk1"):
+        ak.tasks.claim(task.id, "clerk2")
+    note = next(n for n in ak.inbox.notifications("clerk1") if n.kind == "returned")
+    assert note.task_id == task.id and "executive1" in note.title_th and "แก้วันที่อบรม" in note.title_th
+    created = [e for e in ak.cases.show(instance_id).history if e.event_type == "task_created"][-1]
+    assert created.payload["assignee"] == "clerk1"
+    assert all(report.ok for report in ak.audit.verify(instance_id))
+    assert ak.tasks.unclaim(task.id, "clerk1").assignee is None
+    assert ak.tasks.claim(task.id, "clerk2").assignee == "clerk2"
+
+    again = to_approval(ak, preparer="clerk1")
+    organisation = yaml.safe_load((PROJECT_ROOT / "processes" / "organisation.yaml").read_text(encoding="utf-8"))
+    for user in organisation["users"]:
+        if user["username"] == "clerk1":
+            user["groups"] = [g for g in user["groups"] if g != "clerk"] or ["caterer"]
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(yaml.safe_dump(organisation, allow_unicode=True), encoding="utf-8")
+    ak.people.load_organisation(moved)
+    approve(ak, again, "executive1", {"activity_decision": "return", "activity_comment": "แก้วันที่อบรม"})
+    assert step_task(ak, again, "draft_meeting_training_request").assignee is None
 
 
 def test_a_task_reached_normally_has_no_note(ak):

@@ -5,7 +5,7 @@ from engine import Completion
 
 import pytest
 
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, DeployError, Forbidden, InvalidInput, NotFound
 from helpers import FORM_DATA, assert_roundtrip, do_task, drive_sop, open_tasks
 from helpers import SOP_BENCH
 
@@ -206,10 +206,42 @@ def test_only_the_start_lane_starts_a_case(k):
     (and is told so), and the list of what a user may start says the same."""
     from engine.errors import Forbidden
     assert k.cases.start("sop_bench", "clerk2").status == "running"
-    with pytest.raises(Forbidden, match="start lane is clerk") as refused:
+    with pytest.raises(Forbidden, match="only members of clerk may start it") as refused:
         k.cases.start("sop_bench", "director1")
-    assert refused.value.details["reason"] == "start_lane"
+    assert refused.value.details["reason"] == "starters"
     may = {v.process_id: v.can_start for v in k.repository.newest(for_user="director1")}
     assert may["sop_bench"] is False
     assert {v.process_id: v.can_start for v in k.repository.newest(for_user="clerk1")}["sop_bench"] is True
     assert all(v.can_start is None for v in k.repository.newest())
+
+
+def _declaring(starters: str) -> bytes:
+    """sop_bench as a process owner would change it: the same model declaring who may start it."""
+    text = SOP_BENCH.read_text(encoding="utf-8")
+    declaration = (f'<bpmn:extensionElements><krabuan:process starters="{starters}"/></bpmn:extensionElements>'
+                   if starters else "<bpmn:extensionElements><krabuan:process/></bpmn:extensionElements>")
+    return text.replace('isExecutable="true">', 'isExecutable="true">' + declaration, 1).encode()
+
+
+def test_a_process_declares_who_may_start_it(k):
+    """Declared starters replace the start lane: with ``starters="director"`` a director starts
+    sop_bench and a clerk (of the start lane) is refused with nothing written; the list of
+    processes names the groups and says who may start."""
+    k.repository.deploy_bytes(_declaring("director"), "sop_bench.bpmn")
+    started = k.cases.start("sop_bench", "director1")
+    assert started.status == "running"
+    with pytest.raises(Forbidden, match="only members of director may start it"):
+        k.cases.start("sop_bench", "clerk1")
+    with pytest.raises(NotFound):  # no case was written for the refused start
+        k.cases.show(started.instance_id + 1)
+    newest = {v.process_id: v for v in k.repository.newest(for_user="clerk1")}
+    assert newest["sop_bench"].start_groups == ("director",) and newest["sop_bench"].can_start is False
+    assert newest["sop_bench"].to_json()["start_groups"] == ["director"]
+    assert [v.start_groups for v in k.repository.versions("sop_bench")] == [("clerk",), ("director",)]
+
+
+@pytest.mark.parametrize("starters", ["", 'director" other="x'])
+def test_a_bad_starters_declaration_is_refused_at_deploy(k, starters):
+    with pytest.raises(DeployError, match="krabuan:process"):
+        k.repository.deploy_bytes(_declaring(starters), "sop_bench.bpmn")
+    assert [v.version for v in k.repository.versions("sop_bench")] == [1]

@@ -135,10 +135,11 @@ def test_spiffworkflow_corpus_models_deploy_or_are_refused_clearly(k):
         except DeployError as exc:
             assert path.name in str(exc)
             outcomes[path.name] = exc.reason
-    assert sum(v == "ok" for v in outcomes.values()) >= 6, outcomes
+    assert sum(v == "ok" for v in outcomes.values()) >= 4, outcomes
     reasons = {v for v in outcomes.values() if v != "ok"}
     assert all("script tasks are not allowed" in r or "which no form of this process sets" in r
-               or "cannot run in Krabuan" in r for r in reasons), reasons
+               or "cannot run in Krabuan" in r or "is already deployed from another file" in r
+               for r in reasons), reasons
     # a send task, a message catch and a signal catch: nothing in Krabuan would do or send them
     assert {outcomes[n] for n in ("collaboration.bpmn", "event-gateway.bpmn", "event-subprocess.bpmn")} == {
         "a send task cannot run in Krabuan",
