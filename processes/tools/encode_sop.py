@@ -399,6 +399,11 @@ def encode(sop_id: str, catalog: Path) -> str:
         b["lane_prefix"] = True
         b["executable"] = sub.get("executable", True)
         blocks.append(b)
+    # The main pool draws every catalog role, except one that acts only in another pool of the file (an
+    # empty band there would read as a role that never acts).
+    main, elsewhere = blocks[0], {r for b in blocks[1:] for r in b["lane_of"].values()}
+    main["roles"] = [r for r in main["roles"]
+                     if r in main["lane_of"].values() or r in main["idle_lanes"] or r not in elsewhere]
     xml_id = sop_id.replace("-", "_")
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
