@@ -98,4 +98,14 @@ def main() -> None:
 
 
 # Importing the command modules registers their commands.
-from . import accounts_cmd, calendar_cmd, commands, demo, registers_cmd, serve_cmd, time_cmd  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    accounts_cmd,
+    acting_cmd,
+    calendar_cmd,
+    commands,
+    demo,
+    registers_cmd,
+    serve_cmd,
+    signatures_cmd,
+    time_cmd,
+)

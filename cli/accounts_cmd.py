@@ -32,20 +32,33 @@ def users(ctx: click.Context, as_json: bool) -> None:
 @users.command()
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--current-password-stdin", is_flag=True,
+              help="Your own change: read your current password from the first line of standard input (the "
+                   "new one from the second with --password-stdin), to keep your signing key.")
 @as_option
 @engine_command
-def passwd(k: Krabuan, username: str, password_stdin: bool, actor: str) -> None:
+def passwd(k: Krabuan, username: str, password_stdin: bool, current_password_stdin: bool, actor: str) -> None:
     """Set a user's password (asked twice at a prompt); ends the user's browser sessions.
-    Administrators, or the user themselves."""
+    Administrators, or the user themselves. A user who signs keeps their signing key by giving
+    the current password (asked at the prompt); without it (an administrator's reset) the key is
+    retired and their next signature makes a new one."""
     k.accounts.check_may_manage(username, actor=actor, what="set the password")  # before asking for it
+    signs = any(key.valid_to is None for key in k.signatures.keys(username))  # has a signing key
+    current = None
+    if current_password_stdin:
+        current = sys.stdin.readline().rstrip("\r\n")
+    elif signs and actor == username and not password_stdin:
+        current = click.prompt("current password (it keeps your signing key)", hide_input=True)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
     if not password:
         raise InvalidInput("no password given")
-    k.accounts.set_password(username, password, actor=actor)
+    k.accounts.set_password(username, password, actor=actor, current=current)
     click.echo(f"password of {username} set")
+    if signs and current is None:
+        click.echo(f"the signing key of {username} was retired: their next signature makes a new one", err=True)
 
 
 @main.group()

@@ -1,6 +1,7 @@
 """The ``krabuan`` commands. Each parses its arguments, calls one engine method, prints."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,20 @@ def processes_show(k: Krabuan, process_id: str, version: int | None, as_json: bo
     for f in model.inferred_flows:
         click.echo(f"- {f.element_id}: {f.source} -> {f.target}" + (f" ({f.name})" if f.name else "")
                    + f"; inferred: {f.inferred}")
+    for line in _segregation_lines(model.describe()):
+        click.echo(line)
+
+
+def _segregation_lines(described: dict[str, Any]) -> list[str]:
+    """The process's segregation of duties: its declared rules, then the implicit ones of approvals."""
+    rules, defaults = described["segregation"], described["default_segregation"]
+    lines = ["segregation of duties (nobody holds both sides in one case):"] if rules or defaults else []
+    for r in rules:
+        lines += [f"- {r['id']}: {' '.join(r['who'])} ≠ {' '.join(r['not'])}", f"    {r['th']} / {r['en']}"]
+        lines += [f"    why: {r['why']}"] if r["why"] else []
+    for r in defaults:
+        lines += [f"- {r['id']} (every approval and signature step: {', '.join(r['steps'])}): {r['th']} / {r['en']}"]
+    return lines
 
 
 def _step_lines(s: StepModel) -> list[str]:
@@ -217,13 +232,18 @@ def unclaim(k: Krabuan, task_id: int, username: str, as_json: bool) -> None:
 @click.option("--confirm", "confirmed", multiple=True, metavar="CONTROL_ID",
               help="A control point of the step that you confirm (repeat for each).")
 @click.option("--claim", is_flag=True, help="Claim the task first if it is still unclaimed (one transaction).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read your password from the first line of standard input: a signature step signs with it.")
 @as_option
 @json_option
 @engine_command
-def complete(k: Krabuan, task_id: int, data: str | None, confirmed: tuple[str, ...], claim: bool, username: str,
-             as_json: bool) -> None:
-    """Complete a task I have claimed, with its form data and confirmed control points."""
-    done = k.cases.complete(task_id, username, parse_json_object(data), confirmed, how=Completion(claim=claim))
+def complete(k: Krabuan, task_id: int, data: str | None, confirmed: tuple[str, ...], claim: bool,
+             password_stdin: bool, username: str, as_json: bool) -> None:
+    """Complete a task I have claimed, with its form data and confirmed control points (a signature
+    step also needs your password: --password-stdin)."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    done = k.cases.complete(task_id, username, parse_json_object(data), confirmed,
+                            how=Completion(claim=claim, password=password or None))
     if as_json:
         emit_json(done.to_json())
         return

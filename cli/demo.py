@@ -47,8 +47,10 @@ def _do(k: Krabuan, instance_id: int, who: tuple[str, str], data: dict[str, obje
     user, element_id = who
     task = next(t for t in k.tasks.of_case(instance_id) if t.element_id == element_id)
     _, model = k.repository.process_model(k.cases.show(instance_id).process_id)
-    confirms = [c.id for c in model.steps[element_id].meta.controls]
-    k.cases.complete(task.id, user, data, confirms, how=Completion(claim=True, comment=comment))
+    step = model.steps[element_id]
+    confirms = [c.id for c in step.meta.controls]
+    password = DEMO_PASSWORD if step.meta.kind == "signature" else None  # a signature step signs with it
+    k.cases.complete(task.id, user, data, confirms, how=Completion(claim=True, comment=comment, password=password))
 
 
 def _in_flight(k: Krabuan) -> None:
@@ -110,10 +112,10 @@ def demo(k: Krabuan) -> None:
     click.echo(f"instance {instance_id} is {view.status}; letter number {view.data.get('letter_number')}")
     report = next(iter(k.audit.verify(instance_id)))
     click.echo(f"history: {report.events} events, hash chain {'verifies' if report.ok else 'BROKEN'}")
-    _in_flight(k)
     users = [u.username for u in k.people.users() if u.active]
     stored = k.accounts.hash_password("demo", DEMO_PASSWORD)  # one hash for the shared demo password
     for username in users:
         k.accounts.set_password(username, DEMO_PASSWORD, actor=DEMO_ADMIN, stored_hash=stored)
+    _in_flight(k)  # its signature steps sign with the demo password
     click.echo(f"{len(users)} demo users can sign in with the password {DEMO_PASSWORD!r} "
                f"(e.g. clerk1, clerk2, internal_units1); change it with `krabuan users passwd USER --as {DEMO_ADMIN}`")

@@ -26,6 +26,7 @@ from .errors import Unavailable as Unavailable
 
 if TYPE_CHECKING:
     from .krabuan import Krabuan as Krabuan
+    from .model.acting import ACTING_KINDS as ACTING_KINDS
     from .model.definitions import ProcessModel as ProcessModel
     from .model.definitions import StepModel as StepModel
     from .model.filetypes import FILE_ACCEPT as FILE_ACCEPT
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
     from .results import TriggerView as TriggerView
     from .results import UserView as UserView
     from .results import WorklistPage as WorklistPage
+    from .services.acting import AbsenceRequest as AbsenceRequest
+    from .services.acting import AppointmentRequest as AppointmentRequest
     from .services.cases import Completion as Completion
     from .settings import Settings as Settings
     from .time.calendar import BANGKOK as BANGKOK
@@ -74,6 +77,9 @@ _LAZY = {
     "ControlPoint": "engine.model.metadata",
     "Account": "engine.results",
     "Completion": "engine.services.cases",
+    "AbsenceRequest": "engine.services.acting",
+    "ACTING_KINDS": "engine.model.acting",
+    "AppointmentRequest": "engine.services.acting",
     "CasePage": "engine.results",
     "CaseStarted": "engine.results",
     "SignedIn": "engine.results",
@@ -119,6 +125,7 @@ __all__ = [
     "ProcessVersionView", "TaskCompleted", "TaskView", "TimerView", "TriggerStart", "TriggerView", "UserView",
     "WorklistPage", "URGENCIES", "CaseHeader", "WorklistFilter", "load_json", "Settings",
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
+    "AbsenceRequest", "AppointmentRequest", "ACTING_KINDS",
 ]
 __version__ = "0.1.0"
 

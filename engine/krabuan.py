@@ -13,7 +13,11 @@ Krabuan's own dataclasses (``engine.results``):
 - ``calendar``: calendar, add_holiday, remove_holiday
 - ``audit``: verify
 - ``people``: load_organisation, users
+- ``acting``: positions, appoint, appointments, end, capacity (acting officials for positions)
+- ``absences``: add, absences, cancel, hand_over (a user's absence and deputy)
 - ``registers``: registers, page, issue, void, correct, export (the official registers, processes/registers.yaml)
+- ``signatures``: verify, of_case, one, keys (signature steps' signatures, verified when read; signing
+  itself is ``cases.complete`` with the password)
 - ``accounts``: hash_password, check_may_manage, set_password, sign_in, session, sign_out, account,
   create_token, revoke_token, tokens, token, sweep_sessions (a password or token: the user or an administrator)
 """
@@ -29,6 +33,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .services.accounts import Accounts
+    from .services.acting import Absences, Acting
     from .services.audit import Audit
     from .services.calendar_admin import CalendarAdmin
     from .services.cases import Cases
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
     from .services.people import People
     from .services.registers import Registers
     from .services.repository import Repository
+    from .services.signatures import Signatures
     from .services.tasks import Tasks
 
 
@@ -79,6 +85,18 @@ class Krabuan:
         return Tasks(self.ctx)
 
     @cached_property
+    def acting(self) -> Acting:
+        from .services.acting import Acting
+
+        return Acting(self.ctx)
+
+    @cached_property
+    def absences(self) -> Absences:
+        from .services.acting import Absences
+
+        return Absences(self.ctx)
+
+    @cached_property
     def jobs(self) -> Jobs:
         from .services.jobs import Jobs
 
@@ -113,6 +131,12 @@ class Krabuan:
         from .services.registers import Registers
 
         return Registers(self.ctx)
+
+    @cached_property
+    def signatures(self) -> Signatures:
+        from .services.signatures import Signatures
+
+        return Signatures(self.ctx)
 
     def upgrade_schema(self) -> None:
         """Create or upgrade the tables (Alembic)."""

@@ -10,10 +10,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, ProcessError
-from .store import notifications, people, task_rows, timer_rows
+from .store import acting, notifications, people, task_rows, timer_rows
 from .store.history import EventType
 from .store.task_rows import NewTask, TaskRow
 from .time import deadlines
+from .time.calendar import local_date
 
 if TYPE_CHECKING:
     from .model.definitions import StepModel
@@ -69,7 +70,8 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
             due_at=deadlines.due_at(basis, op.calendar) if basis else None,
             deadline_json=basis.to_json() if basis else None, title=op.header[0], urgency=op.header[1],
             notice_json=notice))
-    created = task_rows.insert_new(conn, _given_back(op, new))
+    new, instead = _to_deputies(op, _given_back(op, new))
+    created = task_rows.insert_new(conn, new)
     reminders = op.ctx.schedules.reminders(op.definition.process_id)
     timer_rows.insert_rows(conn, [
         timer for row in created if row.due_at is not None
@@ -79,7 +81,8 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
         op.record(EventType.TASK_CREATED, None, task_id=row.id, element_id=row.element_id, name=row.name,
                   candidate_groups=list(row.groups), reserved_for=row.reserved_for,
                   due_at=row.due_at.isoformat() if row.due_at else None,
-                  **({"assignee": row.assignee} if row.assignee != row.reserved_for else {}))
+                  **({"assignee": row.assignee} if row.assignee != row.reserved_for else {}),
+                  **instead.get(row.spiff_task_id, {}))
         if row.assignee != row.reserved_for:
             _tell_given_back(op, row)
     return [r for spiff_id, r in open_rows.items() if spiff_id in ready_ids] + created
@@ -99,6 +102,27 @@ def _given_back(op: CaseOperation, new: list[NewTask]) -> list[NewTask]:
             task = replace(task, assignee=person)
         given.append(task)
     return given
+
+
+def _to_deputies(op: CaseOperation, new: list[NewTask]) -> tuple[list[NewTask], dict[str, dict[str, Any]]]:
+    """New tasks that would be reserved for or given to someone absent today go to their deputy
+    (a given-back step only if the deputy is in its groups, else to the queue); returns the tasks
+    and, by spiff task id, what the history notes (``instead_of``: who is absent, ``absence_id``)."""
+    holders = {t.holder for t in new if t.holder}
+    away = acting.deputies(op.conn, holders, local_date(op.now)) if holders else {}
+    if not away:
+        return new, {}
+    out, notes = [], {}
+    for task in new:
+        if task.holder in away:
+            deputy, absence_id = away[task.holder]
+            notes[task.spiff_task_id] = {"instead_of": task.holder, "absence_id": absence_id}
+            if task.reserved_for is not None:
+                task = replace(task, reserved_for=deputy, assignee=None)
+            else:
+                task = replace(task, assignee=deputy if set(task.candidate_groups) & _groups_of(op, deputy) else None)
+        out.append(task)
+    return out, notes
 
 
 def _tell_given_back(op: CaseOperation, row: TaskRow) -> None:

@@ -258,9 +258,17 @@ class TaskPage:
     deadline_basis: dict[str, Any] | None = None
     # How the case's data keys read: the label of the field of that name in the process's forms.
     field_labels: dict[str, Any] = field(default_factory=dict)  # engine.model.forms.Label
+    # "On behalf of": who may prepare the task (save its draft) for its holder, and whether the
+    # viewer is one of them; the viewer's capacity on it when they act for a position.
+    preparers: tuple[str, ...] = ()
+    preparing: bool = False
+    capacity: dict[str, Any] | None = None
+    # A signature step: completing it (unless it returns or rejects) signs with the user's password.
+    signs: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.task.to_json(), "process_name": self.process_name, "draft": self.draft,
+        return {**self.task.to_json(), "process_name": self.process_name, "draft": self.draft, "signs": self.signs,
+                "preparers": list(self.preparers), "preparing": self.preparing, "capacity": self.capacity,
                 "colleagues": list(self.colleagues), "deadline_basis": self.deadline_basis,
                 "done_data": {str(k): v for k, v in self.done_data.items()},
                 "approval": self.approval.to_json() if self.approval is not None else None,
@@ -280,10 +288,14 @@ class WorklistPage:
     items: tuple[TaskView, ...]
     next_cursor: str | None = None
     process_names: dict[str, str] = field(default_factory=dict)  # of the items' processes
+    # The items held in an acting capacity, by task id (engine.model.acting.Capacity.to_json).
+    capacities: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"view": self.view, "items": [t.to_json() for t in self.items], "next_cursor": self.next_cursor,
-                "process_names": self.process_names}
+        return {"view": self.view, "items": [dict(t.to_json(), **({"capacity": self.capacities[t.id]}
+                                                                   if t.id in self.capacities else {}))
+                                             for t in self.items],
+                "next_cursor": self.next_cursor, "process_names": self.process_names}
 
 
 @dataclass(frozen=True)
@@ -598,3 +610,134 @@ class RegisterExport:
 
     def to_json(self) -> dict[str, Any]:
         return {"filename": self.filename, "content_type": self.content_type, "size": len(self.content)}
+
+
+@dataclass(frozen=True)
+class PositionView:
+    """A position of the organisation: whose groups' tasks it holds and who holds it."""
+
+    id: str
+    title_th: str
+    title_en: str
+    groups: tuple[str, ...]
+    holder: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": {"th": self.title_th, "en": self.title_en}, "groups": list(self.groups),
+                "holder": self.holder}
+
+
+@dataclass(frozen=True)
+class ActingAppointmentView:
+    """An acting appointment: who acts for which position, when, in which kind, under which order."""
+
+    id: int
+    position: PositionView
+    username: str
+    kind: str
+    kind_th: str
+    starts_on: date
+    ends_on: date
+    order_ref: str
+    created_by: str
+    status: str  # "upcoming" | "in_force" | "over" | "ended" (ended early by an administrator)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "position": self.position.to_json(), "username": self.username, "kind": self.kind,
+                "kind_th": self.kind_th, "starts_on": self.starts_on.isoformat(), "ends_on": self.ends_on.isoformat(),
+                "order_ref": self.order_ref, "created_by": self.created_by, "status": self.status}
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    """A user's absence and the deputy who gets their new tasks meanwhile."""
+
+    id: int
+    username: str
+    deputy: str
+    starts_on: date
+    ends_on: date
+    reason: str
+    status: str  # "upcoming" | "in_force" | "over" | "cancelled"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "username": self.username, "deputy": self.deputy,
+                "starts_on": self.starts_on.isoformat(), "ends_on": self.ends_on.isoformat(), "reason": self.reason,
+                "status": self.status}
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """What handing one's claimed tasks over to the deputy did: the tasks handed over, and those kept
+    (with why: the deputy may not work them)."""
+
+    deputy: str
+    handed_over: tuple[int, ...]
+    kept: dict[int, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"deputy": self.deputy, "handed_over": list(self.handed_over),
+                "kept": {str(k): v for k, v in self.kept.items()}}
+
+
+@dataclass(frozen=True)
+class SignatureProblem:
+    """Why a signature no longer vouches for its step: ``kind`` is ``field`` (a field of the case
+    data changed or was removed after signing; ``subject`` names it), ``file`` (an attached
+    document's bytes changed or are gone; ``subject`` is its name), ``key`` (the key is not the
+    signer's, or was not valid when it signed), ``digest`` (the record of what was signed was
+    altered) or ``signature`` (the Ed25519 signature does not verify)."""
+
+    kind: str
+    subject: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "subject": self.subject, "message": self.message}
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    """A signature of a signature step, as verified when it was read (``problems`` empty: it
+    verifies and nothing it covers changed since)."""
+
+    id: int
+    instance_id: int
+    task_id: int
+    element_id: str
+    step_name: str
+    signer: str
+    signer_name: str
+    position: dict[str, str]  # {"th", "en"}; empty strings when the signer holds no position
+    capacity: dict[str, Any]  # engine.model.acting.Capacity.to_json ({"kind": "self"} for oneself)
+    signed_at: datetime
+    digest: str
+    public_key: str
+    documents: tuple[dict[str, Any], ...]
+    problems: tuple[SignatureProblem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def capacity_th(self) -> str:
+        """The capacity as a letter prints it (e.g. ``ปฏิบัติราชการแทน อธิบดีกรมอนามัย``; empty for oneself)."""
+        if self.capacity.get("kind", "self") == "self":
+            return ""
+        title = (self.capacity.get("position_title") or {}).get("th", "")
+        return f"{self.capacity.get('kind_th', '')} {title}".strip()
+
+    @property
+    def block_th(self) -> tuple[str, ...]:
+        """The signature block's lines as a letter prints them: (name), position, capacity."""
+        return tuple(line for line in (f"({self.signer_name})", self.position.get("th", ""), self.capacity_th) if line)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable contract of ``krabuan signatures verify --json`` and the API."""
+        return {"id": self.id, "instance_id": self.instance_id, "task_id": self.task_id,
+                "element_id": self.element_id, "step_name": self.step_name, "signer": self.signer,
+                "signer_name": self.signer_name, "position": self.position, "capacity": self.capacity,
+                "signed_at": _iso(self.signed_at), "digest": self.digest, "public_key": self.public_key,
+                "documents": list(self.documents), "valid": self.valid, "block_th": list(self.block_th),
+                "problems": [p.to_json() for p in self.problems]}

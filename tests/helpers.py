@@ -42,6 +42,16 @@ def do_task(k: Krabuan, task_id: int, user: str, data: dict[str, Any] | None = N
     k.cases.complete(task_id, user, data or {})
 
 
+SIGNING_PASSWORD = "signing-tests-2569"  # what ``give_passwords`` sets: a signature step signs with it
+
+
+def give_passwords(k: Krabuan, *users: str) -> None:
+    """Set ``SIGNING_PASSWORD`` for these users (one Argon2id hash for all), so that they can sign."""
+    stored = k.accounts.hash_password("tests", SIGNING_PASSWORD)
+    for user in users:
+        k.accounts.set_password(user, SIGNING_PASSWORD, actor=user, stored_hash=stored)
+
+
 def open_tasks(k: Krabuan, instance_id: int) -> list[Any]:
     return list(k.cases.show(instance_id).open_tasks)
 

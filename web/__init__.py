@@ -18,7 +18,23 @@ from werkzeug.routing import IntegerConverter
 
 from engine import EngineError, InvalidInput, Krabuan, NotFound, Settings, Unauthorized
 
-from . import api, assets, auth, cases, casework, display, files, preferences, security, start, tasks, worklist
+from . import (
+    acting,
+    api,
+    assets,
+    auth,
+    cases,
+    casework,
+    display,
+    files,
+    preferences,
+    security,
+    signatures,
+    start,
+    tasks,
+    worklist,
+)
+from .messages import refusal_of
 from .registers import bp as registers_bp
 
 LANGUAGES = ("th", "en")
@@ -61,6 +77,9 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(start.bp)
     app.register_blueprint(casework.bp)
     app.register_blueprint(registers_bp)
+    app.register_blueprint(acting.bp)
+    app.register_blueprint(signatures.bp)
+    app.jinja_env.filters["signature_problem"] = signatures.problem_text
     files.install(app, settings.max_upload_bytes)
     csrf.exempt(api.bp)  # the API checks the CSRF token itself, for browser sessions only
     app.register_blueprint(api.bp)
@@ -102,7 +121,7 @@ def _errors(app: Flask) -> None:
         if isinstance(exc, Unauthorized):
             return redirect(url_for("auth.login", next=request.path))
         if request.method == "POST" and status in (403, 409, 422) and current_user.is_authenticated:
-            flash(f"{_REFUSAL.get(status, '')} ({exc.message})", "error")
+            flash(refusal_of(exc.details) or f"{_REFUSAL.get(status, '')} ({exc.message})", "error")
             return redirect(request.referrer or url_for("worklist.index"))
         return render_template("error.html", status=status, message=exc.message), status
 

@@ -24,6 +24,7 @@ EVENTS = {
     "timer_fired": _l("timer fired"), "task_delegated": _l("delegated the step"),
     "urgency_changed": _l("changed the urgency"),
     "register_number_issued": _l("issued a register number"),
+    "task_signed": _l("signed the step"),
 }
 
 
@@ -33,7 +34,8 @@ def show(instance_id: int) -> Any:
     page = krabuan().cases.page(instance_id, account())
     names = {t.id: t.name for t in page.steps}
     files = krabuan().files.of_case(instance_id, account())
-    return render_template("case.html", page=page, events=EVENTS, step_names=names, files=files,
+    signed = krabuan().signatures.of_case(instance_id, account())  # each verified now
+    return render_template("case.html", page=page, events=EVENTS, step_names=names, files=files, signatures=signed,
                            file_names={f.sha256: f.name for f in files}, urgencies=URGENCIES)
 
 

@@ -2,6 +2,7 @@
 deadline states as words (never colour alone). Registered as Jinja filters."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ def _thai() -> bool:
 
 
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _thai_digits_wanted() -> bool:
@@ -135,7 +137,13 @@ def _looks_like_date(value: Any) -> bool:
 
 
 def shown(value: Any) -> str:
-    """A value of a case's data as a person reads it: lists joined, yes/no for true/false."""
+    """A value of a case's data as a person reads it: lists joined, yes/no for true/false, an ISO
+    date (as the forms store dates) as a Buddhist-era day in Thai."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return local_day(value)
+        except ValueError:
+            return digits(value)
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list):

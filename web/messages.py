@@ -36,6 +36,8 @@ PROBLEMS = {
     "too_many_files": _l("At most %(max)s files."),
     "control_unconfirmed": _l("Please confirm every control point of this step."),
     "comment_required": _l("Please write a comment: why, and what is to be done."),
+    "wrong_password": _l("The password is wrong: nothing was signed."),
+    "password_required": _l("Please enter your password to sign."),
 }
 
 # Why the engine refused an approval (segregation of duties), by the refusal's ``reason``.
@@ -48,9 +50,9 @@ REFUSALS = {
 
 def problem_text(problem: dict[str, Any]) -> str:
     params = problem.get("params") or {}
-    if problem.get("code") == "rule" and isinstance(params, dict):  # the form's own words, Thai or English
-        thai = str(get_locale() or "th").startswith("th")
-        return str(params.get("th" if thai else "en") or problem.get("message", ""))
+    if problem.get("code") in ("rule", "segregation") and isinstance(params, dict):  # the rule's own words
+        words = str(params.get("th" if _thai() else "en") or problem.get("message", ""))
+        return f"{params['person']}: {words}" if params.get("person") else words  # who is to be taken off the list
     text = PROBLEMS.get(problem.get("code") or "")
     if text is None:
         return str(problem.get("message", ""))
@@ -58,6 +60,19 @@ def problem_text(problem: dict[str, Any]) -> str:
         return str(text) % dict(problem.get("params", {}))
     except (KeyError, TypeError, ValueError):
         return str(text)
+
+
+def _thai() -> bool:
+    return str(get_locale() or "th").startswith("th")
+
+
+def refusal_of(details: dict[str, Any]) -> str | None:
+    """A segregation-of-duties refusal (a Forbidden's details) in the user's language: a rule the
+    process declares brings its own Thai and English (None: not such a refusal)."""
+    if details.get("reason") == "segregation":
+        return str(_l("You cannot take this step (segregation of duties): %(rule)s",
+                      rule=details.get("th" if _thai() else "en") or details.get("rule", "")))
+    return refusal_text(details.get("reason"))
 
 
 def refusal_text(reason: str | None) -> str | None:

@@ -17,7 +17,9 @@ bp = Blueprint("preferences", __name__)
 @bp.get("/settings")
 @login_required
 def show() -> Any:
-    return render_template("preferences.html", me=account())
+    from .acting import my_absences
+
+    return render_template("preferences.html", me=account(), **my_absences())
 
 
 @bp.post("/settings")

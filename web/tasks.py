@@ -16,7 +16,7 @@ from engine import Completion, Forbidden, InvalidInput
 from .auth import account, krabuan
 from .dates import month_to_iso, to_iso
 from .files import names_of, take_uploads
-from .messages import problem_text, refusal_text
+from .messages import problem_text, refusal_of
 
 bp = Blueprint("tasks", __name__)
 
@@ -34,7 +34,8 @@ def render_task(**context: Any) -> str:
     """The task page; the case's files by SHA-256 name the documents its earlier steps attached."""
     page = context["page"]
     case_files = {f.sha256: f.name for f in krabuan().files.of_case(page.task.instance_id, account())}
-    return render_template("task.html", case_files=case_files, **context)
+    signed = [s for s in krabuan().signatures.of_case(page.task.instance_id, account()) if s.task_id == page.task.id]
+    return render_template("task.html", case_files=case_files, signatures=signed, **context)
 
 
 def _earlier_values(page: Any) -> dict[str, Any]:
@@ -90,7 +91,8 @@ def complete(task_id: int) -> Any:
         if problems:
             raise InvalidInput("a file was refused")
         done = k.cases.complete(task_id, me.username, data, confirmed,
-                                how=Completion(claim=True, comment=_own_comment(page, values)))
+                                how=Completion(claim=True, comment=_own_comment(page, values),
+                                               password=request.form.get("password") or None))
     except InvalidInput as exc:
         problems = problems or {p["field"]: problem_text(p) for p in exc.details.get("problems", [])}
         if not problems:
@@ -98,7 +100,7 @@ def complete(task_id: int) -> Any:
         return render_task(page=page, values=values, problems=problems,
                                confirmed=set(confirmed), files=names_of(page.form, values)), 422
     except Forbidden as exc:  # segregation of duties: said on the task's page, with what was entered kept
-        refusal = refusal_text(exc.details.get("reason"))
+        refusal = refusal_of(exc.details)
         if refusal is None:
             raise
         flash(refusal, "error")

@@ -17,6 +17,7 @@ from ..errors import DeployError
 from . import model_caps
 from .metadata import StepMetadata, read_step_metadata
 from .model_expressions import EXPRESSION_TAGS, vet_expression
+from .segregation import SegregationRule, describe_defaults, read_rules
 from .xmlguard import local_name as _local
 from .xmlguard import namespace_of as _ns
 from .xmlguard import owner_id
@@ -91,6 +92,8 @@ class ProcessModel:
     idle_lanes: dict[str, str] = field(default_factory=dict)
     # The flows the source does not draw, in document order.
     inferred_flows: tuple[InferredFlow, ...] = ()
+    # Segregation of duties declared by the process (<krabuan:segregation>; engine.model.segregation).
+    segregation: tuple[SegregationRule, ...] = ()
 
     def form_keys(self) -> list[str]:
         """The forms of the process: its start form, then its steps' in document order."""
@@ -108,7 +111,10 @@ class ProcessModel:
                 "steps": [{"element_id": s.element_id, "name": s.name, "lane": s.lane,
                            "candidate_groups": list(s.candidate_groups), "documentation": s.documentation,
                            "multi_instance": s.multi_instance, **asdict(s.meta)} for s in self.steps.values()],
-                "inferred_flows": [asdict(f) for f in self.inferred_flows]}
+                "inferred_flows": [asdict(f) for f in self.inferred_flows],
+                "segregation": [r.describe() for r in self.segregation],
+                "default_segregation": describe_defaults(s.element_id for s in self.steps.values()
+                                                         if s.meta.kind in ("approval", "signature"))}
 
     @classmethod
     def from_json(cls, text: str) -> ProcessModel:
@@ -118,7 +124,8 @@ class ProcessModel:
         return cls(process_id=raw["process_id"], name=raw["name"], lanes=lanes, steps=steps,
                    start_form=raw.get("start_form"), start_groups=tuple(raw.get("start_groups") or ()),
                    idle_lanes=dict(raw.get("idle_lanes") or {}),
-                   inferred_flows=tuple(InferredFlow.from_dict(f) for f in raw.get("inferred_flows") or ()))
+                   inferred_flows=tuple(InferredFlow.from_dict(f) for f in raw.get("inferred_flows") or ()),
+                   segregation=tuple(SegregationRule.from_dict(r) for r in raw.get("segregation") or ()))
 
 
 
@@ -236,16 +243,20 @@ def read_process_model(process: etree._Element, source: str) -> ProcessModel:
     return ProcessModel(process_id=process_id, name=(process.get("name") or process_id).strip(),
                         lanes=lanes, steps=steps, start_form=start_form,
                         start_groups=declared if declared is not None else tuple(start_groups), idle_lanes=idle_lanes,
-                        inferred_flows=read_inferred_flows(process, source))
+                        inferred_flows=read_inferred_flows(process, source),
+                        segregation=read_rules([dict(el.attrib) for el in _krabuan_children(process)
+                                                if _local(el.tag) == "segregation"], source, process_id))
 
 
 def declared_starters(process: etree._Element, source: str) -> tuple[str, ...] | None:
     """The groups a process declares may start it (``<krabuan:process starters="a b"/>`` in the
     process's extension elements), or None when it declares none (its start lane's groups apply)."""
     for child in _krabuan_children(process):
+        if _local(child.tag) == "segregation":
+            continue  # read by engine.model.segregation
         if _local(child.tag) != "process" or set(child.attrib) - {"starters"}:
-            raise DeployError('a process takes only <krabuan:process starters="..."/>', file=source,
-                              element=process.get("id"))
+            raise DeployError('a process takes only <krabuan:process starters="..."/> and '
+                              "<krabuan:segregation .../>", file=source, element=process.get("id"))
         groups = tuple(dict.fromkeys(child.get("starters", "").replace(",", " ").split()))
         if not groups:
             raise DeployError("krabuan:process starters names no group", file=source, element=process.get("id"))

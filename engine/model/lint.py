@@ -19,6 +19,7 @@ from .definitions import BPMN_NS, FLOW_NODE_TAGS, HUMAN_TASK_TAGS, NS, ProcessMo
 from .expressions import BASE_FUNCTIONS
 from .forms import FormRegistry
 from .model_expressions import TIMER_TAGS, expression_owner, what
+from .segregation import STEP, unknown_roles
 from .xmlguard import local_name as _local
 
 _RUNTIME_EXPRESSION_TAGS = (*TIMER_TAGS, "loopCondition", "completionCondition", "loopCardinality")
@@ -64,6 +65,8 @@ def check_process(process: etree._Element, model: ProcessModel, forms: FormRegis
     for element_id, anchor in unknown_deadline_anchors(model, settable):
         add(element_id, f"the deadline counts from {anchor!r}, which no form of this process sets and no step of "
                         "it is")
+    for message in unknown_segregation_roles(model, set(model.steps), settable):
+        add(model.process_id, message)
     return findings + deadline_order_warnings(process, model, forms, source)
 
 
@@ -98,6 +101,14 @@ def lane_warnings(root: etree._Element, models: list[ProcessModel], source: str)
                 found.append(Finding(source, lane_id, "lane has no task (the role never acts): give the role its "
                                      'step, or declare the lane idle (<krabuan:lane idle="why"/>)', "warning"))
     return found
+
+
+def unknown_segregation_roles(model: ProcessModel, steps: set[str], settable: set[str]) -> list[str]:
+    """What is wrong with the roles of the process's segregation rules: a step it does not have, a
+    variable no form sets (the rule would never bind anyone)."""
+    return [f"segregation rule {rule_id} names {role}, which is " + (
+        "no step of this process" if role.startswith(STEP) else "no variable a form of this process sets")
+        for rule_id, role in unknown_roles(model.segregation, steps, settable)]
 
 
 def unknown_deadline_anchors(model: ProcessModel, settable: set[str]) -> list[tuple[str, str]]:

@@ -11,6 +11,8 @@ Format (processes/organisation.yaml)::
          supervisor: it_group_director}  # who is told when this lane's steps are overdue
     users:
       - {username: somchai, name: {th: สมชาย ใจดี, en: Somchai Jaidee}, groups: [clerk]}
+    positions:   # optional: the positions acting officials may be appointed for
+      - {id: it_director, title: {th: ผู้อำนวยการ..., en: ...}, groups: [it_group_director], holder: somchai}
 
 Loading syncs the database to the file (engine.store.people): groups and users are upserted,
 memberships replaced, and users no longer in the file are deactivated (never deleted: the
@@ -46,9 +48,23 @@ class OrgUser:
 
 
 @dataclass(frozen=True)
+class OrgPosition:
+    """A position (ตำแหน่ง, e.g. the IT Group's director): whose tasks it holds (the groups whose
+    steps it decides), and who holds it now. An acting official acts for a position
+    (engine.services.acting)."""
+
+    id: str
+    title_th: str
+    title_en: str
+    groups: tuple[str, ...]
+    holder: str | None = None
+
+
+@dataclass(frozen=True)
 class Organisation:
     groups: tuple[OrgGroup, ...]
     users: tuple[OrgUser, ...]
+    positions: tuple[OrgPosition, ...] = ()
 
 
 def load_organisation(path: Path) -> Organisation:

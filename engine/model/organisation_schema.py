@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, Vali
 
 from ..errors import ConfigurationError
 from ..time.file_schema import REQUIRED, Schema, first_problem, list_of, refuse, says
-from .organisation import ROLES, Organisation, OrgGroup, OrgUser
+from .organisation import ROLES, Organisation, OrgGroup, OrgPosition, OrgUser
 
 # libyaml when present (ten times faster than the pure-Python parser), same safe semantics.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -24,6 +24,7 @@ _ID = r"^[a-z][a-z0-9_.\-]{0,99}$"
 GROUP_RULE = "a group needs an id of lower-case letters, digits, _ . -"
 USER_RULE = "a user needs a username of lower-case letters, digits, _ . -"
 ORGANISATION_RULE = "an organisation is {id: ..., name: {th: ..., en: ...}, supervisor: group id}"
+POSITION_RULE = "a position is {id: ..., title: {th: ..., en: ...}, groups: [group ids], holder: username}"
 
 
 class Lenient(Schema):
@@ -82,6 +83,19 @@ class UserSchema(Lenient):
         return OrgUser(self.username, self.name.th, self.name.en, tuple(self.groups), tuple(self.roles))
 
 
+class PositionSchema(Lenient):
+    NOT_A_MAPPING = POSITION_RULE
+
+    id: Annotated[str, StringConstraints(pattern=_ID), says(POSITION_RULE)] = REQUIRED
+    title: Annotated[NameSchema, says("title is {th: ..., en: ...}")] = REQUIRED
+    groups: Annotated[list[str], BeforeValidator(lambda groups: groups or []),
+                      says("groups is a list of group ids")] = Field(default_factory=list)
+    holder: Annotated[str | None, says("holder is a username")] = None
+
+    def position(self) -> OrgPosition:
+        return OrgPosition(self.id, self.title.th, self.title.en, tuple(self.groups), self.holder)
+
+
 class OrganisationFileSchema(Lenient):
     """The whole file: each entry checked alone, then against the others."""
 
@@ -90,6 +104,7 @@ class OrganisationFileSchema(Lenient):
     organisations: Annotated[list[OrganisationSchema], list_of("organisations")] = Field(default_factory=list)
     groups: Annotated[list[GroupSchema], list_of("groups")] = Field(default_factory=list)
     users: Annotated[list[UserSchema], list_of("users")] = Field(default_factory=list)
+    positions: Annotated[list[PositionSchema], list_of("positions")] = Field(default_factory=list)
 
     def by_id(self) -> dict[str, OrganisationSchema]:
         return {o.id: o for o in self.organisations}
@@ -114,7 +129,19 @@ class OrganisationFileSchema(Lenient):
         usernames = [u.username for u in self.users]
         if len(set(usernames)) != len(usernames):
             raise refuse("a username is listed twice")
+        self._positions(set(group_ids), set(usernames))
         return self
+
+    def _positions(self, group_ids: set[str], usernames: set[str]) -> None:
+        if len({p.id for p in self.positions}) != len(self.positions):
+            raise refuse("a position id is listed twice")
+        for i, p in enumerate(self.positions):
+            missing = sorted(set(p.groups) - group_ids)
+            if missing or not p.groups:
+                raise refuse(f"positions[{i}] ({p.id}): " + (f"unknown group(s) {', '.join(missing)}" if missing
+                                                               else "a position holds the tasks of at least one group"))
+            if p.holder is not None and p.holder not in usernames:
+                raise refuse(f"positions[{i}] ({p.id}): unknown holder {p.holder!r}")
 
 
 def load_organisation_file(path: Path) -> Organisation:
@@ -132,4 +159,5 @@ def load_organisation_file(path: Path) -> Organisation:
         raise ConfigurationError(f"{place}: {problem.message}") from None
     organisations = schema.by_id()
     return Organisation(groups=tuple(g.group(organisations) for g in schema.groups),
-                        users=tuple(u.user() for u in schema.users))
+                        users=tuple(u.user() for u in schema.users),
+                        positions=tuple(p.position() for p in schema.positions))

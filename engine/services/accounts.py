@@ -78,17 +78,25 @@ class Accounts:
         with self.ctx.db.unit_of_work(write=False) as conn:
             _may_manage(conn, actor, username, what)
 
-    def set_password(self, username: str, password: str, *, actor: str, stored_hash: str | None = None) -> None:
+    def set_password(self, username: str, password: str, *, actor: str, stored_hash: str | None = None,
+                     current: str | None = None) -> None:
         """Give an active user a new password (ending all their sessions); ``actor``: who asks (the
         user or an administrator); ``stored_hash``: one made by ``hash_password`` for the same
-        password, reused."""
+        password, reused. The user's signing key (engine.services.signatures) is re-wrapped under
+        the new password when the ``current`` one is given and opens it (a ``current`` that is
+        wrong, for the key or, without one, for the account: InvalidInput, nothing written); without
+        it (an administrator's reset), the key pair is retired and the next signature makes a new one."""
+        from .signatures import rewrap_for, store_new_password
+
         self.check_may_manage(username, actor=actor, what="set the password")  # before the (slow) hash is made
         new_hash = stored_hash or self.hash_password(username, password)
+        rewrapped = rewrap_for(self.ctx, username, current, password) if current is not None else None
         with work(self.ctx) as w:
             _may_manage(w.conn, actor, username, "set the password")
             if not accounts.set_password_hash(w.conn, username, new_hash, w.now):
                 raise NotFound(f"user {username!r} does not exist or is not active")
             accounts.delete_sessions_of(w.conn, username)
+            store_new_password(w.conn, username, rewrapped, w.now)
 
     def sign_in(self, username: str, password: str, address: str = "") -> SignedIn:
         """Check the password and open a browser session."""

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from .. import signing
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..model import approvals, limits
@@ -19,14 +20,18 @@ from ..results import Account, CasePage, CaseStarted, InstanceView, TaskComplete
 from ..store import access, accounts, definitions, instances, people, task_rows, timer_rows
 from ..store.history import EventType, events_of
 from ..store.task_rows import TaskRow
+from . import signatures
+from .acting import capacity_now, capacity_payload, rights_for
 from .files import START_FORM, Evidence
 from .rules import (
     check_decision_comment,
+    check_entitled,
     check_may_approve,
     check_may_claim,
     check_may_complete,
     hidden_unless_visible,
 )
+from .segregation import check_segregation
 
 MAX_DATA_BYTES = 256 * 1024
 
@@ -34,10 +39,12 @@ MAX_DATA_BYTES = 256 * 1024
 @dataclass(frozen=True)
 class Completion:
     """How a task is completed: ``claim`` it first if it is still unclaimed (one transaction), with
-    a ``comment`` kept in the history."""
+    a ``comment`` kept in the history, and the user's ``password``, which a signature step needs
+    to sign (engine.services.signatures; never stored, never shown)."""
 
     claim: bool = False
     comment: str = ""
+    password: str | None = field(default=None, repr=False)
 
 
 PLAIN = Completion()
@@ -89,28 +96,36 @@ class Cases:
         if len(comment) > MAX_COMMENT:
             raise InvalidInput(f"a comment has at most {MAX_COMMENT} characters", field="comment")
         limits.check_value([data or {}, list(confirmed), comment], "the submitted data")
+        # The signing key is opened (Argon2id: slow) before the case is locked; a wrong password stops here.
+        unlocked = signatures.unlock(self.ctx, username, how.password) if how.password else None
         with case(self.ctx, task_id=task_id, actor=username) as op:
             groups = op.actor_groups()  # an active user
             task = op.task(task_id)
             claiming = claim and task.state == "open" and task.assignee is None
             try:
                 if claiming:
-                    check_may_claim(task, username, groups)
+                    check_may_claim(task, username, groups, rights_for(op.conn, task, (username, groups), op.now))
                     task = replace(task, assignee=username)
                 check_may_complete(task, username)
+                # self, or acting for a position (engine.services.acting)
+                capacity = check_entitled(task, username, capacity_now(op.conn, task, (username, groups), op.now))
+                check_segregation(op, task, username)  # barred from the step whatever is entered
             except (Forbidden, Conflict) as exc:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             form = self._form(task.form_key)
             step = op.definition.model.steps.get(task.element_id)
+            before = _data_before(op, task)
+            shown = signing.plain(before)  # what the task page shows (what a signer signs)
             clean, controls, decision = _check_submission(form, step, (data or {}, confirmed, comment),
-                                                          lambda g: people.group_members(op.conn, g),
-                                                          _data_before(op, task))
+                                                          lambda g: people.group_members(op.conn, g), before)
             _check_size(clean)
             evidence = Evidence.of(form, clean, username)
             evidence.check(op.conn, task.instance_id)
             if decision is not None and decision.approves:
                 check_may_approve(decision, username, _case_roles(op, task))
+            check_segregation(op, task, username, clean)  # a committee list naming someone a rule bars
             clean = op.issue_numbers(task, clean)  # register numbers (processes/registers.yaml), if the step takes any
+            signer = _signer(step, decision, unlocked)
             op.workflow.complete(task.spiff_task_id, clean)
             if decision is not None and not decision.approves:  # the steps it goes back to say why
                 op.notice_new_tasks({"kind": "rejected" if decision.value == REJECT else "returned",
@@ -121,11 +136,15 @@ class Cases:
             if task.due_at is not None:  # only a task with a deadline has escalation timers
                 timer_rows.cancel_task_timers(op.conn, [task.id])
             if claiming:
-                op.record(EventType.TASK_CLAIMED, username, task_id=task.id, element_id=task.element_id)
+                op.record(EventType.TASK_CLAIMED, username, task_id=task.id, element_id=task.element_id,
+                          **capacity_payload(capacity))
             op.record(EventType.TASK_COMPLETED, username, task_id=task.id, element_id=task.element_id, data=clean,
-                      confirmed_controls=controls, **_timing(task, op.now),
+                      confirmed_controls=controls, **_timing(task, op.now), **capacity_payload(capacity),
                       **({"decision": decision.value} if decision is not None else {}),
                       **({"comment": comment.strip()} if comment.strip() else {}))
+            if signer is not None:  # the signature, in the completion's transaction (after it in the history)
+                signatures.sign_step(op, task, signer, signatures.Signing(shown, clean, evidence.refs,
+                                                                          capacity.to_json()))
         done = replace(task_rows.to_view(task), state="completed", completed_at=op.now, completed_by=username)
         return TaskCompleted(done, op.status, op.open_tasks())
 
@@ -234,6 +253,17 @@ def _check_submission(form: FormDefinition, step: StepModel | None,
     if form_error is not None:
         raise form_error
     return clean, controls, decision
+
+
+def _signer(step: StepModel | None, decision: Decision | None,
+            unlocked: signatures.Unlocked | None) -> signatures.Unlocked | None:
+    """Who signs this completion: on a signature step that is not returned or rejected, the
+    user whose key the password opened (without a password: InvalidInput, nothing written)."""
+    if step is None or step.meta.kind != "signature" or (decision is not None and not decision.approves):
+        return None
+    if unlocked is None:
+        raise signatures.password_error(signatures.NEEDS_PASSWORD)
+    return unlocked
 
 
 def _data_before(op: CaseOperation, task: TaskRow) -> Mapping[str, Any]:

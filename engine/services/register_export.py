@@ -72,16 +72,31 @@ def cells(entry: RegisterEntryView) -> list[str]:
 
 
 def _css(fonts: Path) -> str:
+    return font_faces(fonts) + _PAGE_CSS
+
+
+# Each subset file of Sarabun is a family of its own: WeasyPrint merges same-named faces into one
+# PDF font, and the Thai and Latin files number their glyphs alike (glyph 62 is เ in one, a in the
+# other), so one family name would print the wrong letters.
+FONT_STACK = "Sarabun-thai, Sarabun-latin"
+
+
+def font_faces(fonts: Path) -> str:
+    """The @font-face rules of Sarabun (regular and bold, Thai and Latin) from node_modules' files,
+    used as ``font-family: FONT_STACK`` (also the signed documents' PDF: engine.services.signature_pdf)."""
     faces = []
     for weight in (400, 700):
         for subset, ranges in (("thai", "U+0E01-0E5B, U+200C-200D, U+25CC"), ("latin", "U+0000-00FF, U+2000-206F")):
             src = (fonts / f"sarabun-{subset}-{weight}-normal.woff2").as_uri()
-            faces.append(f"@font-face {{ font-family: Sarabun; font-weight: {weight}; src: url({src}); "
+            faces.append(f"@font-face {{ font-family: Sarabun-{subset}; font-weight: {weight}; src: url({src}); "
                          f"unicode-range: {ranges}; }}")
-    return "\n".join(faces) + """
+    return "\n".join(faces)
+
+
+_PAGE_CSS = """
 @page { size: A4 landscape; margin: 12mm 10mm 14mm;
-        @bottom-right { content: "หน้า " counter(page) " / " counter(pages); font: 10pt Sarabun; } }
-body { font-family: Sarabun; font-size: 12pt; }
+        @bottom-right { content: "หน้า " counter(page) " / " counter(pages); font: 10pt Sarabun-thai, Sarabun-latin; } }
+body { font-family: Sarabun-thai, Sarabun-latin; font-size: 12pt; }
 h1 { font-size: 16pt; text-align: center; margin: 0 0 2mm; }
 p.sub { text-align: center; margin: 0 0 4mm; }
 table { width: 100%; border-collapse: collapse; }

@@ -44,7 +44,17 @@ MAX_REASON = 1000
 # The columns a correction may change (ที่, ลงวันที่, จาก, ถึง, เรื่อง, การปฏิบัติ, หมายเหตุ, ชั้นความลับ).
 _LETTER_FIELDS = {"reference": "letter_reference", "dated": "dated", "from": "sender", "to": "addressee",
                   "subject": "subject", "action": "action", "remarks": "remarks", "secrecy": "secrecy"}
-SELF = {"capacity": "self"}  # in what capacity a number was issued, until acting officials are recorded
+SELF = {"capacity": "self"}  # in what capacity a number was issued: oneself, or an acting official's capacity
+
+
+def _capacity_of(op: CaseOperation, task: TaskRow) -> dict[str, Any]:
+    """SELF, or the acting official's capacity (engine.model.acting.Capacity.to_json) on the step."""
+    from .acting import capacity_now
+
+    if op.actor is None:
+        return SELF
+    found = capacity_now(op.conn, task, (op.actor, op.actor_groups()), op.now)
+    return found.to_json() if found is not None and not found.is_self else SELF
 
 
 def issue_for_step(op: CaseOperation, task: TaskRow, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -56,6 +66,7 @@ def issue_for_step(op: CaseOperation, task: TaskRow, data: Mapping[str, Any]) ->
     ready = next((t for t in op.workflow.ready_tasks() if t.spiff_id == task.spiff_task_id), None)
     seen = {**(ready.data if ready is not None else op.workflow.case_data()), **out}
     today = local_date(op.now)
+    capacity = _capacity_of(op, task)
     for register, issuer in pairs:
         period = register.period_of(today)
         number = store.next_number(op.conn, register.id, period)
@@ -63,7 +74,7 @@ def issue_for_step(op: CaseOperation, task: TaskRow, data: Mapping[str, Any]) ->
         letter = letter_from(issuer, seen, reference if register.kind != "received" else "")
         store.append(op.conn, NewEntry(register.id, period, number, ISSUED, reference, letter, op.now,
                                        op.actor or "", today, op.header[1], (op.instance_id, task.id),
-                                       capacity=SELF))
+                                       capacity=capacity))
         op.record(EventType.REGISTER_NUMBER_ISSUED, op.actor, task_id=task.id, element_id=task.element_id,
                   register_id=register.id, period=period, number=number, reference=reference,
                   secrecy=SECRECY[letter.secrecy].code)

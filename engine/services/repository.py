@@ -28,6 +28,7 @@ from ..model.lint import (
     check_process,
     lane_warnings,
     settable_in_document,
+    unknown_segregation_roles,
     unset_condition_variables,
     unset_expression_variables,
 )
@@ -199,6 +200,10 @@ class Repository:
         models = [read_process_model(process, doc.source) for process in processes]
         settable = settable_in_document(doc.root, models, self.ctx.forms)
         functions = set(self.ctx.evaluator.functions)
+        steps = {element_id for model in models for element_id in model.steps}  # call activities' too
+        for model in models:
+            for message in unknown_segregation_roles(model, steps, settable):
+                raise DeployError(message, file=doc.source, element=model.process_id)
         for process in processes:
             for flow_id, name in unset_condition_variables(process, settable, functions):
                 raise DeployError(f"the condition reads {name!r}, which no form of this process sets",

@@ -4,14 +4,19 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from ..errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+from ..model.acting import ActingRights, Capacity
 from ..model.approvals import Decision
+from ..model.segregation import PREPARER_NOT_APPROVER, STARTER_NOT_APPROVER, DefaultRule
 from ..results import Account
-from ..store import access, accounts
+from ..store import access, accounts, acting
 from ..store.task_rows import TaskRow
 
+NO_RIGHTS = ActingRights()
 
-def check_may_claim(task: TaskRow, username: str, groups: set[str]) -> None:
-    """An open, unclaimed task of one of the user's groups, or one reserved for the user."""
+
+def check_may_claim(task: TaskRow, username: str, groups: set[str], rights: ActingRights = NO_RIGHTS) -> None:
+    """An open, unclaimed task of one of the user's groups, or one reserved for the user; or one of
+    a position the user acts for today (``rights``, engine.model.acting)."""
     if task.state != "open":
         raise Conflict(f"task {task.id} is already {task.state}")
     if task.assignee == username:
@@ -19,9 +24,9 @@ def check_may_claim(task: TaskRow, username: str, groups: set[str]) -> None:
     if task.assignee is not None:
         raise Conflict(f"task {task.id} is already claimed by {task.assignee}")
     candidates = set(task.groups)
-    if task.reserved_for is not None and task.reserved_for != username:
+    if task.reserved_for is not None and task.reserved_for != username and task.reserved_for not in rights.holders:
         raise Forbidden(f"task {task.id} is personal to {task.reserved_for}")
-    if task.reserved_for is None and candidates and not candidates & groups:
+    if task.reserved_for is None and candidates and not candidates & (groups | rights.groups):
         raise Forbidden(f"{username} is not in the lane of task {task.id} "
                         f"(needs one of: {', '.join(sorted(candidates))})")
 
@@ -30,6 +35,15 @@ def check_may_complete(task: TaskRow, username: str) -> None:
     """An open task the user has claimed."""
     _check_held(task, username, (Forbidden(f"task {task.id} is not claimed; claim it before completing it"),
                                  f"task {task.id} is claimed by {task.assignee}, not by {username}"))
+
+
+def check_entitled(task: TaskRow, username: str, capacity: Capacity | None) -> Capacity:
+    """The user may still work the task they hold: as themselves or under an acting appointment in
+    force (None: e.g. the appointment they claimed it under is over); returns the capacity."""
+    if capacity is None:
+        raise Forbidden(f"{username} may no longer work task {task.id}: it is not of their lane, and no acting "
+                        "appointment in force today covers it", reason="not_entitled")
+    return capacity
 
 
 def check_decision_comment(decision: Decision | None) -> None:
@@ -52,11 +66,16 @@ def check_may_approve(decision: Decision | None, username: str, case_roles: tupl
         return
     started_by, prepared_by = case_roles
     if username == started_by:
-        raise Forbidden(f"{username} started this case, so cannot approve it (segregation of duties); "
-                        "another approver must decide", reason="started_case")
+        raise _default_refusal(STARTER_NOT_APPROVER, f"{username} started this case, so cannot approve it")
     if username == prepared_by:
-        raise Forbidden(f"{username} prepared the document of this step, so cannot approve it (segregation of "
-                        "duties); another approver must decide", reason="prepared_document")
+        raise _default_refusal(PREPARER_NOT_APPROVER,
+                               f"{username} prepared the document of this step, so cannot approve it")
+
+
+def _default_refusal(rule: DefaultRule, what: str) -> Forbidden:
+    """The refusal of an implicit rule of approval steps (engine.model.segregation.DEFAULT_RULES)."""
+    return Forbidden(f"{what} (segregation of duties, rule {rule.id}); another approver must decide",
+                     reason=rule.reason, rule=rule.id, th=rule.th, en=rule.en)
 
 
 def check_may_hand_back(task: TaskRow, username: str) -> None:
@@ -83,8 +102,8 @@ def hidden_unless_visible(conn: Connection, task: TaskRow, actor: tuple[str, set
     ``actor`` is (username, groups)."""
     username, groups = actor
     viewer = accounts.account(conn, username) or Account(username, "", "", tuple(sorted(groups)))
-    if access.can_see_case(conn, task.instance_id, viewer):  # an auditor sees, but may not act
-        return refusal
+    if access.can_see_case(conn, task.instance_id, viewer) or acting.is_preparer(conn, task.id, username):
+        return refusal  # an auditor sees, but may not act; nor may who prepares a task on behalf of its holder
     return NotFound(f"task {task.id} does not exist")
 
 

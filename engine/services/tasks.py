@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -17,16 +17,19 @@ from sqlalchemy import Connection
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..model import approvals
+from ..model.acting import ActingRights, TaskShape, capacity_on, own_capacity
 from ..model.definitions import StepModel
 from ..model.forms import FormDefinition
 from ..model.worklist import WorklistFilter
 from ..operation import case, work
 from ..results import Account, ApprovalChoice, TaskPage, TaskView, WorklistPage
-from ..store import access, accounts, definitions, drafts, instances, notifications, people, task_rows, worklist
+from ..store import access, accounts, acting, definitions, drafts, instances, notifications, people, task_rows, worklist
 from ..store.db import is_row_id
 from ..store.history import EventType, completed_data
 from ..time import calendar as cal
+from .acting import capacity_now, capacity_payload, rights_for, rights_now, shape
 from .rules import check_may_claim, check_may_delegate, check_may_hand_back, check_reason, hidden_unless_visible
+from .segregation import check_segregation
 
 MAX_PAGE = 200
 WHOLE_LIST = 100_000  # what `krabuan tasks` lists at most
@@ -47,8 +50,9 @@ class Tasks:
         claim (the "all" view at once, in its order: most urgent first, then by due date)."""
         with work(self.ctx, write=False) as w:
             groups = people.user_groups(w.conn, username)
-            request = worklist.PageRequest("all", username, frozenset(groups), (w.now, w.now, w.now), None,
-                                           WHOLE_LIST)
+            rights = rights_now(w.conn, username, w.now)
+            request = worklist.PageRequest("all", username, frozenset(groups) | rights.groups, (w.now, w.now, w.now),
+                                           None, WHOLE_LIST, on_behalf_of=rights.holders)
             rows = task_rows.rows(w.conn, worklist.page_query(request))
             return [task_rows.to_view(r, w.now, w.calendar) for r in rows[:WHOLE_LIST]]
 
@@ -62,22 +66,23 @@ class Tasks:
         after = worklist.Cursor.decode(cursor) if cursor else None
         with work(self.ctx, write=False) as w:
             groups = people.user_groups(w.conn, username)
+            rights = rights_now(w.conn, username, w.now)  # once per request: the acting official's extra groups
             today = cal.local_date(w.now)
             day = (w.now, cal.at_local(today, time(0)), cal.at_local(today + timedelta(days=1), time(0)))
-            request = worklist.PageRequest(view, username, frozenset(groups), day, after, limit,
-                                           (where or WorklistFilter()).checked())
+            request = worklist.PageRequest(view, username, frozenset(groups) | rights.groups, day, after, limit,
+                                           (where or WorklistFilter()).checked(), on_behalf_of=rights.holders)
             rows = task_rows.rows(w.conn, worklist.page_query(request))
             items = tuple(task_rows.to_view(r, w.now, w.calendar) for r in rows[:limit])
             process_names = definitions.names(w.conn, {t.process_id for t in items})
         more = len(rows) > limit
         next_cursor = worklist.cursor_of(view, rows[limit - 1]).encode() if more else None
-        return WorklistPage(view, items, next_cursor, process_names)
+        return WorklistPage(view, items, next_cursor, process_names, _capacities(items, (username, groups), rights))
 
     def open(self, task_id: int, viewer: Account) -> TaskPage:
         """A task with what its page shows, for a viewer who may see its case (else NotFound)."""
         with work(self.ctx, write=False) as w:
             rows = task_rows.rows(w.conn, task_rows.by_id_query(task_id)) if is_row_id(task_id) else []
-            if not rows or not access.can_see_case(w.conn, rows[0].instance_id, viewer):
+            if not rows or not _may_see(w.conn, rows[0], viewer):
                 raise NotFound(f"task {task_id} does not exist")
             row = rows[0]
             inst = instances.read(w.conn, row.instance_id)
@@ -95,11 +100,13 @@ class Tasks:
                             deadline_rule=meta.deadline if meta else None, case_data=dict(inst.data),
                             started_by=inst.started_by, done_steps=tuple(task_rows.to_view(r) for r in done),
                             choices=choices, approval=_approval_choice(step, form),
-                            draft=drafts.load(w.conn, task_id, viewer.username),
+                            draft=_draft_for(w.conn, row, viewer.username),
                             colleagues=_colleagues(w.conn, row, viewer.username),
                             done_data=completed_data(w.conn, row.instance_id),
                             deadline_basis=json.loads(row.deadline_json) if row.deadline_json else None,
-                            field_labels=self.ctx.forms.field_labels(definition.model.form_keys()))
+                            field_labels=self.ctx.forms.field_labels(definition.model.form_keys()),
+                            signs=meta is not None and meta.kind == "signature",
+                            **_preparation(w.conn, row, viewer, w.now))
 
     def save_draft(self, task_id: int, username: str, values: Mapping[str, Any]) -> None:
         """Keep what I typed into a task's form without completing it: only I see it, it survives
@@ -108,14 +115,16 @@ class Tasks:
         with work(self.ctx) as w:
             viewer = accounts.account(w.conn, username)
             row = task_rows.load(w.conn, task_id) if is_row_id(task_id) else None
-            if row is None or viewer is None or not access.can_see_case(w.conn, row.instance_id, viewer):
+            if row is None or viewer is None or not _may_see(w.conn, row, viewer):
                 raise NotFound(f"task {task_id} does not exist")
             if row.state != "open":
                 raise Conflict(f"task {task_id} is already {row.state}")
-            if row.assignee not in (None, username):
+            preparing = acting.is_preparer(w.conn, task_id, username)  # "on behalf of" its holder
+            if row.assignee not in (None, username) and not preparing:
                 raise Forbidden(f"task {task_id} is claimed by {row.assignee}; only they can save a draft of it")
-            if row.assignee is None:  # an unclaimed task: whoever may take it
-                check_may_claim(row, username, people.user_groups(w.conn, username))
+            if row.assignee is None and not preparing:  # an unclaimed task: whoever may take it
+                groups = people.user_groups(w.conn, username)
+                check_may_claim(row, username, groups, rights_for(w.conn, row, (username, groups), w.now))
             form = self.ctx.forms.get(row.form_key) if row.form_key else None
             names = {f.name for f in form.fields} if form else set()
             kept = {k: v for k, v in values.items() if k in names and _draft_value(v)}
@@ -142,11 +151,15 @@ class Tasks:
             groups = op.actor_groups()
             task = op.task(task_id)
             try:
-                check_may_claim(task, username, groups)
+                rights = rights_for(op.conn, task, (username, groups), op.now)  # no query for one's own lane
+                check_may_claim(task, username, groups, rights)
+                check_segregation(op, task, username)  # the process's segregation of duties
             except (Forbidden, Conflict) as exc:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
+            capacity = capacity_on(shape(task), username, groups, rights)
             task_rows.assign(op.conn, task, None, username)
-            op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id)
+            op.record(EventType.TASK_CLAIMED, username, task_id=task_id, element_id=task.element_id,
+                      **capacity_payload(capacity))
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=username)
 
     def unclaim(self, task_id: int, username: str) -> TaskView:
@@ -175,6 +188,7 @@ class Tasks:
                 raise InvalidInput(f"user {to!r} does not exist or is not active", field="to") from None
             try:
                 check_may_delegate(task, username, groups, (to, their_groups))
+                check_segregation(op, task, to)  # not to someone the process's rules bar from the step
             except (Forbidden, Conflict) as exc:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
             task_rows.assign(op.conn, task, task.assignee, to)
@@ -184,6 +198,74 @@ class Tasks:
                 "delegated", task.instance_id, task.id, f"มอบหมายงานให้คุณ: {task.name} (จาก {username}: {why})",
                 f"Delegated to you: {task.name} (from {username}: {why})", task.due_at), op.now, "off")
             return replace(task_rows.to_view(task, op.now, op.calendar), assignee=to)
+
+    def share_for_preparation(self, task_id: int, username: str, preparer: str) -> list[str]:
+        """"On behalf of": let a named colleague (e.g. the director's secretary) open a task I hold
+        (or may take) and save its draft, which I then see on the task page; only I (or my acting
+        official) complete or sign it. Kept in the history; the colleague is notified. Returns
+        who prepares the task now."""
+        with case(self.ctx, task_id=task_id, actor=username) as op:
+            groups = op.actor_groups()
+            task = op.task(task_id)
+            try:
+                if task.assignee != username:
+                    check_may_claim(task, username, groups, rights_for(op.conn, task, (username, groups), op.now))
+            except (Forbidden, Conflict) as exc:
+                raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
+            if preparer == username:
+                raise InvalidInput("share the preparation with a colleague, not with yourself", field="to")
+            if accounts.account(op.conn, preparer) is None:
+                raise InvalidInput(f"user {preparer!r} does not exist or is not active", field="to")
+            if acting.add_preparer(op.conn, (task_id, preparer), username, op.now):
+                op.record(EventType.TASK_SHARED_FOR_PREPARATION, username, task_id=task_id,
+                          element_id=task.element_id, preparer=preparer)
+                notifications.add(op.conn, [preparer], notifications.NewNotification(
+                    "delegated", task.instance_id, task.id, f"เตรียมงานแทน {username}: {task.name}",
+                    f"Prepare on behalf of {username}: {task.name}", task.due_at), op.now, "off")
+            return acting.preparers_of(op.conn, task_id)
+
+
+def _may_see(conn: Connection, row: task_rows.TaskRow, viewer: Account) -> bool:
+    """Whether the viewer may see the task: its case's people (with the groups the viewer acts for
+    today), or who prepares it on behalf of its holder."""
+    if access.can_see_case(conn, row.instance_id, viewer):  # with the groups the viewer acts for today
+        return True
+    return acting.is_preparer(conn, row.id, viewer.username)
+
+
+def _preparation(conn: Connection, row: task_rows.TaskRow, viewer: Account, now: datetime) -> dict[str, Any]:
+    """Who prepares the task on behalf of its holder, whether the viewer does, and the viewer's
+    capacity on it when they act for a position."""
+    preparers = tuple(acting.preparers_of(conn, row.id))
+    capacity = (capacity_now(conn, row, (viewer.username, set(viewer.groups)), now)
+                if row.state == "open" else None)
+    return {"preparers": preparers, "preparing": viewer.username in preparers,
+            "capacity": capacity.to_json() if capacity is not None and not capacity.is_self else None}
+
+
+def _draft_for(conn: Connection, row: task_rows.TaskRow, username: str) -> dict[str, Any] | None:
+    """My draft of the task, else what a colleague prepared on my behalf (the latest saved)."""
+    mine = drafts.load(conn, row.id, username)
+    if mine is not None:
+        return mine
+    prepared = [p for p in acting.preparers_of(conn, row.id) if p != username]
+    return drafts.latest_of(conn, row.id, prepared) if prepared else None
+
+
+def _capacities(items: tuple[TaskView, ...], user: tuple[str, set[str]],
+                rights: ActingRights) -> dict[int, dict[str, Any]]:
+    """The page's tasks the user may take only as an acting official, with the capacity."""
+    if not rights.appointed:
+        return {}
+    username, groups = user
+    out = {}
+    for t in items:
+        task = TaskShape(t.candidate_groups, t.reserved_for)
+        if t.assignee in (None, username) and not own_capacity(task, username, groups):
+            found = rights.for_task(task)
+            if found is not None:
+                out[t.id] = found.to_json()
+    return out
 
 
 def _colleagues(conn: Connection, row: task_rows.TaskRow, username: str) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ def _replay(events: list[tuple[int, str, str | None, dict[str, Any]]]) -> tuple[
             task.assignee = actor
         elif kind == "task_unclaimed":
             task.assignee = None
-        elif kind == "task_delegated":
+        elif kind in ("task_delegated", "task_handed_over"):
             task.assignee = payload.get("to")
         elif kind == "task_completed":
             task.state, task.completed_by, task.assignee = "completed", actor, actor

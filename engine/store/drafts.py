@@ -25,3 +25,10 @@ def save(conn: Connection, key: tuple[int, str], values: dict[str, Any], now: da
     if not changed:
         conn.execute(insert(Draft).values(task_id=task_id, username=username, data_json=text, saved_at=now))
 
+
+
+def latest_of(conn: Connection, task_id: int, usernames: list[str]) -> dict[str, Any] | None:
+    """The latest draft of the task saved by one of ``usernames`` (who prepare it on behalf of its holder)."""
+    text = conn.scalar(select(Draft.c.data_json).where(Draft.c.task_id == task_id, Draft.c.username.in_(usernames))
+                       .order_by(Draft.c.saved_at.desc()).limit(1))
+    return json.loads(text) if text is not None else None

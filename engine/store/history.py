@@ -66,6 +66,9 @@ class EventType(StrEnum):
     TASK_DELEGATED = "task_delegated"
     URGENCY_CHANGED = "urgency_changed"
     REGISTER_NUMBER_ISSUED = "register_number_issued"
+    TASK_HANDED_OVER = "task_handed_over"  # to the deputy of an absent holder (engine.services.acting)
+    TASK_SHARED_FOR_PREPARATION = "task_shared_for_preparation"  # "on behalf of": a colleague prepares it
+    TASK_SIGNED = "task_signed"
 
 
 # The rows of one append as one JSON parameter: a statement of one shape, whatever the number of

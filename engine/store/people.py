@@ -7,6 +7,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from ..errors import NotFound
 from ..model.organisation import Organisation
 from ..results import UserView
+from . import acting
 from .tables import Group, Membership, User
 
 
@@ -33,6 +34,7 @@ def sync_organisation(conn: Connection, org: Organisation) -> None:
     if memberships:
         conn.execute(insert(Membership), memberships)
     conn.execute(update(User).where(User.c.username.not_in(listed)).values(active=False))
+    acting.sync_positions(conn, org.positions)
 
 
 _USER_GROUPS = (select(User.c.active, Membership.c.group_id)

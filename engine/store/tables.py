@@ -413,3 +413,98 @@ RegisterEntry = Table(
     Index("uq_register_entries_issued", "register_id", "period", "number", unique=True,
           postgresql_where=text("kind = 'issued'"), sqlite_where=text("kind = 'issued'")),
 )
+
+
+# Positions (ตำแหน่ง) of the organisation file: whose tasks each holds (its groups, space-separated)
+# and who holds it (engine.model.organisation.OrgPosition).
+Position = Table(
+    "positions", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("title_th", String(300), default="", nullable=False),
+    Column("title_en", String(300), default="", nullable=False),
+    Column("groups", String(1000), default="", nullable=False),
+    Column("holder", String(100)),
+)
+
+
+# Acting appointments (engine.services.acting): who acts for which position, from and to (Bangkok
+# dates, inclusive), in which kind (engine.model.acting.KINDS), under which order. Never deleted:
+# ending one early sets ``ended_at``; the rights end on their own after ``ends_on``.
+ActingAppointment = Table(
+    "acting_appointments", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("position_id", String(100), nullable=False),
+    Column("username", String(100), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("order_ref", String(200), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime),
+    Column("ended_by", String(100)),
+    Index("ix_acting_user", "username", "ends_on"),
+    Index("ix_acting_position", "position_id", "ends_on"),
+)
+
+
+# A user's absence (ลา): from and to (Bangkok dates, inclusive), and the deputy of the same group
+# who gets the new tasks that would go to them. Cancelling sets ``cancelled_at``.
+Absence = Table(
+    "absences", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("deputy", String(100), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("reason", String(500), default="", nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("cancelled_at", UTCDateTime),
+    Index("ix_absences_user", "username", "ends_on"),
+)
+
+
+# "On behalf of": a task shared for preparation with a named colleague (a secretary), who may open
+# it and save its draft, never complete it (the history records the sharing).
+TaskPreparer = Table(
+    "task_preparers", metadata,
+    Column("task_id", IdType, primary_key=True),
+    Column("username", String(100), primary_key=True),
+    Column("shared_by", String(100), nullable=False),
+    Column("shared_at", UTCDateTime, nullable=False),
+)
+
+
+# Each user's Ed25519 key pairs (engine.signing): the public key (hex) with its validity, and the
+# private key wrapped under a key derived from the user's own password (engine.signing.WrappedKey,
+# JSON). Migration 0009's triggers keep the public part fixed and the rows forever.
+UserKey = Table(
+    "user_keys", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, index=True),
+    Column("public_key", String(64), nullable=False, unique=True),
+    Column("valid_from", UTCDateTime, nullable=False),
+    Column("valid_to", UTCDateTime),
+    Column("wrapped_key", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
+# Signatures recorded at signature steps (engine.services.signatures); append-only (migration 0009).
+SignatureRow = Table(
+    "signatures", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("instance_id", IdType, nullable=False, index=True),
+    Column("task_id", IdType, nullable=False, index=True),
+    Column("element_id", String(200), nullable=False),
+    Column("signer", String(100), nullable=False),
+    Column("signer_name", String(300), nullable=False),
+    Column("position_json", Text, nullable=False),
+    Column("capacity_json", Text, nullable=False),
+    Column("signed_at", UTCDateTime, nullable=False),
+    Column("content_json", Text, nullable=False),
+    Column("documents_json", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("key_id", IdType, nullable=False),
+    Column("signature", String(128), nullable=False),
+)

@@ -4,8 +4,9 @@ Open views are ordered by urgency (most urgent first), then due time (tasks with
 last), then id; "completed" by completion time, newest first. A page is asked for *after* the last
 row of the previous one (its sort key, the cursor), so page 500 costs what page 1 costs.
 
-Who may work a task is a union of branches, each read from the index that holds exactly its
-rows in the order shown (migration 0006): assigned to me (``ix_tasks_mine``), reserved for me
+Who may work a task is a union of branches (an acting official's groups and the position holders'
+reserved tasks are more branches of the same kinds, engine.model.acting), each read from the index
+that holds exactly its rows in the order shown (migration 0006): assigned to me (``ix_tasks_mine``), reserved for me
 and unclaimed (``ix_tasks_reserved``), waiting in the queue of one of my groups
 (``ix_task_candidates_queue``, one branch per group), open to anyone (``ix_tasks_anyone``). Each
 branch stops after a page and one row; the page is the first rows of their union. A user with
@@ -69,6 +70,8 @@ class PageRequest:
     after: Cursor | None = None
     limit: int = 50
     where: WorklistFilter = WorklistFilter()
+    # The holders of the positions the user acts for today (their personal tasks are the position's).
+    on_behalf_of: frozenset[str] = frozenset()
 
 
 def _escape_like(text: str) -> str:
@@ -128,7 +131,8 @@ def page_query(req: PageRequest) -> Select[Any]:
     if req.view != "group":
         branches.append(_task_branch(req, _T.assignee == req.username))
     if req.view != "mine":
-        branches.append(_task_branch(req, and_(_T.assignee.is_(None), _T.reserved_for == req.username)))
+        branches += [_task_branch(req, and_(_T.assignee.is_(None), _T.reserved_for == who))
+                     for who in sorted({req.username} | req.on_behalf_of)]
         branches += [_group_branch(req, g) for g in sorted(req.groups)]
         branches.append(_task_branch(req, and_(_T.assignee.is_(None), _T.reserved_for.is_(None),
                                                _T.candidate_groups == _NOBODY)))

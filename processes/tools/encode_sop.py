@@ -65,6 +65,13 @@ Flow spec format::
         executable: true
         nodes: [...]
         flows: [...]
+    segregation:                        # segregation of duties (krabuan:segregation; engine.model.segregation):
+      - id: borrower_not_approver       #   nobody holds a role of who and a role of not in one case; a role is
+        who: variable:borrower          #   starter, step:<element id> (who claims or completes it) or
+        not: [step:sign_loan_documents] #   variable:<name> (the people a user/users field names)
+        th: ผู้ยืมไม่สามารถอนุมัติเงินยืมของตนเอง   # the message that refuses, in Thai and English
+        en: The borrower cannot approve their own loan
+        why: where the rule comes from
     idle_lanes:                         # lanes left without a task on purpose, and why (krabuan:lane idle;
       addressee: "outside the department; the letter reaches them by post"  # processes check warns
                                         #   about any other lane without a task)
@@ -282,8 +289,7 @@ def _process_xml(sop_id: str, b: dict[str, Any], steps: dict[str, Any], role_nam
     pid, xml_id, order = b["pid"], b["xml_id"], b["order"]
     out = [f'  <bpmn:process id="{pid}" name={a(b["name"]["th"])} isExecutable="{str(executable).lower()}">',
            f'    <bpmn:documentation>{escape(b["doc"])}</bpmn:documentation>',
-           *([f'    <bpmn:extensionElements><krabuan:process starters={a(" ".join(b["starters"]))}/>'
-              "</bpmn:extensionElements>"] if b.get("starters") else []),
+           *_process_extensions(b),
            *b.get("collections", []),
            f'    <bpmn:laneSet id="LaneSet_{xml_id}">', *_lanes_xml(b, role_names), "    </bpmn:laneSet>"]
     defaults = {f["from"]: f["id"] for f in b["flows"] if f.get("default")}
@@ -361,6 +367,33 @@ def _flow_xml(f: dict[str, Any]) -> list[str]:
     return [f"    <bpmn:sequenceFlow{attrs}>", *body, "    </bpmn:sequenceFlow>"]
 
 
+def _process_extensions(b: dict[str, Any]) -> list[str]:
+    """The process's krabuan:process (who may start it) and krabuan:segregation rules."""
+    inner = ([f'<krabuan:process starters={a(" ".join(b["starters"]))}/>'] if b.get("starters") else [])
+    inner += [f"<krabuan:segregation id={a(r['id'])} who={a(' '.join(r['who']))} not={a(' '.join(r['not']))} "
+              f"th={a(r['th'])} en={a(r['en'])} why={a(r['why'])}/>" for r in b.get("segregation", [])]
+    if not inner:
+        return []
+    if len(inner) == 1:
+        return [f"    <bpmn:extensionElements>{inner[0]}</bpmn:extensionElements>"]
+    return ["    <bpmn:extensionElements>", *(f"      {line}" for line in inner), "    </bpmn:extensionElements>"]
+
+
+def _segregation(sop_id: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The flow spec's segregation rules: ``[{id, who, not, th, en, why}]``, who and not each a role
+    or a list of roles (``starter``, ``step:<element id>``, ``variable:<name>``; engine.model.segregation)."""
+    rules = []
+    for raw in spec.get("segregation") or []:
+        keys = {"id", "who", "not", "th", "en", "why"}
+        if not isinstance(raw, dict) or set(raw) != keys:
+            raise SystemExit(f"{sop_id}: a segregation rule takes exactly {', '.join(sorted(keys))}")
+        rule = {k: " ".join(str(raw[k]).split()) for k in ("id", "th", "en", "why")}
+        for side in ("who", "not"):
+            rule[side] = [raw[side]] if isinstance(raw[side], str) else list(raw[side])
+        rules.append(rule)
+    return rules
+
+
 def _starters(sop_id: str, spec: dict[str, Any], b: dict[str, Any]) -> list[str]:
     """Who may start a case: the flow spec's ``starters`` (groups and why), else the start event's lane."""
     declared = spec.get("starters")
@@ -392,6 +425,7 @@ def encode(sop_id: str, catalog: Path) -> str:
                      spec["nodes"], spec.get("flows"), steps, roles, True)]
     blocks[0]["starters"] = _starters(sop_id, spec, blocks[0])
     blocks[0]["idle_lanes"] = _idle_lanes(sop_id, spec, roles)
+    blocks[0]["segregation"] = _segregation(sop_id, spec)
     for sub in spec.get("subprocesses") or []:
         b = _block(sop_id, sub["id"], sub["name"], sub["name"]["en"], sub["nodes"], sub.get("flows"), steps, roles,
                    False)

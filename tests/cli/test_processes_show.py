@@ -52,3 +52,17 @@ def test_show_json_carries_the_inferred_flows_and_the_source_texts(cli):
     assert moved["source"] == "พิจารณาและลงนาม ภายใน ๒ วัน" and "head of the agency" in moved["corrected"]
     assert steps["inspect_supplies"]["controls"][0]["corrected"]
     assert steps["decide_disposal"]["inferred"]  # an inferred task, as before
+
+
+def test_show_lists_the_segregation_rules_of_the_process_and_of_its_approvals(cli):
+    """Issue 12: each process's segregation-of-duties rules, declared and implicit, in text and --json."""
+    text = cli("processes", "show", "asset-audit")
+    assert "segregation of duties (nobody holds both sides in one case):" in text
+    assert "- supplies_officer_not_inspector: group:supplies_officer step:draft_committee_order" in text
+    assert "    เจ้าหน้าที่พัสดุต้องไม่เป็นกรรมการตรวจสอบพัสดุประจำปี / A supplies officer may not sit on the" in text
+    assert "- preparer_not_approver (every approval and signature step: " in text
+    shown = json.loads(cli("processes", "show", "asset-audit", "--json"))
+    assert [r["id"] for r in shown["segregation"]] == ["supplies_officer_not_inspector"]
+    assert "variable:audit_committee_members" in shown["segregation"][0]["not"]
+    assert {d["id"] for d in shown["default_segregation"]} == {"starter_not_approver", "preparer_not_approver"}
+    assert json.loads(cli("processes", "show", "send-letter", "--json"))["segregation"] == []

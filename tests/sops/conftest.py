@@ -8,28 +8,43 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from engine import Krabuan
+from engine import Completion, Krabuan
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.settings import PROJECT_ROOT, Settings
 
 BPMN = PROJECT_ROOT / "processes" / "bpmn"
+PASSWORD = "sop-path-tests-2569"  # every demo user's, for the signature steps
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Krabuan]:
+def organisation_file() -> Path:
+    """The organisation the module's project loads (a module may override it, e.g. test_segregation.py)."""
+    return PROJECT_ROOT / "processes" / "organisation.yaml"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, organisation_file: Path) -> Iterator[Krabuan]:
     """The real project on a fresh SQLite database; every process that passes the check is deployed."""
     folder = tmp_path_factory.mktemp("sop")
     k = Krabuan(Settings().with_overrides(data_dir=folder, processes_dir=PROJECT_ROOT / "processes",
                                           forms_dir=PROJECT_ROOT / "forms",
-                                          organisation_file=PROJECT_ROOT / "processes" / "organisation.yaml"))
+                                          organisation_file=organisation_file))
     k.upgrade_schema()
     k.people.load_organisation()
+    stored = k.accounts.hash_password("demo", PASSWORD)  # signature steps sign with the signer's password
+    for user in k.people.users():
+        k.accounts.set_password(user.username, PASSWORD, actor=user.username, stored_hash=stored)
     yield k
+    # Every signature the paths made still verifies: no later step of a process changes what was signed.
+    broken = [(s.instance_id, s.element_id, [p.message for p in s.problems]) for s in k.signatures.verify()
+              if not s.valid]
     k.close()
+    assert not broken, broken
 
 
 _NAMES: dict[str, str] = {}  # sha256 of a named test file: its name
@@ -85,7 +100,8 @@ class Case:
         if task.assignee != user:
             self.k.tasks.claim(task.id, user)
         controls = [c.id for c in step.meta.controls] if confirm else []
-        self.k.cases.complete(task.id, user, with_files(self.k, task.form_key, data, user) or {}, controls)
+        signs = Completion(password=PASSWORD) if step.meta.kind == "signature" else Completion()
+        self.k.cases.complete(task.id, user, with_files(self.k, task.form_key, data, user) or {}, controls, how=signs)
         self.done.append(element_id)
 
     def wait_until(self, moment: datetime | None = None) -> None:

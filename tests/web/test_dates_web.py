@@ -97,6 +97,10 @@ def test_a_buddhist_era_date_is_typed_kept_and_stored_as_iso(signed_in, k):
     done = clerk.post(f"/tasks/{task.id}/complete", {"notified_on": "15/12/2569"})
     assert done.status_code == 302, done.get_data(as_text=True)
     assert k.cases.show(instance_id).data["notified_on"] == "2026-12-15"
+    # The case page shows the stored date in the Buddhist era, and a list joined, not as Python writes them
+    case_page = clerk.get(f"/cases/{instance_id}").get_data(as_text=True)
+    assert re.search(r"<dd>\s*15 ธันวาคม 2569\s*</dd>", case_page) and "2026-12-15</dd>" not in case_page
+    assert "['a']" not in case_page
 
 
 def test_a_page_without_a_date_field_loads_no_calendar(signed_in, k):

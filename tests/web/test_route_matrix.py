@@ -52,6 +52,21 @@ ROUTES = {
     ("GET", "/api/v1/registers/<register_id>/export"): "register",
     ("POST", "/api/v1/registers/<register_id>/entries/<id:number>/void"): "register",
     ("POST", "/api/v1/registers/<register_id>/entries/<id:number>/correct"): "register",
+    # Acting officials: administrators appoint (tests/web/test_acting_web.py); anyone lists their own
+    # appointments and absences; the holder of a task lets a colleague prepare it on their behalf.
+    ("GET", "/admin/acting"): "admin", ("POST", "/admin/acting"): "admin",
+    ("POST", "/admin/acting/<id:appointment_id>/end"): "admin", ("POST", "/api/v1/acting"): "admin",
+    ("POST", "/api/v1/acting/<id:appointment_id>/end"): "admin",
+    ("GET", "/api/v1/acting"): "self", ("GET", "/api/v1/positions"): "self", ("GET", "/api/v1/absences"): "self",
+    ("POST", "/api/v1/absences"): "self", ("POST", "/api/v1/absences/<id:absence_id>/cancel"): "self",
+    ("POST", "/api/v1/absences/hand-over"): "self", ("POST", "/settings/absence"): "self",
+    ("POST", "/settings/absence/<id:absence_id>/cancel"): "self", ("POST", "/settings/absence/hand-over"): "self",
+    ("POST", "/tasks/<id:task_id>/preparers"): "act", ("POST", "/api/v1/tasks/<id:task_id>/preparers"): "act",
+    # Signatures: a case's (read, above); one signature's verification page and PDF, for the people of
+    # its case only (needs a signature step: tests/web/test_signatures_web.py).
+    ("GET", "/api/v1/instances/<id:instance_id>/signatures"): "read",
+    ("GET", "/signatures/<id:signature_id>"): "signature",
+    ("GET", "/signatures/<id:signature_id>/document.pdf"): "signature",
 }
 
 
@@ -74,7 +89,7 @@ def case_world(app, k, signed_in):
 
 def _fill(rule, world):
     return (rule.replace("<id:task_id>", str(world["task_id"])).replace("<id:instance_id>", str(world["instance_id"]))
-            .replace("<sha256>", world["sha256"]))
+            .replace("<sha256>", world["sha256"]).replace("<id:absence_id>", "1").replace("<id:appointment_id>", "1"))
 
 
 def _api_body(rule):
@@ -82,6 +97,8 @@ def _api_body(rule):
         return {"to": "clerk2", "reason": "matrix"}
     if rule.endswith("/urgency"):
         return {"urgency": "urgent"}
+    if rule.endswith("/preparers"):
+        return {"to": "registrar1"}
     if rule.endswith("/complete"):
         return {"data": FORM_DATA["register_application"]}
     return {"data": {}}
@@ -158,7 +175,7 @@ def test_pages_of_a_case(app, k, case_world, signed_in, rule):
 @pytest.mark.parametrize("method,rule", sorted((m, r) for (m, r), kind in ROUTES.items() if kind == "self"))
 def test_personal_routes_need_a_sign_in(app, case_world, method, rule):
     client = app.test_client()
-    response = client.open(rule.replace("<process_id>", "sop_bench"), method=method)
+    response = client.open(rule.replace("<process_id>", "sop_bench").replace("<id:absence_id>", "1"), method=method)
     expected = 401 if rule.startswith("/api/") else (302, 400)  # a browser change without its token is refused too
     assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (method, rule)
 

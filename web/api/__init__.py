@@ -158,13 +158,22 @@ def notifications() -> Any:
 
 
 @route(bp, "POST", "/tasks/<id:task_id>/complete", Doc(body=schemas.CompleteIn, out=schemas.Completed,
-       summary="Complete a task (claiming it if it is still unclaimed) with its data and confirmed controls"))
+       summary="Complete a task (claiming it if it is still unclaimed) with its data and confirmed controls; "
+               "a signature step also takes the user's password"))
 @signed_in
 def complete(task_id: int) -> Any:
     given = body(schemas.CompleteIn)
     done = krabuan().cases.complete(task_id, account().username, given.data, given.confirm,
-                                    Completion(claim=True, comment=given.comment))
+                                    Completion(claim=True, comment=given.comment, password=given.password))
     return answer(schemas.Completed, done.to_json())
+
+
+@route(bp, "GET", "/instances/<id:instance_id>/signatures", Doc(out=schemas.SignatureOut, many=True,
+       summary="A case's signatures, each verified now: valid, or the problems naming what changed after signing"))
+@signed_in
+def signatures(instance_id: int) -> Any:
+    found = krabuan().signatures.of_case(instance_id, account())
+    return answer(schemas.SignatureOut, [s.to_json() for s in found])
 
 
 @route(bp, "GET", "/instances/<id:instance_id>", Doc(out=schemas.Instance,
@@ -262,3 +271,6 @@ def export_register(register_id: str) -> Any:
 @bp.get("/openapi.json")
 def openapi() -> Any:
     return jsonify(document(bp))
+
+
+from . import acting  # noqa: E402,F401 - its routes, on this blueprint

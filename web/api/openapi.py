@@ -22,7 +22,9 @@ QUERY = {"limit": {"type": "integer", "minimum": 1, "maximum": 200},
                "description": "a text in the step's name or the case's title, or a case number"},
          "year": {"type": "integer", "minimum": 2400, "maximum": 2800, "description": "a Buddhist-era year"},
          "format": {"type": "string", "enum": ["pdf", "xlsx"]}}
-ERRORS = {400: "invalid data (the field is named)", 401: "no or bad credentials", 404: "not found, or not yours",
+ERRORS = {400: "invalid data (the field is named)", 401: "no or bad credentials",
+          403: "not allowed (e.g. it needs the administrator role, or the task is not of your lane)",
+          404: "not found, or not yours",
           409: "someone else changed it first; nothing was written", 413: "too large", 429: "too many requests",
           503: "the database cannot be reached; nothing was written, try again"}
 

@@ -141,6 +141,8 @@ class CompleteIn(Body):
     data: dict[str, Any] = Field(default_factory=dict)
     confirm: list[str] = Field(default_factory=list, max_length=100)
     comment: str = Field(default="", max_length=2000)
+    # A signature step signs with the user's own password (never stored; a wrong one: 422, nothing written).
+    password: str | None = Field(default=None, max_length=256, json_schema_extra={"writeOnly": True})
 
 
 class Completed(Out):
@@ -167,6 +169,30 @@ class HistoryEvent(Out):
     occurred_at: str
     payload: dict[str, Any]
     hash: str
+
+
+class SignatureProblemOut(Out):
+    kind: Literal["field", "file", "key", "digest", "signature"]
+    subject: str
+    message: str
+
+
+class SignatureOut(Out):
+    id: int
+    instance_id: int
+    task_id: int
+    element_id: str
+    step_name: str
+    signer: str
+    signer_name: str
+    position: dict[str, str]
+    capacity: dict[str, Any]
+    signed_at: str
+    digest: str
+    public_key: str
+    documents: list[dict[str, Any]]
+    valid: bool
+    problems: list[SignatureProblemOut]
 
 
 class Instance(Out):

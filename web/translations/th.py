@@ -48,6 +48,8 @@ TH: dict[str, str | tuple[str, ...]] = {
     "Step completed: %(name)s.": "ดำเนินการขั้นตอน “%(name)s” เสร็จแล้ว",
     "Please write a comment: why, and what is to be done.":
         "กรุณาเขียนความเห็น ว่าเพราะเหตุใดและต้องดำเนินการอย่างไร",
+    "You cannot take this step (segregation of duties): %(rule)s":
+        "ท่านทำขั้นตอนนี้ไม่ได้ (การแบ่งแยกหน้าที่): %(rule)s",
     "You started this case, so you cannot approve it. Another approver must decide.":
         "ท่านเป็นผู้เริ่มเรื่องนี้ จึงอนุมัติเรื่องนี้เองไม่ได้ ต้องให้ผู้มีอำนาจอนุมัติท่านอื่นพิจารณา",
     "You prepared the document of this step, so you cannot approve it. Another approver must decide.":
@@ -239,4 +241,74 @@ TH: dict[str, str | tuple[str, ...]] = {
     "Numbered per": "นับเลขตาม",
     "Written as": "รูปแบบเลขที่",
     "You do not read any register.": "คุณไม่มีสิทธิ์ดูทะเบียนใด",
+    "Type a date such as 15/12/2569.": "กรอกวันที่ เช่น 15/12/2569",
+    "%(user)s acts as %(kind)s %(position)s.": "%(user)s %(kind)s %(position)s แล้ว",
+    "The acting appointment has ended.": "สิ้นสุดการแต่งตั้งผู้ทำการแทนแล้ว",
+    "Your absence is recorded: new tasks go to your deputy meanwhile.":
+        "บันทึกการลาแล้ว ระหว่างนี้งานใหม่จะส่งไปยังผู้ปฏิบัติงานแทน",
+    "The absence is cancelled.": "ยกเลิกการลาแล้ว",
+    "%(n)s task(s) handed over to %(deputy)s.": "ส่งมอบงาน %(n)s งานให้ %(deputy)s แล้ว",
+    "%(user)s may now prepare this task on your behalf; only you complete it.":
+        "%(user)s เตรียมงานนี้แทนคุณได้แล้ว แต่คุณเท่านั้นที่ดำเนินการให้เสร็จ",
+    "My absence": "การลาของฉัน",
+    "While you are away, new tasks that would go to you go to your deputy, a colleague of your group.":
+        "ระหว่างที่คุณลา งานใหม่ที่จะส่งถึงคุณจะส่งไปยังผู้ปฏิบัติงานแทน ซึ่งเป็นเพื่อนร่วมกลุ่มงาน",
+    "From (day/month/Buddhist-era year)": "ตั้งแต่วันที่ (วัน/เดือน/ปี พ.ศ.)",
+    "To (inclusive)": "ถึงวันที่ (รวมวันนั้น)",
+    "Deputy": "ผู้ปฏิบัติงานแทน",
+    "Reason (optional)": "เหตุผล (ไม่บังคับ)",
+    "Record my absence": "บันทึกการลา",
+    "Period": "ระยะเวลา",
+    "upcoming": "ยังไม่เริ่ม",
+    "in force": "มีผลอยู่",
+    "over": "สิ้นสุดแล้ว",
+    "Cancel": "ยกเลิก",
+    "Hand my claimed tasks over to my deputy": "ส่งมอบงานที่ฉันรับไว้ให้ผู้ปฏิบัติงานแทน",
+    "order": "คำสั่ง",
+    "You prepare this task on behalf of %(holder)s: save a draft; only they complete it.":
+        "คุณเตรียมงานนี้แทน %(holder)s: บันทึกร่างได้ แต่ %(holder)s เท่านั้นที่ดำเนินการให้เสร็จ",
+    "Let a colleague prepare it on my behalf": "ให้เพื่อนร่วมงานเตรียมงานนี้แทนฉัน",
+    "Colleague (username)": "เพื่อนร่วมงาน (ชื่อผู้ใช้)",
+    "Share for preparation": "ให้เตรียมงานแทน",
+    "Acting officials": "ผู้รักษาราชการแทน",
+    "During the period, the acting official sees, claims, completes and signs the tasks of the position; "
+    "afterwards the rights end on their own.":
+        "ระหว่างช่วงเวลาที่แต่งตั้ง ผู้ทำการแทนเห็น รับ ดำเนินการ และลงนามในงานของตำแหน่งนั้นได้ "
+        "เมื่อพ้นช่วงเวลา สิทธิ์จะสิ้นสุดเอง",
+    "Acting official": "ผู้ทำการแทน",
+    "Position": "ตำแหน่ง",
+    "Kind": "ประเภท",
+    "Order reference": "เลขที่คำสั่ง",
+    "Appoint": "แต่งตั้ง",
+    "ended": "สิ้นสุดก่อนกำหนด",
+    "End now": "สิ้นสุดทันที",
+    "No acting appointments yet.": "ยังไม่มีการแต่งตั้งผู้ทำการแทน",
+    # Signatures (web/signatures.py, _signatures.html, signature.html, the task page's password)
+    "The password is wrong: nothing was signed.": "รหัสผ่านไม่ถูกต้อง ยังไม่ได้ลงนาม",
+    "Please enter your password to sign.": "กรุณากรอกรหัสผ่านเพื่อลงนาม",
+    "Your password, to sign": "รหัสผ่านของท่าน เพื่อลงนาม",
+    "Signing needs the password you sign in with: it opens your own signing key. Returning or rejecting does not sign.":
+        "การลงนามต้องใช้รหัสผ่านที่ท่านใช้เข้าสู่ระบบ เพื่อเปิดกุญแจลงนามของท่านเอง การส่งกลับหรือไม่อนุมัติไม่ต้องลงนาม",
+    "Sign and complete this step": "ลงนามและส่งงานขั้นตอนนี้",
+    "Signatures": "การลงนาม",
+    "Verified: the signature is valid and nothing it covers changed since.":
+        "ตรวจสอบแล้ว: ลายมือชื่ออิเล็กทรอนิกส์ถูกต้อง และเอกสารไม่ถูกแก้ไขหลังลงนาม",
+    "Changed after signing": "เอกสารถูกแก้ไขหลังลงนาม",
+    "signed": "ลงนามเมื่อ",
+    "Verification page": "หน้าตรวจสอบลายมือชื่อ",
+    "Download the signed document (PDF)": "ดาวน์โหลดเอกสารที่ลงนาม (PDF)",
+    "Signature": "ลายมือชื่อ",
+    "Signature verification": "ตรวจสอบลายมือชื่อ",
+    "Signer": "ผู้ลงนาม",
+    "Signed": "ลงนามเมื่อ",
+    "Public key (Ed25519)": "กุญแจสาธารณะ (Ed25519)",
+    "Signed documents": "เอกสารที่ลงนาม",
+    "none": "ไม่มี",
+    "signed the step": "ลงนามในขั้นตอน",
+    "The field “%(field)s” changed after signing.": "ข้อมูล “%(field)s” ถูกแก้ไขหลังลงนาม",
+    "The attached file %(name)s changed or is missing since signing.": "ไฟล์แนบ %(name)s ถูกแก้ไขหรือหายไปหลังลงนาม",
+    "The key is not the signer's (%(who)s), or was not valid when it signed.":
+        "กุญแจไม่ใช่ของผู้ลงนาม (%(who)s) หรือไม่มีผลในขณะลงนาม",
+    "The record of what was signed was altered.": "บันทึกสิ่งที่ลงนามถูกแก้ไข",
+    "The electronic signature does not verify.": "ลายมือชื่ออิเล็กทรอนิกส์ไม่ถูกต้อง",
 }

@@ -21,6 +21,7 @@ BPMN = PROJECT_ROOT / "processes" / "bpmn"
 ASSIGNMENT = {"advance_purpose": "meeting_training", "activity_title": "อบรมการใช้งานระบบสารสนเทศ",
               "activity_date": "2026-12-15", "borrower_name": "นางสาวสมหญิง ใจดี", "estimated_amount": "20000"}
 CLAIM = Completion(claim=True)
+PASSWORD = "borrower-signs-2569"
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def ak(project_settings, tmp_path: Path):
     engine.upgrade_schema()
     engine.people.load_organisation(org_file)
     engine.repository.deploy([BPMN / "advance-loan.bpmn", BPMN / "data-linkage.bpmn"])
+    engine.accounts.set_password("borrower_staff1", PASSWORD, actor="borrower_staff1")  # to sign the contract
     yield engine
     engine.close()
 
@@ -100,7 +102,7 @@ def test_a_missing_comment_is_listed_with_the_forms_other_problems(ak):
                        "cost_estimate_file": draft(ak, "clerk1")["project_file"], "loan_memo_number": "สธ 0710/ย 25"},
                       how=CLAIM)
     ak.cases.complete(step_task(ak, instance_id, "borrower_signs_loan_contract").id, "borrower_staff1",
-                      {"contract_signed_on": "2026-11-30"}, how=CLAIM)
+                      {"contract_signed_on": "2026-11-30"}, how=Completion(claim=True, password=PASSWORD))
     sign = step_task(ak, instance_id, "sign_loan_documents")
     with pytest.raises(InvalidInput) as refused:  # no comment, and its control point left unconfirmed
         ak.cases.complete(sign.id, "executive1", {"loan_decision": "return"}, how=CLAIM)

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import DATA
+from helpers import DATA, SIGNING_PASSWORD, give_passwords
+from engine import Completion
 from engine.errors import Conflict, Forbidden, InvalidInput
 from helpers import do_task, open_tasks
+
+SIGN = Completion(password=SIGNING_PASSWORD)  # the members' step is a signature step
 
 
 @pytest.fixture
 def kc(k):
     k.repository.deploy([DATA / "committee.bpmn"])
+    give_passwords(k, "director1", "director2", "director3")
     return k
 
 
@@ -31,7 +35,7 @@ def test_every_member_signs_their_own_task(kc, members):
         assert kc.cases.show(instance_id).status == "running"
         with pytest.raises(InvalidInput, match="control point read_all must be confirmed"):
             kc.cases.complete(t.id, t.reserved_for, {"signed_on": "2026-11-20"})
-        kc.cases.complete(t.id, t.reserved_for, {"signed_on": f"2026-11-2{i}"}, ["read_all"])
+        kc.cases.complete(t.id, t.reserved_for, {"signed_on": f"2026-11-2{i}"}, ["read_all"], how=SIGN)
     view = kc.cases.show(instance_id)
     assert view.status == "completed"
     assert view.data["signatures"] == [f"2026-11-2{i}" for i in range(len(members))]
@@ -64,13 +68,14 @@ def test_members_must_belong_to_the_committee_group(kc):
 
 def test_a_committee_can_sit_again_when_the_case_loops_back(k):
     k.repository.deploy([DATA / "committee_loop.bpmn"])
+    give_passwords(k, "director1", "director2", "director3")
     instance_id = k.cases.start("committee_loop", "clerk1").instance_id
     for round_members, redo in ((["director1", "director2"], "yes"), (["director3"], "no")):
         do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", {"members": round_members})
         signing = open_tasks(k, instance_id)
         assert sorted(t.reserved_for for t in signing) == round_members
         for t in signing:
-            k.cases.complete(t.id, t.reserved_for, {"signed_on": "2026-11-20"}, ["read_all"])
+            k.cases.complete(t.id, t.reserved_for, {"signed_on": "2026-11-20"}, ["read_all"], how=SIGN)
         assert k.cases.show(instance_id).data["signatures"] == ["2026-11-20"] * len(round_members)
         do_task(k, open_tasks(k, instance_id)[0].id, "clerk1", {"redo": redo})
     view = k.cases.show(instance_id)
