@@ -90,8 +90,8 @@ def _in_flight(k: Krabuan) -> None:
     from scheduler import Scheduler  # the overdue notices, as the running scheduler would send them
     Scheduler(k, "demo").tick()
     click.echo(f"in flight for the web app: case {overdue} overdue (the advance's settlement, with the clerks), case "
-               f"{waiting} waiting for a director (executive1, executive2), case {returned} returned to the "
-               f"clerks for revision, letter {letter} waiting for the clerks")
+               f"{waiting} waiting for a director (executive1, executive2), case {returned} returned for revision "
+               f"to clerk1, who drafted it, letter {letter} waiting for the clerks")
 
 
 @main.command()

@@ -38,7 +38,7 @@ def registers_list(k: Krabuan, register_id: str | None, year: int | None, query:
             click.echo(f"{v.id}: {v.name_th} ({v.name_en}); {v.period_kind} year; {v.reference}"
                        + ("; you keep it" if v.may_keep else ""))
         return
-    page = k.registers.page(register_id, username, year, query)
+    page = k.registers.through("cli").page(register_id, username, year, query)
     if as_json:
         emit_json(page.to_json())
         return
@@ -96,6 +96,23 @@ def registers_void(k: Krabuan, register_id: str, number: int, reason: str, year:
 def registers_export(k: Krabuan, register_id: str, year: int | None, fmt: str, query: str, thai_digits: bool,
                      out: Path, username: str) -> None:
     """Write register ID's page for a year as its paper form (PDF or XLSX)."""
-    exported = k.registers.export(register_id, username, year, (fmt, query, thai_digits))
+    registers = k.registers.through("cli")
+    exported = registers.export(register_id, username, year, (fmt, query, thai_digits))
     out.write_bytes(exported.content)
     click.echo(f"wrote {out} ({len(exported.content)} bytes)")
+
+
+@registers_group.command(name="views")
+@click.argument("register_id", metavar="ID")
+@click.option("--year", type=int, metavar="BE", help="The Buddhist-era year (default: the current one).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@as_option
+@engine_command
+def registers_views(k: Krabuan, register_id: str, year: int | None, as_json: bool, username: str) -> None:
+    """Who viewed which secret entry of a register, when and through which surface (its keepers and auditors)."""
+    seen = k.registers.viewings(register_id, username, year)
+    if as_json:
+        emit_json([v.to_json() for v in seen])
+        return
+    for v in seen:
+        click.echo(f"{v.viewed_at.isoformat()}\t{v.viewer}\t{v.surface}\t{v.reference}\t{v.secrecy}")

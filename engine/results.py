@@ -567,6 +567,23 @@ class RegisterEntryView:
 
 
 @dataclass(frozen=True)
+class RegisterViewing:
+    """One view of a secret register entry (R-COR-08): who saw which number, when, through which
+    surface (web, api, cli, engine; ``:pdf`` / ``:xlsx`` for an export)."""
+
+    reference: str
+    number: int
+    secrecy: str
+    viewer: str
+    surface: str
+    viewed_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reference": self.reference, "number": self.number, "secrecy": self.secrecy, "viewer": self.viewer,
+                "surface": self.surface, "viewed_at": _iso(self.viewed_at)}
+
+
+@dataclass(frozen=True)
 class RegisterView:
     """A register as its readers see it: what it is and what they may do with it."""
 

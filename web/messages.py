@@ -72,6 +72,8 @@ def refusal_of(details: dict[str, Any]) -> str | None:
     if details.get("reason") == "segregation":
         return str(_l("You cannot take this step (segregation of duties): %(rule)s",
                       rule=details.get("th" if _thai() else "en") or details.get("rule", "")))
+    if details.get("reason") == "signed_number":  # R-SIG-02: the engine's own words, Thai and English
+        return str(details.get("th" if _thai() else "en") or "")
     return refusal_text(details.get("reason"))
 
 

@@ -39,7 +39,8 @@ def index() -> Any:
 @bp.get("/registers/<register_id>")
 @login_required
 def show(register_id: str) -> Any:
-    page = krabuan().registers.page(register_id, account().username, year_arg(), request.args.get("q", ""))
+    registers = krabuan().registers.through("web")  # each secret entry shown is logged as seen on the web
+    page = registers.page(register_id, account().username, year_arg(), request.args.get("q", ""))
     return render_template("register.html", page=page, number_column=NUMBER_COLUMN, secrecy_words=SECRECY_WORDS)
 
 
@@ -47,8 +48,8 @@ def show(register_id: str) -> Any:
 @login_required
 def export(register_id: str, fmt: str) -> Response:
     me = account()
-    exported = krabuan().registers.export(register_id, me.username, year_arg(),
-                                          (fmt, request.args.get("q", ""), me.thai_digits))
+    registers = krabuan().registers.through("web")
+    exported = registers.export(register_id, me.username, year_arg(), (fmt, request.args.get("q", ""), me.thai_digits))
     return Response(exported.content, mimetype=exported.content_type, headers={
         "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "private, no-store"})
 

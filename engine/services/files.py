@@ -32,14 +32,18 @@ from ..context import Context
 from ..errors import ConfigurationError, InvalidInput, NotFound, TooLarge
 from ..model.filetypes import detect
 from ..model.forms import FormDefinition
+from ..model.registers import SECRECY
 from ..operation import work
 from ..results import Account, FileView
 from ..store import access, files, people
+from ..store import registers as register_rows
 from ..store.files import Reference
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_NAME = 300
 START_FORM = 0  # the task id of a start form's files in case_files
+MOST_SECRET_FILES = ("a ลับที่สุด (most secret) letter is registered as metadata only: no file may be attached "
+                     "to its case")
 _UNSEEN = ("Cc", "Cf", "Zl", "Zp")  # control, format (bidi overrides...), line and paragraph separators
 
 
@@ -163,6 +167,8 @@ class Evidence:
         InvalidInput whose ``problems`` name each field with an unknown file."""
         if not self.refs:
             return
+        if instance_id is not None and register_rows.holds_most_secret(conn, instance_id, SECRECY[-1].rank):
+            raise InvalidInput(MOST_SECRET_FILES, field=self.refs[0][0], reason="most_secret_files")  # R-COR-08
         named = [sha256 for _, sha256 in self.refs]
         known = files.uploaded_by(conn, named, self.username)
         if instance_id is not None:

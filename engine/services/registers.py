@@ -11,7 +11,9 @@ Who may read what (checked here, for the pages, the API and the CLI alike):
   started it, worked it, its lanes and their supervisors; not auditors as such) who also read
   the register; it is left out for everyone else;
 - the register's ``keepers`` (นายทะเบียน) void numbers and correct entries; anyone else who reads
-  the register is Forbidden.
+  the register is Forbidden; a number a signature of its case holds is neither (R-SIG-02);
+- every secret entry shown (page, export; through the web, the API or the CLI) is logged in
+  ``register_views``, and a ลับที่สุด entry holds metadata only, no files (R-COR-08).
 """
 from __future__ import annotations
 
@@ -28,12 +30,22 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..model.registers import COLUMNS, SECRECY, Issuer, Register, secrecy_of
 from ..model.urgency import by_rank
 from ..operation import work
-from ..results import Account, RegisterAmendment, RegisterEntryView, RegisterExport, RegisterPage, RegisterView
-from ..store import access, accounts
+from ..results import (
+    Account,
+    RegisterAmendment,
+    RegisterEntryView,
+    RegisterExport,
+    RegisterPage,
+    RegisterView,
+    RegisterViewing,
+)
+from ..store import access, accounts, files
 from ..store import registers as store
+from ..store import signatures as signed_rows
 from ..store.history import EventType
-from ..store.registers import CANCELLED, CORRECTED, ISSUED, Letter, NewEntry
+from ..store.registers import CANCELLED, CORRECTED, ISSUED, Letter, NewEntry, Viewing
 from ..time.calendar import local_date
+from .files import MOST_SECRET_FILES
 
 if TYPE_CHECKING:
     from ..operation import CaseOperation
@@ -45,6 +57,9 @@ MAX_REASON = 1000
 _LETTER_FIELDS = {"reference": "letter_reference", "dated": "dated", "from": "sender", "to": "addressee",
                   "subject": "subject", "action": "action", "remarks": "remarks", "secrecy": "secrecy"}
 SELF = {"capacity": "self"}  # in what capacity a number was issued: oneself, or an acting official's capacity
+MOST_SECRET = SECRECY[-1].rank
+PLACEHOLDER = "(ลับที่สุด)"  # the subject of a ลับที่สุด entry: the register keeps its metadata only (R-COR-08)
+SURFACES = ("engine", "web", "api", "cli")  # through which a secret entry is viewed (the log says)
 
 
 def _capacity_of(op: CaseOperation, task: TaskRow) -> dict[str, Any]:
@@ -72,6 +87,8 @@ def issue_for_step(op: CaseOperation, task: TaskRow, data: Mapping[str, Any]) ->
         number = store.next_number(op.conn, register.id, period)
         reference = register.format(number, period)
         letter = letter_from(issuer, seen, reference if register.kind != "received" else "")
+        if letter.secrecy >= MOST_SECRET:
+            _refuse_files(op, task, data)
         store.append(op.conn, NewEntry(register.id, period, number, ISSUED, reference, letter, op.now,
                                        op.actor or "", today, op.header[1], (op.instance_id, task.id),
                                        capacity=capacity))
@@ -92,8 +109,23 @@ def letter_from(issuer: Issuer, data: Mapping[str, Any], reference: str) -> Lett
             value = ", ".join(str(v) for v in value)
         return "" if value is None else " ".join(str(value).split())[:MAX_TEXT]
 
-    return Letter(text("reference") or reference, _day(text("dated")), text("from"), text("to"), text("subject"),
-                  text("action"), text("remarks"), secrecy_of(text("secrecy")).rank)
+    return sealed(Letter(text("reference") or reference, _day(text("dated")), text("from"), text("to"),
+                         text("subject"), text("action"), text("remarks"), secrecy_of(text("secrecy")).rank))
+
+
+def sealed(letter: Letter) -> Letter:
+    """R-COR-08: a ลับที่สุด entry carries no content: its subject is the placeholder (the rest of
+    its columns are the letter's metadata: ที่, ลงวันที่, จาก, ถึง)."""
+    return replace(letter, subject=PLACEHOLDER) if letter.secrecy >= MOST_SECRET else letter
+
+
+def _refuse_files(op: CaseOperation, task: TaskRow, data: Mapping[str, Any]) -> None:
+    """R-COR-08: a ลับที่สุด letter is registered without files: neither the issuing step nor the case
+    may carry any (InvalidInput; nothing is written)."""
+    form = op.ctx.forms.get(task.form_key) if task.form_key else None
+    named = [f.name for f in (form.fields if form is not None else ()) if f.type == "file" and data.get(f.name)]
+    if named or files.case_files(op.conn, op.instance_id):
+        raise InvalidInput(MOST_SECRET_FILES, field=named[0] if named else "secrecy", reason="most_secret_files")
 
 
 def _day(value: str) -> date | None:
@@ -113,8 +145,18 @@ class Reader:
 
 
 class Registers:
-    def __init__(self, ctx: Context) -> None:
+    """The registers as one surface reads them (``through``): each secret entry shown is logged with
+    its viewer, the time and the surface (R-COR-08)."""
+
+    def __init__(self, ctx: Context, surface: str = "engine") -> None:
+        if surface not in SURFACES:
+            raise ValueError(f"surface is one of {', '.join(SURFACES)}")
         self.ctx = ctx
+        self.surface = surface
+
+    def through(self, surface: str) -> Registers:
+        """The same registers read through another surface (web, api, cli), as the view log says."""
+        return Registers(self.ctx, surface)
 
     def registers(self, username: str) -> list[RegisterView]:
         """The registers this user reads."""
@@ -124,9 +166,35 @@ class Registers:
 
     def page(self, register_id: str, username: str, year: int | None = None, q: str = "") -> RegisterPage:
         """A register's entries for a Buddhist-era year (default: the current period) that the user
-        may see, narrowed to those containing a text (``q``)."""
+        may see, narrowed to those containing a text (``q``); each secret one shown is logged."""
+        page = self._read(register_id, username, (year, q))
+        self._log_views(page, username, self.surface)
+        return page
+
+    def viewings(self, register_id: str, username: str, year: int | None = None) -> list[RegisterViewing]:
+        """Who viewed which secret entry of a register's year, when and through which surface: for
+        its keepers and auditors (anyone else who reads it: Forbidden)."""
         register = self.ctx.registers.get(register_id)
-        q = " ".join(q.split())[:100]
+        with work(self.ctx, write=False) as w:
+            reader = self._reader(w.conn, register, username)
+            if not (reader.keeps or reader.account.has_role("auditor")):
+                raise Forbidden(f"only the keepers of register {register.id} and auditors read who viewed its "
+                                "secret entries", reason="keepers")
+            period = year if year is not None else register.period_of(local_date(w.now))
+            return [RegisterViewing(v.reference, v.number, SECRECY[v.secrecy].code, v.viewer, v.surface, v.viewed_at)
+                    for v in store.views_of(w.conn, register.id, period)]
+
+    def _log_views(self, page: RegisterPage, username: str, surface: str) -> None:
+        shown = [e for e in page.entries if secrecy_of(e.secrecy).rank > 0]
+        if not shown:
+            return
+        with work(self.ctx) as w:
+            store.log_views(w.conn, [Viewing(e.register_id, e.period, e.number, e.reference,
+                                             secrecy_of(e.secrecy).rank, username, surface, w.now) for e in shown])
+
+    def _read(self, register_id: str, username: str, where: tuple[int | None, str]) -> RegisterPage:
+        register = self.ctx.registers.get(register_id)
+        year, q = where[0], " ".join(where[1].split())[:100]
         with work(self.ctx, write=False) as w:
             reader = self._reader(w.conn, register, username)
             period = year if year is not None else register.period_of(local_date(w.now))
@@ -145,7 +213,8 @@ class Registers:
             raise InvalidInput("the format is pdf or xlsx", field="format")
         from . import register_export
 
-        page = self.page(register_id, username, year, q)
+        page = self._read(register_id, username, (year, q))
+        self._log_views(page, username, f"{self.surface}:{fmt}")
         name = f"{register_id}-{page.period}.{fmt}"
         if fmt == "pdf":
             fonts = self.ctx.settings.assets_dir / "@fontsource" / "sarabun" / "files"
@@ -202,6 +271,7 @@ class Registers:
             if current.status == CANCELLED:
                 raise Conflict(f"number {number} of register {register_id} ({period}) is already cancelled")
             first, last = rows[0], rows[-1]
+            _refuse_if_signed(w.conn, current)
             letter = store.letter_of(last if last.kind == CORRECTED else first)
             kind = CANCELLED
             if changes is not None:
@@ -258,6 +328,31 @@ def _visible(conn: Connection, entry: RegisterEntryView, reader: Reader) -> bool
     return access.can_see_case(conn, entry.instance_id, person)
 
 
+def _refuse_if_signed(conn: Connection, entry: RegisterEntryView) -> None:
+    """R-SIG-02: a number is issued before the signature, so a signature of the entry's case whose
+    signed data holds the number fixes it: the number can no longer be voided or its entry
+    corrected (Conflict); a new number is issued and signed instead."""
+    if entry.instance_id is None:
+        return
+    for sig in signed_rows.signatures(conn, entry.instance_id):
+        if _holds(sig.content.get("data"), entry.reference):
+            en = (f"number {entry.reference} of register {entry.register_id} is in a document signed at step "
+                  f"{sig.element_id} by {sig.signer}: a signed number cannot be voided or corrected; issue a new "
+                  "number and sign again")
+            raise Conflict(en, reason="signed_number", signature_id=sig.id, en=en,
+                           th=f"เลข {entry.reference} อยู่ในเอกสารที่ลงนามแล้ว (ขั้นตอน {sig.element_id} โดย {sig.signer}) "
+                              "จึงยกเลิกหรือแก้ไขไม่ได้ ให้ออกเลขใหม่และลงนามใหม่")
+
+
+def _holds(value: Any, reference: str) -> bool:
+    """Whether signed data holds the reference as a value (anywhere in it)."""
+    if isinstance(value, Mapping):
+        return any(_holds(v, reference) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds(v, reference) for v in value)
+    return isinstance(value, str) and value.strip() == reference
+
+
 def _matches(entry: RegisterEntryView, q: str) -> bool:
     if not q:
         return True
@@ -288,7 +383,7 @@ def _changed(letter: Letter, changes: Mapping[str, Any]) -> Letter:
                 raise InvalidInput("dated is a date (YYYY-MM-DD)", field="dated")
         else:
             update[name] = " ".join(str(value or "").split())[:MAX_TEXT]
-    return replace(letter, **update)
+    return sealed(replace(letter, **update))
 
 
 def _fold(rows: Any) -> list[RegisterEntryView]:

@@ -24,7 +24,7 @@ p.sub { text-align: center; margin: 0 0 6mm; }
 table { width: 100%; border-collapse: collapse; margin-bottom: 6mm; }
 th, td { border: 0.6pt solid #000; padding: 1mm 2mm; vertical-align: top; text-align: left; }
 th { font-weight: 700; width: 38%; }
-.block { margin: 10mm 0 6mm 50%; text-align: center; line-height: 1.5; }
+.block { margin: 10mm 0 6mm 30%; text-align: center; line-height: 1.5; }  /* a capacity line fits on one line */
 .status { border: 1pt solid #000; padding: 2mm 3mm; }
 .status.broken { color: #a00000; font-weight: 700; }
 .foot { position: running(foot); font-size: 8pt; word-break: break-all; }

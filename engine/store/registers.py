@@ -5,7 +5,8 @@
 transaction: two transactions taking numbers from one register queue on the counter's row lock
 (PostgreSQL) or on the write lock (SQLite, ``BEGIN IMMEDIATE``), and a rollback gives the number
 back, so numbers are consecutive, never reused and never skipped. Entries are only inserted (the
-database refuses UPDATE and DELETE, migration 0008).
+database refuses UPDATE and DELETE, migration 0008). Each view of a secret entry is logged in
+``register_views`` (append-only too, migration 0011).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .tables import RegisterCounter, RegisterEntry
+from .tables import RegisterCounter, RegisterEntry, RegisterViewLog
 
 ISSUED, CORRECTED, CANCELLED = "issued", "corrected", "cancelled"
 
@@ -111,3 +112,45 @@ def periods_of(conn: Connection, register_id: str) -> list[int]:
 def letter_of(row: Row[Any]) -> Letter:
     return Letter(row.letter_reference, row.dated, row.sender, row.addressee, row.subject, row.action, row.remarks,
                   row.secrecy)
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """One view of a secret entry (table ``register_views``, R-COR-08)."""
+
+    register_id: str
+    period: int
+    number: int
+    reference: str
+    secrecy: int
+    viewer: str
+    surface: str
+    viewed_at: datetime
+
+
+def log_views(conn: Connection, views: Sequence[Viewing]) -> None:
+    """Append one row per view (the table refuses UPDATE and DELETE, migration 0011)."""
+    if views:
+        conn.execute(insert(RegisterViewLog), [dict(register_id=v.register_id, period=v.period, number=v.number,
+                                                    reference=v.reference, secrecy=v.secrecy, viewer=v.viewer,
+                                                    surface=v.surface, viewed_at=v.viewed_at) for v in views])
+
+
+def views_of(conn: Connection, register_id: str, period: int) -> list[Viewing]:
+    """The views of a register's secret entries in a period, in the order they happened."""
+    query = (select(RegisterViewLog).where(RegisterViewLog.c.register_id == register_id,
+                                           RegisterViewLog.c.period == period).order_by(RegisterViewLog.c.id))
+    return [Viewing(r.register_id, r.period, r.number, r.reference, r.secrecy, r.viewer, r.surface, r.viewed_at)
+            for r in conn.execute(query)]
+
+
+def holds_most_secret(conn: Connection, instance_id: int, rank: int) -> bool:
+    """Whether a case issued a number, not cancelled, whose entry reads at ``rank`` (ลับที่สุด) or above now."""
+    query = (select(RegisterEntry.c.register_id, RegisterEntry.c.period, RegisterEntry.c.number, RegisterEntry.c.kind,
+                    RegisterEntry.c.secrecy)
+             .where(RegisterEntry.c.instance_id == instance_id).order_by(RegisterEntry.c.id))
+    now: dict[tuple[str, int, int], int | None] = {}
+    for row in conn.execute(query):
+        key = (row.register_id, row.period, row.number)
+        now[key] = None if row.kind == CANCELLED or now.get(key, 0) is None else row.secrecy
+    return any(level is not None and level >= rank for level in now.values())

@@ -415,6 +415,22 @@ RegisterEntry = Table(
 )
 
 
+# Who viewed which secret register entry, when and through which surface (R-COR-08; append-only,
+# migration 0011; written by engine.services.registers).
+RegisterViewLog = Table(
+    "register_views", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("register_id", String(64), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("secrecy", SmallInteger, nullable=False),  # engine.model.registers.SECRECY rank
+    Column("viewer", String(100), nullable=False),
+    Column("surface", String(16), nullable=False),  # web | api | export | cli | engine
+    Column("viewed_at", UTCDateTime, nullable=False),
+    Index("ix_register_views_entry", "register_id", "period", "number"),
+)
+
 # Positions (ตำแหน่ง) of the organisation file: whose tasks each holds (its groups, space-separated)
 # and who holds it (engine.model.organisation.OrgPosition).
 Position = Table(

@@ -57,3 +57,20 @@ def test_a_keeper_issues_a_circular_number(cli):  # noqa: F811 - the fixture
     assert (second["number"], second["reference"], second["issued_by"]) == (2, "สธ 0701/ว 2", "clerk2")
     refused = cli("registers", "issue", "circular", "--data", '{"colour": "red"}', "--as", "clerk1", ok=False)
     assert refused.exit_code == 2 and "unknown column" in refused.stderr
+
+
+def test_the_views_of_a_secret_entry_are_logged_and_listed(cli, project_settings):  # noqa: F811 - the fixture
+    """R-COR-08 through the CLI: a listing and an export that show a ลับ entry are logged as `cli`."""
+    k = _engine(project_settings)
+    try:
+        issue_sent_number(k, "เรื่องลับ", secrecy="secret")
+    finally:
+        k.close()
+    cli("registers", "list", "--register", "sent", "--as", "clerk2")
+    cli("registers", "list", "--register", "sent", "--as", "internal_units1")  # not cleared: nothing shown
+    seen = cli.json("registers", "views", "sent", "--as", "auditor1")
+    assert [(v["viewer"], v["surface"], v["reference"], v["secrecy"]) for v in seen] == [
+        ("clerk2", "cli", "สธ 0701/1", "secret")]
+    assert "clerk2\tcli\tสธ 0701/1" in cli("registers", "views", "sent", "--as", "clerk1").stdout
+    refused = cli("registers", "views", "sent", "--as", "internal_units1", ok=False)
+    assert refused.exit_code == 4

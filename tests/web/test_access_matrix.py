@@ -1,7 +1,9 @@
 """Every page and API route × who is asking: no unexpected allow (SQLite and PostgreSQL).
 
 The case is started by clerk1 in the clerk lane (supervised by the director group). clerk2 is in
-the lane, director1 supervises it, auditor1 audits, outsider has nothing to do with it."""
+the lane, director1 supervises it, auditor1 audits, outsider has nothing to do with it.
+The secrecy of register entries (the real project's registers) × who is asking is in
+tests/web/test_registers_web.py (test_the_secrecy_matrix_of_the_page_the_export_and_the_api)."""
 from __future__ import annotations
 
 import pytest

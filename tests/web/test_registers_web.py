@@ -100,6 +100,85 @@ def test_a_keeper_voids_a_number_in_the_page(app, letters, signed_in):
     assert refused.status_code == 302 and "flash error" in unit.get("/registers").get_data(as_text=True)
 
 
+def test_a_number_in_a_signed_document_is_refused_in_words_on_the_page_and_in_the_api(app, pk, signed_in):
+    """R-SIG-02 (engine.services.registers._refuse_if_signed) as the keeper meets it."""
+    from register_helpers import do
+
+    from engine import Completion
+
+    instance_id = pk.cases.start("receive-letter", "clerk1").instance_id
+    do(pk, instance_id, "distribute_copies", "clerk1",
+       {"letter_subject": "เชิญประชุม", "sender_reference": "สธ 0901/77", "letter_date": "2026-11-18",
+        "sender": "กรมอนามัย", "addressee": "ผู้อำนวยการกลุ่ม", "recipients": "ฝ่ายแผนงาน", "copies": 1,
+        "copy_recipients": ["recipients1"]})
+    number = pk.cases.show(instance_id).data["received_number"]
+    task = next(t for t in pk.tasks.of_case(instance_id) if t.element_id == "acknowledge_copy")
+    pk.cases.complete(task.id, "recipients1", {"copy_received_on": "2026-11-19"},
+                      how=Completion(claim=True, password=PASSWORD))
+    b = signed_in("clerk1")
+    b.get("/registers/received")
+    refused = b.post("/registers/received/void", {"number": "1", "reason": "ผิด"}, headers={"Referer": "/registers"})
+    assert refused.status_code == 302
+    assert f"เลข {number} อยู่ในเอกสารที่ลงนามแล้ว" in b.get("/registers").get_data(as_text=True)
+    token = {"Authorization": "Bearer " + pk.accounts.create_token("clerk1", "t", actor="clerk1").secret}
+    answer = app.test_client().post("/api/v1/registers/received/entries/1/void", headers=token, json={"reason": "x"})
+    assert answer.status_code == 409 and "cannot be voided or corrected" in answer.get_json()["error"]["message"]
+    assert pk.registers.page("received", "clerk1").entries[0].status == "issued"
+
+
+def test_the_page_the_export_and_the_api_log_each_view_of_a_secret_entry(app, letters, signed_in):
+    """R-COR-08 through each surface: the page, its export and the API (entry 2 is ลับ, entry 1 is not)."""
+    b = signed_in("clerk2")
+    assert b.get("/registers/sent").status_code == 200
+    assert b.client.get("/registers/sent/export.xlsx").status_code == 200
+    token = {"Authorization": "Bearer " + letters.accounts.create_token("clerk1", "t", actor="clerk1").secret}
+    assert app.test_client().get("/api/v1/registers/sent/entries", headers=token).status_code == 200
+    unit = signed_in("internal_units1")
+    assert "ขอข้อมูลงบประมาณ" not in unit.get("/registers/sent").get_data(as_text=True)  # not shown: not logged
+    assert [(v.viewer, v.surface, v.reference) for v in letters.registers.viewings("sent", "auditor1")] == [
+        ("clerk2", "web", "สธ 0701/2"), ("clerk2", "web:xlsx", "สธ 0701/2"), ("clerk1", "api", "สธ 0701/2")]
+    logged = app.test_client().get("/api/v1/registers/sent/views", headers=token).get_json()  # a keeper reads it
+    assert [(v["viewer"], v["surface"], v["secrecy"]) for v in logged][-1] == ("clerk1", "api", "secret")
+    unit_token = {"Authorization": "Bearer " + letters.accounts.create_token("internal_units1", "t",
+                                                                             actor="internal_units1").secret}
+    assert app.test_client().get("/api/v1/registers/sent/views", headers=unit_token).status_code == 403
+
+
+# Who sees a ลับที่สุด entry of the sent register, on every surface: its readers cleared for the level
+# (it_group_director1), the people of its case (clerk1 started it, clerk2 works its lane; clerks are
+# cleared up to ลับมาก only); not a reader without clearance, nor an auditor (normal entries only);
+# and to an outsider (recipients1 reads no sent register) the register does not exist.
+SECRET_MATRIX = {"it_group_director1": True, "clerk1": True, "clerk2": True, "internal_units1": False,
+                 "auditor1": False, "recipients1": None}
+
+
+def test_the_secrecy_matrix_of_the_page_the_export_and_the_api(app, pk, signed_in):
+    from openpyxl import load_workbook
+
+    issue_sent_number(pk, "เรื่องลับที่สุด", secrecy="most_secret")
+    issue_sent_number(pk, "เรื่องทั่วไป")
+    client = app.test_client()
+    for who, sees in SECRET_MATRIX.items():
+        b = signed_in(who)
+        page = b.client.get("/registers/sent")
+        token = {"Authorization": "Bearer " + pk.accounts.create_token(who, "m", actor=who).secret}
+        api = client.get("/api/v1/registers/sent/entries", headers=token)
+        exported = b.client.get("/registers/sent/export.xlsx")
+        api_export = client.get("/api/v1/registers/sent/export?format=xlsx", headers=token)
+        if sees is None:
+            assert [page.status_code, api.status_code, exported.status_code, api_export.status_code] == [404] * 4, who
+            continue
+        assert [page.status_code, api.status_code, exported.status_code, api_export.status_code] == [200] * 4, who
+        html = page.get_data(as_text=True)
+        assert ('data-number="1"' in html) is sees and 'data-number="2"' in html, who
+        assert [e["number"] for e in api.get_json()["entries"]] == ([1, 2] if sees else [2]), who
+        for data in (exported.data, api_export.data):
+            cells = [c for row in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True) for c in row]
+            assert ("สธ 0701/1" in cells) is sees and "สธ 0701/2" in cells, who
+    viewers = {v.viewer for v in pk.registers.viewings("sent", "auditor1")}
+    assert viewers == {who for who, sees in SECRET_MATRIX.items() if sees}  # every view of it was logged
+
+
 def test_the_api(app, letters):
     client = app.test_client()
     token = {"Authorization": "Bearer " + letters.accounts.create_token("clerk1", "t", actor="clerk1").secret}

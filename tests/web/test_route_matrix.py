@@ -50,6 +50,7 @@ ROUTES = {
     ("GET", "/registers/<register_id>/export.<fmt>"): "register", ("POST", "/registers/<register_id>/void"): "register",
     ("GET", "/api/v1/registers"): "register", ("GET", "/api/v1/registers/<register_id>/entries"): "register",
     ("GET", "/api/v1/registers/<register_id>/export"): "register",
+    ("GET", "/api/v1/registers/<register_id>/views"): "register",
     ("POST", "/api/v1/registers/<register_id>/entries/<id:number>/void"): "register",
     ("POST", "/api/v1/registers/<register_id>/entries/<id:number>/correct"): "register",
     # Acting officials: administrators appoint (tests/web/test_acting_web.py); anyone lists their own

@@ -231,8 +231,18 @@ def registers() -> Any:
                "I may see (secret ones: readers cleared for them and the people of their case); narrowed to a text"))
 @signed_in
 def register_entries(register_id: str) -> Any:
-    page = krabuan().registers.page(register_id, account().username, _year(), request.args.get("q", "")[:100])
+    registers = krabuan().registers.through("api")  # each secret entry shown is logged as seen through the API
+    page = registers.page(register_id, account().username, _year(), request.args.get("q", "")[:100])
     return answer(schemas.RegisterPageOut, page.to_json())
+
+
+@route(bp, "GET", "/registers/<register_id>/views", Doc(out=schemas.RegisterViewingOut, many=True, query=("year",),
+       summary="Who viewed which secret entry of a register's year, when and through which surface (its keepers "
+               "and auditors)"))
+@signed_in
+def register_views(register_id: str) -> Any:
+    seen = krabuan().registers.viewings(register_id, account().username, _year())
+    return answer(schemas.RegisterViewingOut, [v.to_json() for v in seen])
 
 
 @route(bp, "POST", "/registers/<register_id>/entries/<id:number>/void", Doc(
@@ -261,9 +271,9 @@ def correct_entry(register_id: str, number: int) -> Any:
 @signed_in
 def export_register(register_id: str) -> Any:
     me = account()
-    exported = krabuan().registers.export(register_id, me.username, _year(),
-                                          (request.args.get("format", "pdf"), request.args.get("q", "")[:100],
-                                           me.thai_digits))
+    registers = krabuan().registers.through("api")
+    exported = registers.export(register_id, me.username, _year(),
+                                (request.args.get("format", "pdf"), request.args.get("q", "")[:100], me.thai_digits))
     return Response(exported.content, mimetype=exported.content_type, headers={
         "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "private, no-store"})
 

@@ -269,6 +269,18 @@ class RegisterPageOut(Out):
     entries: list[RegisterEntryOut]
 
 
+class RegisterViewingOut(Out):
+    """One view of a secret register entry (R-COR-08)."""
+
+    reference: str
+    number: int
+    secrecy: str
+    viewer: str
+    # web, api, cli or engine; an export adds its format (web:pdf, api:xlsx).
+    surface: str
+    viewed_at: str
+
+
 class VoidIn(Body):
     reason: str = Field(min_length=1, max_length=1000)
     # The Buddhist-era year of the number (default: the current one).

@@ -85,6 +85,41 @@ def test_a_voided_number_stays_with_its_reason_and_is_not_reused(pk):
     assert [(e.number, e.status) for e in entries] == [(1, "cancelled"), (2, "issued")]
 
 
+def test_a_number_a_signature_covers_can_no_longer_be_voided_or_corrected(pk):
+    """R-SIG-02: the number is issued before the signature; once a recipient has signed for their
+    copy (their signed data holds the received number), the number is fixed."""
+    from helpers import SIGNING_PASSWORD, give_passwords
+
+    from engine import Completion
+
+    give_passwords(pk, "recipients1")
+    instance_id = pk.cases.start("receive-letter", "clerk1").instance_id
+    do(pk, instance_id, "distribute_copies", "clerk1",
+       {"letter_subject": "เชิญประชุม", "sender_reference": "สธ 0901/77", "letter_date": "2026-11-18",
+        "sender": "กรมอนามัย", "addressee": "ผู้อำนวยการกลุ่ม", "recipients": "ฝ่ายแผนงาน", "copies": 1,
+        "copy_recipients": ["recipients1"]})
+    number = pk.cases.show(instance_id).data["received_number"]
+    pk.registers.correct("received", 1, "clerk1", {"remarks": "ก่อนลงนาม"}, "แก้ได้ก่อนลงนาม")  # not signed yet
+    task = next(t for t in pk.tasks.of_case(instance_id) if t.element_id == "acknowledge_copy")
+    pk.cases.complete(task.id, "recipients1", {"copy_received_on": "2026-11-19"},
+                      how=Completion(claim=True, password=SIGNING_PASSWORD))
+    [sig] = pk.signatures.verify(instance_id)
+    assert sig.valid
+    for amend in (lambda: pk.registers.void("received", 1, "clerk2", "ออกเลขผิด"),
+                  lambda: pk.registers.correct("received", 1, "clerk2", {"dated": "2026-11-17"}, "วันที่ผิด")):
+        with pytest.raises(Conflict) as refused:
+            amend()
+        assert refused.value.details["reason"] == "signed_number"
+        assert f"number {number} of register received is in a document signed at step acknowledge_copy" in str(
+            refused.value.message)
+        assert refused.value.details["th"].startswith(f"เลข {number} อยู่ในเอกสารที่ลงนามแล้ว")
+    entry = pk.registers.page("received", "clerk1").entries[0]
+    assert (entry.status, entry.remarks, len(entry.amendments)) == ("issued", "ก่อนลงนาม", 1)  # nothing written
+    # a number of another case, which no signature holds, is still voided as before
+    issue_sent_number(pk)
+    assert pk.registers.void("sent", 1, "clerk1", "ออกเลขซ้ำ").status == "cancelled"
+
+
 def test_a_correction_is_a_new_row_and_the_original_stays(pk):
     issue_sent_number(pk, "ขอข้อมูล")
     corrected = pk.registers.correct("sent", 1, "clerk1", {"subject": "ขอข้อมูลสถิติ ปี 2569", "secrecy": "secret"},
@@ -118,10 +153,80 @@ def test_who_reads_which_register_and_which_secret_entry(pk):
 
 def test_a_most_secret_entry_is_shown_only_to_the_cleared_and_the_people_of_its_case(pk):
     issue_sent_number(pk, "เรื่องลับที่สุด", secrecy="most_secret")
-    seen = lambda user: [e.subject for e in pk.registers.page("sent", user).entries]  # noqa: E731
-    assert seen("it_group_director1") == ["เรื่องลับที่สุด"]  # cleared for ลับที่สุด in this register
-    assert seen("clerk2") == ["เรื่องลับที่สุด"]  # clerks read up to ลับมาก, but the case is in their lane
+    seen = lambda user: [e.reference for e in pk.registers.page("sent", user).entries]  # noqa: E731
+    assert seen("it_group_director1") == ["สธ 0701/1"]  # cleared for ลับที่สุด in this register
+    assert seen("clerk2") == ["สธ 0701/1"]  # clerks read up to ลับมาก, but the case is in their lane
     assert seen("internal_units1") == [] and seen("auditor1") == []  # readers, neither cleared nor of the case
+
+
+def test_a_most_secret_entry_holds_metadata_only_and_no_files(pk, monkeypatch):
+    """R-COR-08: the register keeps a ลับที่สุด letter's ที่, ลงวันที่, จาก and ถึง, its subject as the
+    placeholder; a correction to ลับที่สุด seals the subject too; a case with files is refused."""
+    from engine.services import registers as service
+    from engine.store import registers as rows
+
+    issue_sent_number(pk, "แผนปฏิบัติการลับ", secrecy="most_secret")
+    [entry] = pk.registers.page("sent", "it_group_director1").entries
+    assert (entry.subject, entry.secrecy, entry.addressee) == ("(ลับที่สุด)", "most_secret", NUMBER["addressee"])
+    with pk.ctx.db.unit_of_work(write=False) as conn:  # stored so, not only shown so
+        assert [r.subject for r in rows.rows_of(conn, "sent", entry.period)] == ["(ลับที่สุด)"]
+    issue_sent_number(pk, "เรื่องธรรมดา")
+    sealed = pk.registers.correct("sent", 2, "clerk1", {"secrecy": "most_secret", "subject": "ยังเป็นเนื้อหา"}, "ลับ")
+    assert (sealed.subject, sealed.secrecy) == ("(ลับที่สุด)", "most_secret")
+    instance_id = send_letter_to_numbering(pk, "มีไฟล์แนบ")
+    monkeypatch.setattr(service.files, "case_files", lambda conn, i: ["scan.pdf"] if i == instance_id else [])
+    with pytest.raises(InvalidInput, match="metadata only: no file may be attached"):
+        do(pk, instance_id, "issue_number", "clerk1", {**NUMBER, "secrecy": "most_secret"})
+    assert pk.registers.page("sent", "clerk1").last_number == 2  # nothing issued
+    do(pk, instance_id, "issue_number", "clerk1", NUMBER)  # a normal letter with files is registered as before
+    assert pk.registers.page("sent", "clerk1").last_number == 3
+    monkeypatch.undo()
+
+
+def test_no_file_joins_a_case_whose_letter_is_registered_most_secret(pk):
+    """R-COR-08: a later step of the case cannot attach a file (engine.services.files.Evidence.check);
+    once the number is cancelled, or the case's letter is not ลับที่สุด, files are taken as before."""
+    from engine.services.files import Evidence
+
+    sealed_case, _ = issue_sent_number(pk, "เรื่องลับที่สุด", secrecy="most_secret")
+    plain_case, _ = issue_sent_number(pk, "เรื่องธรรมดา")
+    sha = pk.files.upload("clerk1", "scan.pdf", b"%PDF-1.4\n% scan\n%%EOF\n").sha256
+    evidence = Evidence((("dispatch_file", sha),), "clerk1")
+    with pk.ctx.db.unit_of_work(write=False) as conn:
+        with pytest.raises(InvalidInput, match="metadata only") as refused:
+            evidence.check(conn, sealed_case)
+        assert refused.value.details["field"] == "dispatch_file"
+        evidence.check(conn, plain_case)  # no refusal
+    pk.registers.void("sent", 1, "clerk1", "ยกเลิกเลข")
+    with pk.ctx.db.unit_of_work(write=False) as conn:
+        evidence.check(conn, sealed_case)  # its number cancelled: it no longer holds a ลับที่สุด entry
+
+
+def test_every_view_of_a_secret_entry_is_logged(pk):
+    """R-COR-08: who saw which secret entry, when, through which surface; normal entries are not logged;
+    the log is append-only and read by keepers and auditors."""
+    from sqlalchemy import text
+
+    issue_sent_number(pk, "เรื่องทั่วไป")
+    issue_sent_number(pk, "เรื่องลับ", secrecy="secret")
+    issue_sent_number(pk, "เรื่องลับที่สุด", secrecy="most_secret")
+    pk.registers.through("web").page("sent", "it_group_director1")
+    pk.registers.through("api").page("sent", "clerk2", q="ลับ")
+    pk.registers.through("cli").export("sent", "clerk2", how=("xlsx", "", False))
+    pk.registers.page("sent", "internal_units1")  # sees no secret entry: nothing to log
+    log = pk.registers.viewings("sent", "auditor1")
+    assert [(v.viewer, v.surface, v.reference, v.secrecy) for v in log] == [
+        ("it_group_director1", "web", "สธ 0701/2", "secret"), ("it_group_director1", "web", "สธ 0701/3", "most_secret"),
+        ("clerk2", "api", "สธ 0701/2", "secret"), ("clerk2", "api", "สธ 0701/3", "most_secret"),
+        ("clerk2", "cli:xlsx", "สธ 0701/2", "secret"), ("clerk2", "cli:xlsx", "สธ 0701/3", "most_secret")]
+    assert all(v.viewed_at is not None for v in log) and log[0].to_json()["viewed_at"]
+    assert [v.viewer for v in pk.registers.viewings("sent", "clerk1")][-1] == "clerk2"  # a keeper reads it too
+    with pytest.raises(Forbidden):
+        pk.registers.viewings("sent", "internal_units1")
+    with pytest.raises(ValueError):
+        pk.registers.through("fax")
+    with pytest.raises(Exception, match="append-only"), pk.ctx.db.write_engine.connect() as conn, conn.begin():
+        conn.execute(text("DELETE FROM register_views"))
 
 
 def test_year_and_text_filters_and_the_keeper_issues_a_circular(pk):
