@@ -18,38 +18,14 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 
-from ..errors import ConfigurationError, InvalidInput, NotFound
+from ..errors import ConfigurationError, NotFound
 from ..time.calendar import fiscal_year
 from ..time.file_schema import REQUIRED, Schema, first_problem, list_of, refuse, says
-
-
-@dataclass(frozen=True)
-class Secrecy:
-    code: str
-    rank: int
-    th: str
-    en: str
-
-
-SECRECY = (Secrecy("normal", 0, "ปกติ", "normal"), Secrecy("secret", 1, "ลับ", "secret"),
-           Secrecy("very_secret", 2, "ลับมาก", "very secret"), Secrecy("most_secret", 3, "ลับที่สุด", "most secret"))
-SECRECY_CODES = tuple(s.code for s in SECRECY)
-_BY_CODE = {s.code: s for s in SECRECY}
-_BY_TH = {s.th: s for s in SECRECY}
+from .secrecy import SECRECY, SECRECY_CODES, secrecy_of
 
 # The columns of a paper register an issuing step may fill from the case's data.
 COLUMNS = ("reference", "dated", "from", "to", "subject", "action", "remarks", "secrecy")
 KINDS = ("received", "sent", "circular", "order", "announcement", "memo")
-
-
-def secrecy_of(value: Any) -> Secrecy:
-    """A secrecy level from its code or its Thai word; nothing is normal; anything else is refused."""
-    if value is None or value == "":
-        return SECRECY[0]
-    found = _BY_CODE.get(str(value)) or _BY_TH.get(str(value))
-    if found is None:
-        raise InvalidInput(f"secrecy is one of {', '.join(SECRECY_CODES)}", field="secrecy")
-    return found
 
 
 @dataclass(frozen=True)
@@ -176,7 +152,7 @@ class RegisterSchema(Schema):
 
     def register(self) -> Register:
         return Register(self.id, self.name.th, self.name.en, self.kind, self.period, self.reference,
-                        {g: _BY_CODE[level].rank for g, level in self.readers.items()}, tuple(self.keepers),
+                        {g: secrecy_of(level).rank for g, level in self.readers.items()}, tuple(self.keepers),
                         tuple(Issuer(i.process, i.step, i.store_as, dict(i.fields)) for i in self.issued_by))
 
 

@@ -32,7 +32,7 @@ from ..context import Context
 from ..errors import ConfigurationError, InvalidInput, NotFound, TooLarge
 from ..model.filetypes import detect
 from ..model.forms import FormDefinition
-from ..model.registers import SECRECY
+from ..model.secrecy import MOST_SECRET
 from ..operation import work
 from ..results import Account, FileView
 from ..store import access, files, people
@@ -167,7 +167,7 @@ class Evidence:
         InvalidInput whose ``problems`` name each field with an unknown file."""
         if not self.refs:
             return
-        if instance_id is not None and register_rows.holds_most_secret(conn, instance_id, SECRECY[-1].rank):
+        if instance_id is not None and register_rows.holds_most_secret(conn, instance_id, MOST_SECRET.rank):
             raise InvalidInput(MOST_SECRET_FILES, field=self.refs[0][0], reason="most_secret_files")  # R-COR-08
         named = [sha256 for _, sha256 in self.refs]
         known = files.uploaded_by(conn, named, self.username)

@@ -14,7 +14,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from ..model.registers import secrecy_of
+from ..model.secrecy import secrecy_of
 from ..model.urgency import URGENCIES
 from ..results import RegisterEntryView, RegisterPage
 

@@ -27,7 +27,8 @@ from sqlalchemy import Connection, Row
 
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..model.registers import COLUMNS, SECRECY, Issuer, Register, secrecy_of
+from ..model.registers import COLUMNS, Issuer, Register
+from ..model.secrecy import SECRECY, secrecy_of
 from ..model.urgency import by_rank
 from ..operation import work
 from ..results import (

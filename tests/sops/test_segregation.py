@@ -3,8 +3,9 @@ its message, in Thai and English, and the person it does not bar passes.
 
 The demo organisation gives nobody two of the roles a rule keeps apart, so this module deploys the
 real processes with the demo organisation plus people who hold both: a borrower who is also an
-executive, a supplies officer who is also on the inspection committee's group, and a member of both
-internal-control committees' groups.
+executive, a supplies officer who is also on the inspection committee's group, a member of both
+internal-control committees' groups, budget requesters who are also an evidence checker and a
+director, and a contractor who is also in the inspection committee's group.
 """
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from engine.settings import PROJECT_ROOT
 
 TWO_HATS = {"borrower_exec": ["borrower_staff", "executive"],
             "officer_inspector": ["supplies_officer", "audit_committee"],
-            "ic_both": ["ic_setup_committee", "ic_monitoring_committee"]}
+            "ic_both": ["ic_setup_committee", "ic_monitoring_committee"],
+            "requester_checker": ["budget_requester", "finance_evidence_checker"],
+            "requester_director": ["budget_requester", "it_group_director"],
+            "contractor_inspector": ["contractor", "inspection_committee"]}
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +206,75 @@ def test_nobody_sits_on_both_internal_control_committees(case):
     assert refused.details["th"].startswith("บุคคลทั้งสองคณะต้องไม่มีชื่อซ้ำกัน")
     c.do("risk_analysis", "ic_setup_committee2", {"risks_analysed": 7, "high_risks_found": "no"})
     assert c.open() == ["pk4_summary"]
+
+
+# ---------------------------------------------------------------- smart-budget-disbursement
+
+DISBURSEMENT_CLAIM = {"project_name": "โครงการพัฒนาระบบสารสนเทศ", "claim_amount": "12500.00",
+                      "evidence_file": "claim.pdf"}
+CLAIM_APPROVED = {"claim_approval": "approve", "approved_on": "2025-11-03"}
+
+
+def test_the_requester_does_not_check_the_evidence_of_their_own_claim(case):
+    c = case("smart-budget-disbursement", "requester_checker")
+    c.do("prepare_claim", "requester_checker", DISBURSEMENT_CLAIM)
+    refused = _refused_claim(c, "check_financial_evidence", "requester_checker", "requester_not_evidence_checker")
+    assert refused.details["th"] == "ผู้ขอเบิกไม่สามารถตรวจสอบหลักฐานการเบิกจ่ายของตนเอง"
+    assert refused.details["en"] == "The requester cannot check the evidence of their own disbursement claim"
+    c.do("check_financial_evidence", "finance_evidence_checker1", {"evidence_check": "correct"})
+    assert c.open() == ["director_approves_claim"]
+    other = case("smart-budget-disbursement", "budget_requester1")  # another's claim: the checker may check it
+    other.do("prepare_claim", "budget_requester1", DISBURSEMENT_CLAIM)
+    other.do("check_financial_evidence", "requester_checker", {"evidence_check": "correct"})
+    assert other.open() == ["director_approves_claim"]
+
+
+def test_whoever_prepared_the_claim_does_not_approve_it(case):
+    """The rule binds the requester who prepared the claim, not only whoever started the case."""
+    c = case("smart-budget-disbursement", "budget_requester1")
+    c.do("prepare_claim", "requester_director", DISBURSEMENT_CLAIM)
+    c.do("check_financial_evidence", "finance_evidence_checker1", {"evidence_check": "correct"})
+    refused = _refused_claim(c, "director_approves_claim", "requester_director", "requester_not_claim_approver")
+    assert "ผู้ขอเบิกไม่สามารถลงนามอนุมัติการเบิกจ่ายของตนเอง" in refused.message
+    assert refused.details["en"] == "The requester cannot approve their own disbursement claim"
+    c.do("director_approves_claim", "it_group_director1", CLAIM_APPROVED)
+    assert c.open() == ["submit_approved_claim"]
+    other = case("smart-budget-disbursement", "budget_requester1")  # another's claim: the director may approve it
+    other.do("prepare_claim", "budget_requester1", DISBURSEMENT_CLAIM)
+    other.do("check_financial_evidence", "finance_evidence_checker1", {"evidence_check": "correct"})
+    other.do("director_approves_claim", "requester_director", CLAIM_APPROVED)
+    assert other.open() == ["submit_approved_claim"]
+
+
+# ---------------------------------------------------------------- system-maintenance
+
+HIRING = {"project_title": "จ้างบำรุงรักษาระบบฐานข้อมูลและเครือข่าย ปี 2569",
+          "hiring_specification": "เครื่องแม่ข่ายและอุปกรณ์เครือข่าย", "estimated_budget": "1000000.00",
+          "approval_request_number": "สธ 0701.09/321", "bid_committee_members": ["bid_committee1"]}
+MAINTAINED = {"maintenance_period": "2025-10", "maintenance_summary": "ปกติ"}
+
+
+def test_the_contractor_does_not_inspect_their_own_work(case):
+    """A contractor named on the inspection committee may not do the contractor's work it checks."""
+    c = case("system-maintenance", "it_officer1")
+    c.do("survey_needs_and_inventory", "it_officer1", {"system_problems": "เครื่องแม่ข่ายอายุเกิน 5 ปี",
+                                                        "computer_count": 850, "network_device_count": 120,
+                                                        "inventory_file": "inventory-2569.xlsx"})
+    c.do("prepare_hiring_project", "it_officer1",
+         {**HIRING, "inspection_committee_members": ["inspection_committee1", "contractor_inspector"]})
+    c.do("approve_hiring_project", "executives2", {"approval": "approve"})
+    c.do("bid_opening", "bid_committee1", {"recommended_bidder": "บริษัท ดูแลระบบ จำกัด", "offered_price": "960000.00"})
+    c.do("sign_contract", "procurement_officer1",
+         {"contract_number": "5/2569", "contractor_name": "บริษัท ดูแลระบบ จำกัด", "contract_value": "960000.00",
+          "contract_start_date": "2025-10-01", "contract_end_date": "2026-09-30", "covered_devices": "แม่ข่าย 20"})
+    c.do("maintenance_plan", "it_officer2", {"plan_summary": "บำรุงรักษาเชิงป้องกันทุกเดือน", "devices_to_replace": 6,
+                                             "plan_file": "maintenance-plan.pdf"})
+    refused = _refused_claim(c, "preventive_maintenance", "contractor_inspector", "contractor_not_inspector")
+    assert refused.details["th"] == "ผู้รับจ้างต้องไม่เป็นกรรมการตรวจรับพัสดุที่ตรวจสอบรายงานของตนเอง"
+    assert refused.details["en"] == ("The contractor may not sit on the inspection committee that checks "
+                                     "their own reports")
+    c.do("preventive_maintenance", "contractor1", MAINTAINED)  # a contractor not on the committee may
+    assert "preventive_maintenance" not in c.open()
 
 
 # ---------------------------------------------------------------- the rules are listed

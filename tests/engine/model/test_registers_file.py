@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from engine.errors import ConfigurationError, InvalidInput
-from engine.model.registers import Registers, secrecy_of
+from engine.model.registers import Registers
+from engine.model.secrecy import secrecy_of
 from engine.settings import PROJECT_ROOT
 
 
