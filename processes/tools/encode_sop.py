@@ -39,8 +39,9 @@ Flow spec format::
         name_note: why the source's name is not shown
         controls:                       # a control point resolved from the source text (texts.py)
           cp2: {th: ..., en: ..., why: ...}           # or {moved_to: <node id>, why: ...}: another role's duty
-      - gateway: letter_ok              # an exclusive gateway (lane: the previous node's)
-        name: {th: ..., en: ...}
+      - gateway: letter_ok              # an exclusive gateway (lane: the previous node's); when flows
+        name: {th: ..., en: ...}        #   both join and fork there, a merging gateway <id>_join is
+                                        #   written before it and takes the joining flows
       - parallel: split_work            # a parallel gateway (split or join)
       - task: revise_letter             # a step the source implies but does not list
         lane: internal_units
@@ -230,9 +231,33 @@ def _block(sop_id: str, pid: str, name: dict[str, str], doc: str, nodes: list[di
             if f[end] not in lane_of:
                 raise SystemExit(f"{sop_id}: flow {f['id']} {end} {f[end]} is not a node")
         flow_objs.append(f)
+    _separate_joins(order, lane_of, flow_objs)
     used_roles = roles if whole_file else [r for r in roles if r in lane_of.values()]
     return {"pid": pid, "xml_id": pid.replace("-", "_"), "name": name, "doc": doc, "order": order,
             "lane_of": lane_of, "flows": flow_objs, "roles": used_roles, "boundaries": boundaries}
+
+
+def _separate_joins(order: list[tuple[str, str, dict[str, Any]]], lane_of: dict[str, str],
+                    flows: list[dict[str, Any]]) -> None:
+    """A gateway that both joins and forks (bpmnlint's no-gateway-join-fork, which a process owner's
+    model must pass to be published) gets a merging gateway of its kind just before it, unnamed, id
+    ``<gateway>_join``, in its lane: the flows into the gateway go to the join instead (their ids are
+    kept, so running cases' history still names them) and one flow leads on to the forking gateway."""
+    for kind, gid, _ in list(order):
+        if kind not in ("gateway", "parallel"):
+            continue
+        incoming = [f for f in flows if f["to"] == gid]
+        outgoing = [f for f in flows if f["from"] == gid]
+        if len(incoming) < 2 or len(outgoing) < 2:
+            continue
+        join = f"{gid}_join"
+        if join in lane_of:
+            raise SystemExit(f"{gid}: the merging gateway's id {join} is taken")
+        order.insert(next(i for i, (_, nid, _) in enumerate(order) if nid == gid), (kind, join, {kind: join}))
+        lane_of[join] = lane_of[gid]
+        for f in incoming:
+            f["to"] = join
+        flows.insert(flows.index(outgoing[0]), {"from": join, "to": gid, "id": f"flow_{join}_to_{gid}"})
 
 
 def _window(host: str, window: dict[str, Any]) -> dict[str, Any]:
