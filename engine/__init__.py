@@ -25,7 +25,15 @@ from .errors import Unauthorized as Unauthorized
 from .errors import Unavailable as Unavailable
 
 if TYPE_CHECKING:
+    from .change_results import ChangeView as ChangeView
+    from .change_results import DraftContent as DraftContent
+    from .change_results import ModelProblem as ModelProblem
+    from .change_results import StewardView as StewardView
+    from .change_results import Validation as Validation
     from .krabuan import Krabuan as Krabuan
+    from .migration_results import MigrationDiff as MigrationDiff
+    from .migration_results import MigrationOutcome as MigrationOutcome
+    from .migration_results import MigrationPlan as MigrationPlan
     from .model.acting import ACTING_KINDS as ACTING_KINDS
     from .model.definitions import ProcessModel as ProcessModel
     from .model.definitions import StepModel as StepModel
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
     from .model.forms import FormDefinition as FormDefinition
     from .model.limits import load_json as load_json
     from .model.metadata import ControlPoint as ControlPoint
+    from .model.process_diff import ProcessDiff as ProcessDiff
     from .model.urgency import URGENCIES as URGENCIES
     from .model.urgency import CaseHeader as CaseHeader
     from .model.worklist import WorklistFilter as WorklistFilter
@@ -60,6 +69,8 @@ if TYPE_CHECKING:
     from .results import WorklistPage as WorklistPage
     from .services.acting import AbsenceRequest as AbsenceRequest
     from .services.acting import AppointmentRequest as AppointmentRequest
+    from .services.authoring import DraftInput as DraftInput
+    from .services.authoring import SubmitInput as SubmitInput
     from .services.cases import Completion as Completion
     from .settings import Settings as Settings
     from .time.calendar import BANGKOK as BANGKOK
@@ -71,6 +82,9 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Krabuan": "engine.krabuan",
+    "MigrationDiff": "engine.migration_results",
+    "MigrationOutcome": "engine.migration_results",
+    "MigrationPlan": "engine.migration_results",
     "ProcessModel": "engine.model.definitions",
     "StepModel": "engine.model.definitions",
     "FormDefinition": "engine.model.forms",
@@ -106,6 +120,14 @@ _LAZY = {
     "CaseHeader": "engine.model.urgency",
     "WorklistFilter": "engine.model.worklist",
     "load_json": "engine.model.limits",
+    "DraftInput": "engine.services.authoring",
+    "SubmitInput": "engine.services.authoring",
+    "ChangeView": "engine.change_results",
+    "DraftContent": "engine.change_results",
+    "Validation": "engine.change_results",
+    "ModelProblem": "engine.change_results",
+    "StewardView": "engine.change_results",
+    "ProcessDiff": "engine.model.process_diff",
     "Settings": "engine.settings",
     "BANGKOK": "engine.time.calendar",
     "WorkCalendar": "engine.time.calendar",
@@ -117,7 +139,8 @@ _LAZY = {
 __all__ = [
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
     "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "TooLarge", "Unauthorized", "Unavailable",
-    "Krabuan",
+    "Krabuan", "DraftInput", "SubmitInput", "ChangeView", "DraftContent", "Validation", "ModelProblem",
+    "StewardView", "ProcessDiff",
     "Account",
     "SignedIn", "TokenView", "CasePage", "Completion", "ProcessModel", "StepModel",
     "FormDefinition", "ControlPoint", "CaseStarted", "ChainReport", "DeadlineChange", "DeployResult",
@@ -126,6 +149,7 @@ __all__ = [
     "WorklistPage", "URGENCIES", "CaseHeader", "WorklistFilter", "load_json", "Settings",
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
     "AbsenceRequest", "AppointmentRequest", "ACTING_KINDS",
+    "MigrationDiff", "MigrationOutcome", "MigrationPlan",
 ]
 __version__ = "0.1.0"
 

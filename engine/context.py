@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .model.expressions import ExpressionEvaluator
     from .model.forms import FormRegistry
     from .model.registers import Registers
+    from .model.stewards import Stewardship
     from .server_key import ServerKey
     from .spiff import Runtime, Workflow
     from .time.schedules import Schedules
@@ -44,6 +45,9 @@ class LoadedDefinition:
     version: int
     spec_json: str
     model: ProcessModel
+    # The forms this version was published with ({key: form as in a forms file}, JSON), when they
+    # were edited with it; None: the forms folder's (``Context.forms_for``).
+    forms_json: str | None = None
 
 
 class Context:
@@ -57,6 +61,7 @@ class Context:
         # Tests and simulations only: a fixed "now" instead of the database's clock.
         self.fixed_now: datetime | None = None
         self._definitions: OrderedDict[int, LoadedDefinition] = OrderedDict()
+        self._version_forms: dict[int, FormRegistry] = {}
         self._live: OrderedDict[tuple[int, int], Workflow] = OrderedDict()
         self._calendar: tuple[int, WorkCalendar] | None = None
         self._key_checked = False
@@ -88,6 +93,31 @@ class Context:
         from .model.forms import FormRegistry
 
         return FormRegistry.load(self.settings.forms_dir)
+
+    def forms_for(self, definition: LoadedDefinition) -> FormRegistry:
+        """The forms a version uses: its own (published with it from the browser) over the forms folder's."""
+        if definition.forms_json is None:
+            return self.forms
+        with self._lock:
+            hit = self._version_forms.get(definition.id)
+        if hit is None:
+            import json
+
+            from .model.form_schema import form_from_source
+
+            own = {key: form_from_source(raw, f"{definition.process_id} version {definition.version}")
+                   for key, raw in json.loads(definition.forms_json).items()}
+            hit = self.forms.overlay(own)
+            with self._lock:
+                self._version_forms[definition.id] = hit
+        return hit
+
+    @cached_property
+    def stewardship(self) -> Stewardship:
+        """Who owns and approves each procedure (processes/owners.yaml; administrators without it)."""
+        from .model.stewards import Stewardship
+
+        return Stewardship.load(self.settings.processes_dir / "owners.yaml")
 
     @cached_property
     def schedules(self) -> Schedules:
@@ -155,7 +185,7 @@ class Context:
         from .model.definitions import ProcessModel
 
         loaded = LoadedDefinition(row.id, row.process_id, row.version, row.spec_json,
-                                  ProcessModel.from_json(row.model_json))
+                                  ProcessModel.from_json(row.model_json), row.forms_json)
         with self._lock:
             self._definitions[definition_id] = loaded
             while len(self._definitions) > self.settings.spec_cache_size:

@@ -12,6 +12,7 @@ Krabuan's own dataclasses (``engine.results``):
 - ``inbox``: notifications, mark_read, send_pending_mail, send_mail
 - ``calendar``: calendar, add_holiday, remove_holiday
 - ``audit``: verify
+- ``migrations``: candidates, migrate (move running cases to a newer version of their process)
 - ``people``: load_organisation, users
 - ``acting``: positions, appoint, appointments, end, capacity (acting officials for positions)
 - ``absences``: add, absences, cancel, hand_over (a user's absence and deputy)
@@ -35,11 +36,13 @@ if TYPE_CHECKING:
     from .services.accounts import Accounts
     from .services.acting import Absences, Acting
     from .services.audit import Audit
+    from .services.authoring import ProcessChanges
     from .services.calendar_admin import CalendarAdmin
     from .services.cases import Cases
     from .services.files import Files
     from .services.inbox import Inbox
     from .services.jobs import Jobs
+    from .services.migration import Migrations
     from .services.people import People
     from .services.registers import Registers
     from .services.repository import Repository
@@ -121,6 +124,12 @@ class Krabuan:
         return Audit(self.ctx)
 
     @cached_property
+    def migrations(self) -> Migrations:
+        from .services.migration import Migrations
+
+        return Migrations(self.ctx)
+
+    @cached_property
     def people(self) -> People:
         from .services.people import People
 
@@ -137,6 +146,13 @@ class Krabuan:
         from .services.signatures import Signatures
 
         return Signatures(self.ctx)
+
+    @cached_property
+    def changes(self) -> ProcessChanges:
+        """Process owners' changes of procedures: drafts, validation, four-eyes publishing."""
+        from .services.authoring import ProcessChanges
+
+        return ProcessChanges(self.ctx)
 
     def upgrade_schema(self) -> None:
         """Create or upgrade the tables (Alembic)."""

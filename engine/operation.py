@@ -196,6 +196,15 @@ class CaseOperation:
             self._workflow = workflow
         return self._workflow
 
+    def move_to(self, definition: LoadedDefinition, workflow: Workflow) -> None:
+        """From now on the case runs on another version of its process: ``workflow`` is its workflow
+        moved there (engine.spiff.migrate, from ``self.workflow``). When the operation ends, the state
+        and the version are written together, and the rows follow the workflow as after any run: the
+        tasks it waited in are the same tasks, so their rows, claims, deadlines and timers stay."""
+        _ = self.workflow  # what the case waited on before the move (the rows mirror it) is read first
+        self.definition = definition
+        self._workflow = workflow
+
     def notice_new_tasks(self, notice: dict[str, Any]) -> None:
         """Attach a note to the task rows this operation creates when it ends (whoever works them
         sees it at the top of the task: who returned the case, when and why)."""
@@ -271,7 +280,7 @@ class CaseOperation:
                 raise IntegrityViolation("the case's workflow moved with no event to record it; nothing was written")
             self.recorder.vouch_for_state(state_digests(state.state_json, state.data_json))
         written = state if self._locked else None
-        instances.write(self.conn, locked, self.recorder, written)
+        instances.write(self.conn, locked, self.recorder, written, self.definition.id)
         if self._workflow is not None:
             workflow, version = self._workflow, locked.version + (1 if written else 0)
             self.work.after_commit.append(lambda: self.ctx.keep_live(locked.id, version, workflow))

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -75,8 +75,8 @@ class TokenView:
     secret: str | None = None  # only in what ``create_token`` returns, shown once
 
     def to_json(self) -> dict[str, Any]:
-        data = {"id": self.id, "username": self.username, "name": self.name, "created_at": _iso(self.created_at),
-                "last_used_at": _iso(self.last_used_at), "revoked_at": _iso(self.revoked_at)}
+        data = {"id": self.id, "username": self.username, "name": self.name, "created_at": iso(self.created_at),
+                "last_used_at": iso(self.last_used_at), "revoked_at": iso(self.revoked_at)}
         if self.secret is not None:
             data["token"] = self.secret
         return data
@@ -100,7 +100,7 @@ class FileView:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"sha256": self.sha256, "name": self.name, "size": self.size,
                                 "content_type": self.content_type, "uploaded_by": self.uploaded_by,
-                                "uploaded_at": _iso(self.uploaded_at)}
+                                "uploaded_at": iso(self.uploaded_at)}
         if self.field is not None:
             data.update(task_id=self.task_id, field=self.field)
         return data
@@ -144,11 +144,18 @@ class ProcessVersionView:
     can_start: bool | None = None
     # The groups whose members may start a case (empty: anyone).
     start_groups: tuple[str, ...] = ()
+    # New cases start on it from this day (None: since deployed); a version published from the
+    # browser names its author and the second person who approved it.
+    effective_from: date | None = None
+    published_by: str | None = None
+    approved_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"process_id": self.process_id, "version": self.version, "name": self.name, "sha256": self.sha256,
-                "source": self.source_name, "deployed_at": _iso(self.deployed_at),
+                "source": self.source_name, "deployed_at": iso(self.deployed_at),
                 "start_groups": list(self.start_groups),
+                "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+                "published_by": self.published_by, "approved_by": self.approved_by,
                 **({"can_start": self.can_start} if self.can_start is not None else {})}
 
 
@@ -186,9 +193,9 @@ class TaskView:
         return {"id": self.id, "instance_id": self.instance_id, "process_id": self.process_id,
                 "element_id": self.element_id, "name": self.name, "lane": self.lane,
                 "candidate_groups": list(self.candidate_groups), "assignee": self.assignee,
-                "form_key": self.form_key, "state": self.state, "created_at": _iso(self.created_at),
-                "completed_at": _iso(self.completed_at), "completed_by": self.completed_by,
-                "due_at": _iso(self.due_at), "due_status": self.due_status, "overdue_at": _iso(self.overdue_at),
+                "form_key": self.form_key, "state": self.state, "created_at": iso(self.created_at),
+                "completed_at": iso(self.completed_at), "completed_by": self.completed_by,
+                "due_at": iso(self.due_at), "due_status": self.due_status, "overdue_at": iso(self.overdue_at),
                 "reserved_for": self.reserved_for, "working_days_left": self.working_days_left,
                 "title": self.title, "urgency": self.urgency, "notice": self.notice}
 
@@ -332,7 +339,7 @@ class InstanceView:
                 "title": self.title, "urgency": self.urgency,
                 "data": self.data, "open_tasks": [t.to_json() for t in self.open_tasks],
                 "history": [h.to_json() for h in self.history], "started_by": self.started_by,
-                "created_at": _iso(self.created_at), "completed_at": _iso(self.completed_at)}
+                "created_at": iso(self.created_at), "completed_at": iso(self.completed_at)}
 
 
 @dataclass(frozen=True)
@@ -347,7 +354,7 @@ class DeadlineChange:
 
     def to_json(self) -> dict[str, Any]:
         return {"task_id": self.task_id, "instance_id": self.instance_id, "element_id": self.element_id,
-                "old_due": _iso(self.old_due), "new_due": _iso(self.new_due)}
+                "old_due": iso(self.old_due), "new_due": iso(self.new_due)}
 
 
 @dataclass(frozen=True)
@@ -366,7 +373,7 @@ class TimerView:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(due_at=_iso(self.due_at), fired_at=_iso(self.fired_at))
+        data.update(due_at=iso(self.due_at), fired_at=iso(self.fired_at))
         return data
 
 
@@ -386,7 +393,7 @@ class NotificationView:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(due_at=_iso(self.due_at), created_at=_iso(self.created_at), read_at=_iso(self.read_at))
+        data.update(due_at=iso(self.due_at), created_at=iso(self.created_at), read_at=iso(self.read_at))
         return data
 
 
@@ -453,7 +460,7 @@ class LeasedTimer:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(due_at=_iso(self.due_at))
+        data.update(due_at=iso(self.due_at))
         return data
 
 
@@ -527,7 +534,7 @@ class RegisterAmendment:
     changes: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"entry_id": self.entry_id, "kind": self.kind, "refers_to": self.refers_to, "at": _iso(self.at),
+        return {"entry_id": self.entry_id, "kind": self.kind, "refers_to": self.refers_to, "at": iso(self.at),
                 "by": self.by, "reason": self.reason, "changes": dict(self.changes)}
 
 
@@ -560,7 +567,7 @@ class RegisterEntryView:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out.update(registered_on=self.registered_on.isoformat(), issued_at=_iso(self.issued_at),
+        out.update(registered_on=self.registered_on.isoformat(), issued_at=iso(self.issued_at),
                    dated=self.dated.isoformat() if self.dated else None,
                    amendments=[a.to_json() for a in self.amendments])
         return out
@@ -580,7 +587,7 @@ class RegisterViewing:
 
     def to_json(self) -> dict[str, Any]:
         return {"reference": self.reference, "number": self.number, "secrecy": self.secrecy, "viewer": self.viewer,
-                "surface": self.surface, "viewed_at": _iso(self.viewed_at)}
+                "surface": self.surface, "viewed_at": iso(self.viewed_at)}
 
 
 @dataclass(frozen=True)
@@ -755,6 +762,6 @@ class SignatureView:
         return {"id": self.id, "instance_id": self.instance_id, "task_id": self.task_id,
                 "element_id": self.element_id, "step_name": self.step_name, "signer": self.signer,
                 "signer_name": self.signer_name, "position": self.position, "capacity": self.capacity,
-                "signed_at": _iso(self.signed_at), "digest": self.digest, "public_key": self.public_key,
+                "signed_at": iso(self.signed_at), "digest": self.digest, "public_key": self.public_key,
                 "documents": list(self.documents), "valid": self.valid, "block_th": list(self.block_th),
                 "problems": [p.to_json() for p in self.problems]}

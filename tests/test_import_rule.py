@@ -10,6 +10,7 @@ from pathlib import Path
 
 import engine
 import engine.services.audit
+import engine.services.authoring
 import engine.services.calendar_admin
 import engine.services.cases
 import engine.services.files
@@ -150,15 +151,18 @@ def test_functions_take_at_most_five_parameters():
 
 
 def test_public_service_methods_return_krabuan_types():
-    allowed_modules = {"engine.results", "engine.model.forms", "engine.model.definitions", "engine.model.metadata",
-                       "engine.time.calendar", "datetime", "builtins", "typing", "collections.abc", "pathlib"}
+    allowed_modules = {"engine.results", "engine.change_results", "engine.migration_results",
+                       "engine.model.process_diff_changes", "engine.model.forms", "engine.model.definitions",
+                       "engine.model.metadata", "engine.time.calendar", "datetime", "builtins", "typing",
+                       "collections.abc", "pathlib"}
     from engine.krabuan import Krabuan
     for name in SERVICES:
         assert isinstance(inspect.getattr_static(Krabuan, name), functools.cached_property), name
     for cls in (engine.services.repository.Repository, engine.services.cases.Cases, engine.services.tasks.Tasks,
                 engine.services.jobs.Jobs, engine.services.inbox.Inbox,
                 engine.services.calendar_admin.CalendarAdmin, engine.services.audit.Audit,
-                engine.services.people.People, engine.services.files.Files, Krabuan):
+                engine.services.people.People, engine.services.files.Files,
+                engine.services.authoring.ProcessChanges, Krabuan):
         for name, fn in inspect.getmembers(cls, inspect.isfunction):
             if name.startswith("_"):
                 continue
@@ -180,7 +184,10 @@ def _flatten(t: object) -> list[object]:
 
 
 def test_results_are_frozen_dataclasses_that_serialise_themselves():
-    for _, cls in inspect.getmembers(results, inspect.isclass):
-        if cls.__module__ == "engine.results":
-            assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls
-            assert callable(getattr(cls, "to_json", None)), f"{cls.__name__} has no to_json"
+    import engine.change_results
+
+    for module in (results, engine.change_results):
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__:
+                assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls
+                assert callable(getattr(cls, "to_json", None)), f"{cls.__name__} has no to_json"

@@ -28,6 +28,7 @@ from . import (
     display,
     files,
     preferences,
+    procedures,
     security,
     signatures,
     start,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(registers_bp)
     app.register_blueprint(acting.bp)
     app.register_blueprint(signatures.bp)
+    procedures.install(app)
     app.jinja_env.filters["signature_problem"] = signatures.problem_text
     files.install(app, settings.max_upload_bytes)
     csrf.exempt(api.bp)  # the API checks the CSRF token itself, for browser sessions only

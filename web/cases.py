@@ -25,6 +25,7 @@ EVENTS = {
     "urgency_changed": _l("changed the urgency"),
     "register_number_issued": _l("issued a register number"),
     "task_signed": _l("signed the step"),
+    "instance_migrated": _l("moved the case to a newer version of the procedure"),
 }
 
 

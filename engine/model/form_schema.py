@@ -27,7 +27,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..errors import ConfigurationError, ExpressionError
+from ..errors import ConfigurationError, ExpressionError, InvalidInput
 from ..time.file_schema import REQUIRED, Problem, Schema, first_problem, list_of, refuse, says
 from .expressions import compile_expression
 from .form_rules import MAX_RULES, FormRule
@@ -232,6 +232,18 @@ def load_form_file(path: Path) -> list[FormDefinition]:
         problem = first_problem(exc)
         raise ConfigurationError(f"{_place(path, raw, problem)}: {problem.message}") from None
     return [form.definition(str(path)) for form in schema.forms]
+
+
+def form_from_source(raw: Any, source: str) -> FormDefinition:
+    """One form as written in a forms file (e.g. edited in the browser), checked like the files'
+    forms; InvalidInput names the first problem and where it is."""
+    try:
+        form = FormSchema.model_validate(raw).definition(source)
+    except ValidationError as exc:
+        problem = first_problem(exc)
+        where = ".".join(str(p) for p in problem.loc)
+        raise InvalidInput(f"{source}: {where + ': ' if where else ''}{problem.message}", form=source) from None
+    return form
 
 
 def _place(path: Path, raw: Any, problem: Problem) -> str:

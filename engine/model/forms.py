@@ -95,6 +95,15 @@ class FieldDefinition:
                 "min": _number(self.min), "max": _number(self.max),
                 "max_length": self.max_length, "pattern": self.pattern, "group": self.group}
 
+    def to_source(self) -> dict[str, Any]:
+        """The field as written in a forms file (only the keys it sets), for editing and storing."""
+        source: dict[str, Any] = {"name": self.name, "type": self.type, "label": self.label.to_json()}
+        optional = {"required": self.required or None, "help": self.help.to_json() if self.help else None,
+                    "options": [{"value": o.value, "label": o.label.to_json()} for o in self.options] or None,
+                    "min": _number(self.min), "max": _number(self.max), "max_length": self.max_length,
+                    "pattern": self.pattern, "group": self.group}
+        return source | {k: v for k, v in optional.items() if v is not None}
+
     def clean(self, value: Any, members_of: MembersOf | None = None) -> Any:
         """Convert one submitted value to its stored form, or raise InvalidInput."""
         if self.type in ("user", "users"):
@@ -125,6 +134,15 @@ class FormDefinition:
         its constraints, and the cross-field rules."""
         return {"key": self.key, "title": self.title.to_json(), "fields": [f.to_json() for f in self.fields],
                 "rules": [r.to_json() for r in self.rules]}
+
+    def to_source(self) -> dict[str, Any]:
+        """The form as written in a forms file (``engine.model.form_schema.form_from_source`` reads
+        it back): what the browser's form editor edits and a version stores."""
+        source: dict[str, Any] = {"key": self.key, "title": self.title.to_json(),
+                                  "fields": [f.to_source() for f in self.fields]}
+        if self.rules:
+            source["rules"] = [{"check": r.check, "field": r.field, "message": r.message.to_json()} for r in self.rules]
+        return source
 
     def validate(self, data: Mapping[str, Any], members_of: MembersOf | None = None,
                  earlier: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -388,6 +406,10 @@ class FormRegistry:
 
     def keys(self) -> list[str]:
         return sorted(self._forms)
+
+    def overlay(self, forms: Mapping[str, FormDefinition]) -> FormRegistry:
+        """This registry with some forms replaced or added (a version's own forms)."""
+        return FormRegistry({**self._forms, **forms}) if forms else self
 
     def field_labels(self, form_keys: Iterable[str]) -> dict[str, Label]:
         """The label of every field of these forms, by field name (the first form's wins): how a

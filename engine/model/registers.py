@@ -15,12 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
-from ..errors import ConfigurationError, NotFound
+from ..errors import NotFound
 from ..time.calendar import fiscal_year
-from ..time.file_schema import REQUIRED, Schema, first_problem, list_of, refuse, says
+from ..time.file_schema import REQUIRED, Schema, list_of, load_yaml, refuse, says
 from .secrecy import SECRECY, SECRECY_CODES, secrecy_of
 
 # The columns of a paper register an issuing step may fill from the case's data.
@@ -93,16 +92,7 @@ class Registers:
         """The registers of the file (none when there is no file); ConfigurationError names the first problem."""
         if not path.exists():
             return cls()
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigurationError(f"{path}: cannot read registers: {exc}") from exc
-        try:
-            schema = RegistersFileSchema.model_validate(raw)
-        except ValidationError as exc:
-            problem = first_problem(exc)
-            where = ".".join(str(p) for p in problem.loc[:3])
-            raise ConfigurationError(f"{path}: {where}: {problem.message}") from None
+        schema = load_yaml(path, RegistersFileSchema, "registers")
         return cls(tuple(r.register() for r in schema.registers))
 
 

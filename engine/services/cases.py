@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import signing
-from ..context import Context
+from ..context import Context, LoadedDefinition
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..model import approvals, limits
 from ..model.approvals import REJECT, Decision
@@ -20,6 +20,7 @@ from ..results import Account, CasePage, CaseStarted, InstanceView, TaskComplete
 from ..store import access, accounts, definitions, instances, people, task_rows, timer_rows
 from ..store.history import EventType, events_of
 from ..store.task_rows import TaskRow
+from ..time.calendar import local_date
 from . import signatures
 from .acting import capacity_now, capacity_payload, rights_for
 from .files import START_FORM, Evidence
@@ -63,7 +64,7 @@ class Cases:
         limits.check_value([data or {}, (header or CaseHeader()).title], "the start data")
         head = (header or CaseHeader()).checked()
         with work(self.ctx) as w:
-            definition_id = definitions.definition_id_of(w.conn, process_id, version)
+            definition_id = definitions.definition_id_of(w.conn, process_id, version, on=local_date(w.now))
             if definition_id is None:
                 which = f"version {version} of " if version is not None else ""
                 raise NotFound(f"{which}process {process_id!r} is not deployed")
@@ -74,11 +75,11 @@ class Cases:
             start_form = definition.model.start_form
             if start_form is None and data:
                 raise InvalidInput(f"process {process_id} takes no start data (its start event has no form)")
-            clean = (self._form(start_form).validate(data or {},
+            clean = (self._form(start_form, definition).validate(data or {},
                                                      members_of=lambda g: people.group_members(w.conn, g))
                      if start_form else {})
             title = head.title or _subject_of(clean)
-            evidence = Evidence.of(self._form(start_form), clean, username)
+            evidence = Evidence.of(self._form(start_form, definition), clean, username)
             evidence.check(w.conn, None)
             with w.case(start=Start(definition, clean, title=title, urgency=head.rank), actor=username) as op:
                 pass
@@ -112,7 +113,7 @@ class Cases:
                 check_segregation(op, task, username)  # barred from the step whatever is entered
             except (Forbidden, Conflict) as exc:
                 raise hidden_unless_visible(op.conn, task, (username, groups), exc) from None
-            form = self._form(task.form_key)
+            form = self._form(task.form_key, op.definition)
             step = op.definition.model.steps.get(task.element_id)
             before = _data_before(op, task)
             shown = signing.plain(before)  # what the task page shows (what a signer signs)
@@ -202,14 +203,14 @@ class Cases:
                     states[t.element_id] = "overdue" if t.due_status == "overdue" else "current"
             may = inst.status == "running" and access.works_case_now(w.conn, instance_id, viewer.username,
                                                                      set(viewer.groups))
-            labels = self.ctx.forms.field_labels(definition.model.form_keys())
+            labels = self.ctx.forms_for(definition).field_labels(definition.model.form_keys())
             return CasePage(view, definition.model.name, steps, states, definitions.bpmn_of(w.conn, inst.definition_id),
                             may_set_urgency=may, field_labels=labels)
 
-    def _form(self, key: str | None) -> FormDefinition:
+    def _form(self, key: str | None, definition: LoadedDefinition) -> FormDefinition:
         if key is None:
             return NO_FORM
-        form = self.ctx.forms.get(key)
+        form = self.ctx.forms_for(definition).get(key)
         if form is None:
             raise NotFound(f"form {key!r} is not loaded")
         return form

@@ -123,7 +123,7 @@ def sealed(letter: Letter) -> Letter:
 def _refuse_files(op: CaseOperation, task: TaskRow, data: Mapping[str, Any]) -> None:
     """R-COR-08: a ลับที่สุด letter is registered without files: neither the issuing step nor the case
     may carry any (InvalidInput; nothing is written)."""
-    form = op.ctx.forms.get(task.form_key) if task.form_key else None
+    form = op.ctx.forms_for(op.definition).get(task.form_key) if task.form_key else None
     named = [f.name for f in (form.fields if form is not None else ()) if f.type == "file" and data.get(f.name)]
     if named or files.case_files(op.conn, op.instance_id):
         raise InvalidInput(MOST_SECRET_FILES, field=named[0] if named else "secrecy", reason="most_secret_files")

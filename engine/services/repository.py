@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,8 +23,9 @@ from ..context import Context
 from ..errors import DeployError, Forbidden, NotFound
 from ..model.definitions import NS, ProcessModel, may_start, read_process_model
 from ..model.documents import Document, expand_paths, parse_document, read_documents
-from ..model.forms import FormDefinition
+from ..model.forms import FormDefinition, FormRegistry
 from ..model.lint import (
+    Finding,
     check_process,
     lane_warnings,
     settable_in_document,
@@ -37,6 +38,7 @@ from ..results import CheckReport, DeployResult, ProcessVersionView
 from ..spiff import CompiledProcess
 from ..store import accounts, definitions, people
 from ..store.definitions import NewVersion
+from ..time.calendar import local_date
 
 
 class Repository:
@@ -88,10 +90,14 @@ class Repository:
                     for v in definitions.versions(conn, process_id)]
 
     def newest(self, for_user: str | None = None) -> list[ProcessVersionView]:
-        """The newest version of every deployed process, by name; ``for_user``: with whether that
+        """The version of every deployed process that new cases start on today (the newest in
+        effect), by name; ``for_user``: with whether that
         user may start it (a member of the groups it declares, else of its start lane's; any user
         when it names none)."""
-        latest = {v.process_id: v for v in self.versions()}  # versions come oldest first
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            today = local_date(self.ctx.now(conn))
+        latest = {v.process_id: v for v in self.versions()  # oldest first: the newest in effect today wins
+                  if v.effective_from is None or v.effective_from <= today}
         found = sorted(latest.values(), key=lambda v: (v.name, v.process_id))
         if for_user is None:
             return found
@@ -126,6 +132,23 @@ class Repository:
         return found
 
     def _deploy(self, documents: list[Document], new_version_of: frozenset[str]) -> list[DeployResult]:
+        vetted = self._vet(documents, new_version_of, self.ctx.forms)
+        with self.ctx.db.unit_of_work() as conn:
+            how = _How(self.ctx.now(conn), people.staffed_groups(conn), new_version_of)
+            return [self._store(conn, new, how) for new in vetted]
+
+    def publish_in(self, conn: Connection, doc: Document, forms: FormRegistry,
+                   publication: Publication) -> DeployResult:
+        """Store one model (vetted with these forms) as the next version of its process, inside the
+        caller's transaction: a change approved in the browser (``engine.services.authoring``)."""
+        vetted = [new for new in self._vet([doc], frozenset(), forms) if new[0].process_id == publication.process_id]
+        how = _How(self.ctx.now(conn), people.staffed_groups(conn), frozenset({publication.process_id}),
+                   publication.stored)
+        return self._store(conn, vetted[0], how)
+
+    def _vet(self, documents: list[Document], new_version_of: frozenset[str],
+             forms: FormRegistry) -> list[tuple[CompiledProcess, ProcessModel, Document]]:
+        """Read, check and compile every model (nothing stored); DeployError names the first problem."""
         models: dict[str, tuple[ProcessModel, Document]] = {}
         for doc in documents:
             if doc.is_dmn:
@@ -136,32 +159,35 @@ class Repository:
                     raise DeployError(f"process id {model.process_id} is defined twice in this deployment",
                                       file=doc.source, element=model.process_id)
                 models[model.process_id] = (model, doc)
-                self._check_forms(model, doc.source)
+                _check_forms(model, doc.source, forms)
         unknown = sorted(new_version_of - set(models))
         if unknown:
             raise DeployError(f"--new-version-of {', '.join(unknown)}: no file of this deployment defines that "
                               "process id")
         for doc in documents:
             if not doc.is_dmn:
-                self._check_conditions(doc)
+                check_conditions(self.ctx, doc, forms)
         compiled = self.ctx.runtime.compile([(doc.root, doc.source) for doc in documents])
-        with self.ctx.db.unit_of_work() as conn:
-            now, staffed = self.ctx.now(conn), people.staffed_groups(conn)
-            return [self._store(conn, (proc, _with_called(proc.process_id, models, proc.called_processes),
-                                       models[proc.process_id][1]), now, new_version_of, staffed)
-                    for proc in compiled]
+        return [(proc, _with_called(proc.process_id, models, proc.called_processes), models[proc.process_id][1])
+                for proc in compiled]
 
-    def _store(self, conn: Connection, new: tuple[CompiledProcess, ProcessModel, Document], now: datetime,
-               new_version_of: frozenset[str], staffed: set[str]) -> DeployResult:
+    def _store(self, conn: Connection, new: tuple[CompiledProcess, ProcessModel, Document], how: _How) -> DeployResult:
         """Store one compiled process as its next version (unless its bytes are the newest's)."""
         proc, model, doc = new
         sha = hashlib.sha256(doc.data).hexdigest()
         source_name = Path(doc.source).name
         latest = definitions.latest(conn, proc.process_id)
-        warnings = unclaimable_lanes(model, staffed) + unstartable(model, staffed)
-        if latest is not None and latest[1] == sha:
+        warnings = unclaimable_lanes(model, how.staffed) + unstartable(model, how.staffed)
+        if latest is not None and latest[1] == sha and how.publication is None:
             return DeployResult(proc.process_id, latest[0], sha, doc.source, created=False, warnings=warnings)
-        if latest is not None and latest[2] != source_name and proc.process_id not in new_version_of:
+        earlier = definitions.has_sha(conn, proc.process_id, sha) if latest is not None else None
+        if latest is not None and earlier is not None and how.publication is None:
+            # The file is an older version (e.g. ``krabuan init`` again after an owner published a
+            # change in the browser): deploying it would silently undo the newer one.
+            return DeployResult(proc.process_id, earlier, sha, doc.source, created=False, warnings=(
+                *warnings, f"this file is version {earlier} of {proc.process_id}; version {latest[0]} is newer "
+                "and stays in use (change the file to deploy it as a new version)"))
+        if latest is not None and latest[2] != source_name and proc.process_id not in how.new_version_of:
             raise DeployError(
                 f"process id {proc.process_id!r} is already deployed from another file ({latest[2]}, version "
                 f"{latest[0]}); if this file is a new version of that process, deploy it with --new-version-of "
@@ -169,57 +195,93 @@ class Repository:
         version = 1 if latest is None else latest[0] + 1
         definitions.add_version(conn, NewVersion(
             process_id=proc.process_id, name=model.name, sha256=sha, source_name=source_name,
-            bpmn_xml=doc.data.decode("utf-8"), spec_json=proc.spec_json, model_json=model.to_json()),
-            version, now)
+            bpmn_xml=doc.data.decode("utf-8"), spec_json=proc.spec_json, model_json=model.to_json(),
+            publication=how.publication), version, self.ctx.now(conn))
         return DeployResult(proc.process_id, version, sha, doc.source, created=True, warnings=warnings)
 
     def _check_one(self, path: Path) -> CheckReport:
-        source = str(path)
         [doc] = read_documents([path], self.ctx.settings.max_bpmn_bytes)
         problems: list[str] = []
         warnings: list[str] = []
-        if not doc.is_dmn:
-            processes = list(doc.root.iterfind("bpmn:process", NS))
-            file_models = [read_process_model(process, source) for process in processes]
-            settable = settable_in_document(doc.root, file_models, self.ctx.forms)
-            for process, model in zip(processes, file_models, strict=True):
-                self._check_forms(model, source)
-                for f in check_process(process, model, self.ctx.forms, source, settable=settable):
-                    (warnings if f.severity == "warning" else problems).append(f"element {f.element}: {f.message}")
-                problems += [f"element {element}: the {what} reads {name!r}, which no form of this process sets"
-                             for element, what, name in unset_expression_variables(
-                                 process, settable, set(self.ctx.evaluator.functions))]
-            warnings += [f"element {f.element}: {f.message}" for f in lane_warnings(doc.root, file_models, source)]
-            self.ctx.runtime.compile([(doc.root, source)])
+        for f in findings(self.ctx, doc, self.ctx.forms):
+            (warnings if f.severity == "warning" else problems).append(
+                f"element {f.element}: {f.message}" if f.element else f.message)
         return CheckReport(tuple(problems), tuple(warnings))
 
-    def _check_conditions(self, doc: Document) -> None:
-        """A gateway, loop or completion condition, a timer value or a multi-instance count may read
-        only variables some form (or committee) of the file sets, or the engine's functions."""
-        processes = list(doc.root.iterfind("bpmn:process", NS))
-        models = [read_process_model(process, doc.source) for process in processes]
-        settable = settable_in_document(doc.root, models, self.ctx.forms)
-        functions = set(self.ctx.evaluator.functions)
-        steps = {element_id for model in models for element_id in model.steps}  # call activities' too
-        for model in models:
-            for message in unknown_segregation_roles(model, steps, settable):
-                raise DeployError(message, file=doc.source, element=model.process_id)
-        for process in processes:
-            for flow_id, name in unset_condition_variables(process, settable, functions):
-                raise DeployError(f"the condition reads {name!r}, which no form of this process sets",
-                                  file=doc.source, element=flow_id)
-            for element_id, what, name in unset_expression_variables(process, settable, functions):
-                raise DeployError(f"the {what} reads {name!r}, which no form of this process sets (it would fail "
-                                  "when a case reaches it)", file=doc.source, element=element_id)
+def findings(ctx: Context, doc: Document, forms: FormRegistry) -> list[Finding]:
+    """Every problem (and warning) of one model, each at its element: what ``processes check``
+    reports and what deploying it would refuse, with these forms (a draft's)."""
+    found: list[Finding] = []
+    if doc.is_dmn:
+        return found
+    processes = list(doc.root.iterfind("bpmn:process", NS))
+    file_models = [read_process_model(process, doc.source) for process in processes]
+    settable = settable_in_document(doc.root, file_models, forms)
+    for process, model in zip(processes, file_models, strict=True):
+        found += _missing_forms(model, doc.source, forms)
+        found += check_process(process, model, forms, doc.source, settable=settable)
+        found += [Finding(doc.source, element, f"the {what} reads {name!r}, which no form of this process sets")
+                  for element, what, name in unset_expression_variables(
+                      process, settable, set(ctx.evaluator.functions))]
+    found += lane_warnings(doc.root, file_models, doc.source)
+    for check in (lambda: check_conditions(ctx, doc, forms),
+                  lambda: ctx.runtime.compile([(doc.root, doc.source)])):
+        try:
+            check()
+        except DeployError as exc:
+            element = str(exc.details.get("element") or "")
+            if not any(f.element == element and f.severity == "error" for f in found):  # said already
+                found.append(Finding(doc.source, element, exc.reason))
+    return list(dict.fromkeys(found))
 
-    def _check_forms(self, model: ProcessModel, source: str) -> None:
-        for step in model.steps.values():
-            if step.form_key and step.form_key not in self.ctx.forms:
-                raise DeployError(f"form {step.form_key!r} does not exist in {self.ctx.settings.forms_dir}",
-                                  file=source, element=step.element_id)
-        if model.start_form and model.start_form not in self.ctx.forms:
-            raise DeployError(f"start form {model.start_form!r} does not exist", file=source,
-                              element=model.process_id)
+
+def check_conditions(ctx: Context, doc: Document, forms: FormRegistry) -> None:
+    """A gateway, loop or completion condition, a timer value or a multi-instance count may read
+    only variables some form (or committee) of the file sets, or the engine's functions."""
+    processes = list(doc.root.iterfind("bpmn:process", NS))
+    models = [read_process_model(process, doc.source) for process in processes]
+    settable = settable_in_document(doc.root, models, forms)
+    functions = set(ctx.evaluator.functions)
+    steps = {element_id for model in models for element_id in model.steps}  # call activities' too
+    for model in models:
+        for message in unknown_segregation_roles(model, steps, settable):
+            raise DeployError(message, file=doc.source, element=model.process_id)
+    for process in processes:
+        for flow_id, name in unset_condition_variables(process, settable, functions):
+            raise DeployError(f"the condition reads {name!r}, which no form of this process sets",
+                              file=doc.source, element=flow_id)
+        for element_id, what, name in unset_expression_variables(process, settable, functions):
+            raise DeployError(f"the {what} reads {name!r}, which no form of this process sets (it would fail "
+                              "when a case reaches it)", file=doc.source, element=element_id)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A version published from the browser: which process, and what its row records."""
+
+    process_id: str
+    stored: definitions.Publication
+
+
+@dataclass(frozen=True)
+class _How:
+    now: datetime
+    staffed: set[str]
+    new_version_of: frozenset[str]
+    publication: definitions.Publication | None = None
+
+
+def _missing_forms(model: ProcessModel, source: str, forms: FormRegistry) -> list[Finding]:
+    found = [Finding(source, step.element_id, f"form {step.form_key!r} does not exist")
+             for step in model.steps.values() if step.form_key and step.form_key not in forms]
+    if model.start_form and model.start_form not in forms:
+        found.append(Finding(source, model.process_id, f"start form {model.start_form!r} does not exist"))
+    return found
+
+
+def _check_forms(model: ProcessModel, source: str, forms: FormRegistry) -> None:
+    for f in _missing_forms(model, source, forms):
+        raise DeployError(f"{f.message} (no form of that key in the forms folder)", file=source, element=f.element)
 
 
 def unclaimable_lanes(model: ProcessModel, staffed: set[str]) -> tuple[str, ...]:

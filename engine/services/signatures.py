@@ -161,7 +161,7 @@ def sign_step(op: CaseOperation, task: TaskRow, unlocked: Unlocked, what: Signin
     conn, username = op.conn, unlocked.username
     content = signing.plain({**what.shown, **what.submitted})
     after = signing.plain(op.workflow.case_data())
-    entered = op.ctx.forms.field_labels(op.definition.model.form_keys())  # the fields people fill in
+    entered = op.ctx.forms_for(op.definition).field_labels(op.definition.model.form_keys())  # the fields people fill in
     watched = sorted(k for k, v in content.items() if k in entered and k in after and after[k] == v)
     documents = _documents(conn, task.instance_id, what.attached, username)
     key = unlocked.key_row(conn, op.now)
@@ -237,7 +237,8 @@ class Signatures:
                 raise NotFound(f"signature {signature_id} does not exist")
             view = self._checked(w.conn, [found])[0]
             definition = self.ctx.definition(w.conn, instances.read(w.conn, found.instance_id).definition_id)
-            labels = {k: v.th for k, v in self.ctx.forms.field_labels(definition.model.form_keys()).items()}
+            fields = self.ctx.forms_for(definition).field_labels(definition.model.form_keys())
+            labels = {k: v.th for k, v in fields.items()}
         fonts = self.ctx.settings.assets_dir / "@fontsource" / "sarabun" / "files"
         pdf = signature_pdf.to_pdf(view, found.content.get("data", {}), labels, (fonts, verify_url))
         return pdf, f"signed-{found.instance_id}-{found.element_id}-{found.id}.pdf"

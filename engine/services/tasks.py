@@ -89,7 +89,8 @@ class Tasks:
             definition = self.ctx.definition(w.conn, inst.definition_id)
             done = task_rows.rows(w.conn, task_rows.done_of_instance_query(row.instance_id))
             step = definition.model.steps.get(row.element_id)
-            form = self.ctx.forms.get(row.form_key) if row.form_key else None
+            forms = self.ctx.forms_for(definition)
+            form = forms.get(row.form_key) if row.form_key else None
             meta = step.meta if step else None
             choices = {f.name: tuple(sorted(people.group_members(w.conn, f.group or "")))
                        for f in (form.fields if form else ()) if f.type in ("user", "users")}
@@ -104,7 +105,7 @@ class Tasks:
                             colleagues=_colleagues(w.conn, row, viewer.username),
                             done_data=completed_data(w.conn, row.instance_id),
                             deadline_basis=json.loads(row.deadline_json) if row.deadline_json else None,
-                            field_labels=self.ctx.forms.field_labels(definition.model.form_keys()),
+                            field_labels=forms.field_labels(definition.model.form_keys()),
                             signs=meta is not None and meta.kind == "signature",
                             **_preparation(w.conn, row, viewer, w.now))
 
@@ -125,7 +126,8 @@ class Tasks:
             if row.assignee is None and not preparing:  # an unclaimed task: whoever may take it
                 groups = people.user_groups(w.conn, username)
                 check_may_claim(row, username, groups, rights_for(w.conn, row, (username, groups), w.now))
-            form = self.ctx.forms.get(row.form_key) if row.form_key else None
+            definition = self.ctx.definition(w.conn, instances.read(w.conn, row.instance_id).definition_id)
+            form = self.ctx.forms_for(definition).get(row.form_key) if row.form_key else None
             names = {f.name for f in form.fields} if form else set()
             kept = {k: v for k, v in values.items() if k in names and _draft_value(v)}
             if len(json.dumps(kept, ensure_ascii=False)) > MAX_DRAFT_BYTES:

@@ -14,6 +14,7 @@ from ..operation import Start, work
 from ..results import TriggerStart, TriggerView
 from ..store import definitions
 from ..store import triggers as runs
+from ..time.calendar import local_date
 from ..time.schedules import Trigger
 
 SYSTEM_ACTOR = "scheduler"
@@ -59,7 +60,7 @@ def _run_one(ctx: Context, trigger: Trigger) -> TriggerStart | None:
         period = day.isoformat()
         if runs.already_run(w.conn, trigger.process_id, trigger.id, period):
             return None
-        definition_id = definitions.definition_id_of(w.conn, trigger.process_id)
+        definition_id = definitions.definition_id_of(w.conn, trigger.process_id, on=local_date(w.now))
         if definition_id is None:
             return None  # not deployed (yet): nothing to start
         start = Start(ctx.definition(w.conn, definition_id), trigger.data_for(day),

@@ -52,6 +52,11 @@ class StateSerializer:
         self._serializer = _make_serializer()
         self.spiff_version = self._serializer.VERSION
 
+    @property
+    def registry(self) -> Any:
+        """The converters' registry (what SpiffWorkflow's diff utilities compare specs with)."""
+        return self._serializer.registry
+
     # -- specs (once per deployed version) --
     def specs_to_json(self, spec: Any, subprocess_specs: dict[str, Any]) -> str:
         registry = self._serializer.registry

@@ -69,6 +69,7 @@ class EventType(StrEnum):
     TASK_HANDED_OVER = "task_handed_over"  # to the deputy of an absent holder (engine.services.acting)
     TASK_SHARED_FOR_PREPARATION = "task_shared_for_preparation"  # "on behalf of": a colleague prepares it
     TASK_SIGNED = "task_signed"
+    INSTANCE_MIGRATED = "instance_migrated"  # moved to another version of its process (engine.services.migration)
 
 
 # The rows of one append as one JSON parameter: a statement of one shape, whatever the number of

@@ -80,6 +80,8 @@ _WRITE_HEAD = (update(Instance).where(Instance.c.id == bindparam("iid"), Instanc
 _WRITE_STATE = _WRITE_HEAD.values(
     version=bindparam("v") + 1, state_json=bindparam("p_state"), data_json=bindparam("p_data"),
     status=bindparam("p_status"), updated_at=bindparam("p_updated"), completed_at=bindparam("p_completed"))
+# A case moved to another version of its process: the state and the version it runs on.
+_WRITE_MOVED_STATE = _WRITE_STATE.values(definition_id=bindparam("p_definition"))
 
 
 def lock(conn: Connection, instance_id: int, actor: str | None) -> LockedInstance:
@@ -115,15 +117,22 @@ def insert_started(conn: Connection, definition: tuple[int, str], started_by: st
     return instance_id
 
 
-def write(conn: Connection, locked: LockedInstance, recorder: Recorder, state: StateValues | None) -> None:
+def write(conn: Connection, locked: LockedInstance, recorder: Recorder, state: StateValues | None,
+          definition_id: int | None = None) -> None:
     """Append the recorder's events and store the new chain head, and the new state if the
     workflow ran, with the optimistic version check. The version counts state changes: it moves
-    only with the state."""
+    only with the state. ``definition_id``: the state runs on this version of the process now (a
+    case moved to another version; only with a state)."""
     params: dict[str, Any] = {"iid": locked.id, "v": locked.version}
+    statement = _WRITE_HEAD
     if state is not None:
         params.update(p_state=state.state_json, p_data=state.data_json, p_status=state.status,
                       p_updated=state.updated_at, p_completed=state.completed_at)
-    result = recorder.flush(_WRITE_STATE if state is not None else _WRITE_HEAD, params)
+        statement = _WRITE_STATE
+        if definition_id is not None and definition_id != locked.definition_id:
+            params.update(p_definition=definition_id)
+            statement = _WRITE_MOVED_STATE
+    result = recorder.flush(statement, params)
     if result is None or affected(result) != 1:
         raise Conflict(f"instance {locked.id} was changed by someone else at the same time; reload and retry")
 

@@ -104,7 +104,51 @@ ProcessDefinition = Table(
     # Krabuan's own model of the process (steps, lanes, forms), see engine.definitions.
     Column("model_json", Text, nullable=False),
     Column("deployed_at", UTCDateTime, nullable=False),
+    # New cases start on the newest version in effect on their start date (NULL: since deployed).
+    Column("effective_from", Date),
+    # A version published from the browser: its author, its second person, its change.
+    Column("published_by", String(100)),
+    Column("approved_by", String(100)),
+    Column("change_id", IdType),
+    # The readable diff against the version before (engine.model.process_diff), kept with it.
+    Column("diff_json", Text),
+    # The forms this version uses, when edited with it ({key: form as in a forms file}); NULL:
+    # the forms folder's.
+    Column("forms_json", Text),
     UniqueConstraint("process_id", "version", name="uq_definition_version"),
+)
+
+
+# One proposed change of a procedure: a draft saved as its owners work, then submitted with an
+# effective date, then approved (publishing version n + 1) or rejected by a second person.
+ProcessChange = Table(
+    "process_changes", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("process_id", String(200), nullable=False),
+    Column("base_version", Integer, nullable=False),
+    # draft | submitted | published | rejected | withdrawn
+    Column("status", String(16), nullable=False),
+    # 1 while open (draft or submitted), NULL after: one open change per procedure.
+    Column("open_slot", SmallInteger),
+    Column("bpmn_xml", Text, nullable=False),
+    # The forms edited with this change ({key: form as in a forms file}).
+    Column("forms_json", Text, nullable=False, server_default="{}"),
+    # Everyone who saved the draft, space-separated: none of them may approve it.
+    Column("authors", String(1000), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("lock_version", Integer, nullable=False, server_default="1"),
+    Column("effective_from", Date),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("submitted_by", String(100)),
+    Column("submitted_at", UTCDateTime),
+    Column("diff_json", Text),
+    Column("decided_by", String(100)),
+    Column("decided_at", UTCDateTime),
+    Column("decision_note", Text, nullable=False, server_default=""),
+    Column("published_version", Integer),
+    UniqueConstraint("process_id", "open_slot", name="uq_process_change_open"),
+    Index("ix_process_changes_process", "process_id", "id"),
 )
 
 

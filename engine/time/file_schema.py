@@ -11,7 +11,8 @@ may not import engine/model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -107,3 +108,25 @@ class Problem:
 def first_problem(exc: ValidationError) -> Problem:
     error = exc.errors()[0]
     return Problem(tuple(error["loc"]), error["msg"], error["type"] == SHAPE)
+
+
+S = TypeVar("S", bound=Schema)
+
+
+def load_yaml(path: Path, schema: type[S], what: str) -> S:
+    """A YAML file read safely and checked against ``schema``; ConfigurationError names the file,
+    where in it (the first three steps of the location) and the first problem."""
+    import yaml
+
+    from ..errors import ConfigurationError
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"{path}: cannot read {what}: {exc}") from exc
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as exc:
+        problem = first_problem(exc)
+        where = ".".join(str(p) for p in problem.loc[:3])
+        raise ConfigurationError(f"{path}: {where}: {problem.message}") from None

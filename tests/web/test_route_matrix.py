@@ -68,6 +68,24 @@ ROUTES = {
     ("GET", "/api/v1/instances/<id:instance_id>/signatures"): "read",
     ("GET", "/signatures/<id:signature_id>"): "signature",
     ("GET", "/signatures/<id:signature_id>/document.pdf"): "signature",
+    # Changing procedures: a draft is its owners' (processes/owners.yaml), a submitted change its
+    # approvers' too; the matrix of who may do what is tests/web/test_procedures_web.py. Versions and
+    # their diffs are readable by anyone signed in, like the deployed processes.
+    ("GET", "/procedures"): "self", ("GET", "/procedures/<process_id>/diff"): "self",
+    ("GET", "/procedures/<process_id>/edit"): "procedure", ("POST", "/procedures/<process_id>/submit"): "procedure",
+    ("POST", "/procedures/<process_id>/withdraw"): "procedure", ("GET", "/changes/<id:change_id>"): "procedure",
+    ("POST", "/changes/<id:change_id>/approve"): "procedure", ("POST", "/changes/<id:change_id>/reject"): "procedure",
+    ("GET", "/api/v1/procedures"): "self", ("GET", "/api/v1/changes"): "self",
+    ("GET", "/api/v1/processes/<process_id>/diff"): "self",
+    ("GET", "/api/v1/processes/<process_id>/versions/<id:version>/bpmn"): "self",
+    ("GET", "/api/v1/procedures/<process_id>/draft"): "procedure",
+    ("PUT", "/api/v1/procedures/<process_id>/draft"): "procedure",
+    ("POST", "/api/v1/procedures/<process_id>/validate"): "procedure",
+    ("POST", "/api/v1/procedures/<process_id>/submit"): "procedure",
+    ("POST", "/api/v1/procedures/<process_id>/withdraw"): "procedure",
+    ("POST", "/api/v1/changes/<id:change_id>/approve"): "procedure",
+    ("POST", "/api/v1/changes/<id:change_id>/reject"): "procedure",
+    ("GET", "/procedures/<process_id>/migrate"): "procedure", ("POST", "/procedures/<process_id>/migrate"): "procedure",
 }
 
 
@@ -90,7 +108,8 @@ def case_world(app, k, signed_in):
 
 def _fill(rule, world):
     return (rule.replace("<id:task_id>", str(world["task_id"])).replace("<id:instance_id>", str(world["instance_id"]))
-            .replace("<sha256>", world["sha256"]).replace("<id:absence_id>", "1").replace("<id:appointment_id>", "1"))
+            .replace("<sha256>", world["sha256"]).replace("<id:absence_id>", "1").replace("<id:appointment_id>", "1")
+            .replace("<id:change_id>", "1"))
 
 
 def _api_body(rule):
@@ -176,7 +195,8 @@ def test_pages_of_a_case(app, k, case_world, signed_in, rule):
 @pytest.mark.parametrize("method,rule", sorted((m, r) for (m, r), kind in ROUTES.items() if kind == "self"))
 def test_personal_routes_need_a_sign_in(app, case_world, method, rule):
     client = app.test_client()
-    response = client.open(rule.replace("<process_id>", "sop_bench").replace("<id:absence_id>", "1"), method=method)
+    path = rule.replace("<process_id>", "sop_bench").replace("<id:absence_id>", "1").replace("<id:version>", "1")
+    response = client.open(path, method=method)
     expected = 401 if rule.startswith("/api/") else (302, 400)  # a browser change without its token is refused too
     assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (method, rule)
 

@@ -305,10 +305,232 @@ TH: dict[str, str | tuple[str, ...]] = {
     "Signed documents": "เอกสารที่ลงนาม",
     "none": "ไม่มี",
     "signed the step": "ลงนามในขั้นตอน",
+    "moved the case to a newer version of the procedure": "ย้ายเรื่องไปใช้กระบวนงานฉบับใหม่",
     "The field “%(field)s” changed after signing.": "ข้อมูล “%(field)s” ถูกแก้ไขหลังลงนาม",
     "The attached file %(name)s changed or is missing since signing.": "ไฟล์แนบ %(name)s ถูกแก้ไขหรือหายไปหลังลงนาม",
     "The key is not the signer's (%(who)s), or was not valid when it signed.":
         "กุญแจไม่ใช่ของผู้ลงนาม (%(who)s) หรือไม่มีผลในขณะลงนาม",
     "The record of what was signed was altered.": "บันทึกสิ่งที่ลงนามถูกแก้ไข",
     "The electronic signature does not verify.": "ลายมือชื่ออิเล็กทรอนิกส์ไม่ถูกต้อง",
+    # Process owners' editor and approvers' review (web/procedures.py)
+    'The change was sent to the approvers.':
+        'ส่งการแก้ไขให้ผู้อนุมัติแล้ว',
+    'The change was withdrawn; nothing was published.':
+        'ยกเลิกการแก้ไขแล้ว ไม่มีการเผยแพร่',
+    'Version %(v)s was published.':
+        'เผยแพร่ฉบับที่ %(v)s แล้ว',
+    'The change was returned to its owners.':
+        'ส่งการแก้ไขกลับให้เจ้าของกระบวนงานแล้ว',
+    'Procedures':
+        'กระบวนงานที่ดูแล',
+    'Change':
+        'การแก้ไข',
+    'Changes between versions':
+        'ความเปลี่ยนแปลงระหว่างฉบับ',
+    'Change %(id)s of %(process)s':
+        'การแก้ไขที่ %(id)s ของ %(process)s',
+    'version %(v)s':
+        'ฉบับที่ %(v)s',
+    'Changes version':
+        'แก้ไขจากฉบับที่',
+    'Edited by':
+        'ผู้แก้ไข',
+    'Effective from':
+        'มีผลตั้งแต่',
+    'Why':
+        'เหตุผล',
+    'Decided by':
+        'ผู้พิจารณา',
+    'Changes from version %(a)s to version %(b)s of %(process)s':
+        'ความเปลี่ยนแปลงจากฉบับที่ %(a)s เป็นฉบับที่ %(b)s ของ %(process)s',
+    'What changes':
+        'สิ่งที่เปลี่ยนแปลง',
+    'No changes.':
+        'ไม่มีการเปลี่ยนแปลง',
+    'added':
+        'เพิ่ม',
+    'changed':
+        'แก้ไข',
+    'removed':
+        'ลบ',
+    'Before (version %(v)s)':
+        'ก่อนแก้ไข (ฉบับที่ %(v)s)',
+    'After':
+        'หลังแก้ไข',
+    'Approve and publish':
+        'อนุมัติและเผยแพร่',
+    'It becomes the next version; new cases start on it from the effective date, running cases stay on theirs.':
+        'จะเป็นฉบับถัดไป งานใหม่จะเริ่มตามฉบับนี้ตั้งแต่วันที่มีผล ส่วนงานที่กำลังดำเนินการยังคงใช้ฉบับเดิม',
+    'Note (optional)':
+        'หมายเหตุ (ถ้ามี)',
+    'Return to the owners':
+        'ส่งกลับให้เจ้าของกระบวนงาน',
+    'Return for changes':
+        'ส่งกลับแก้ไข',
+    'Edit':
+        'แก้ไข',
+    'Draft saved':
+        'บันทึกร่างแล้ว',
+    'Saving…':
+        'กำลังบันทึก…',
+    'Changes not saved yet':
+        'ยังไม่ได้บันทึกการแก้ไข',
+    'Someone else saved this draft meanwhile. Reload the page to continue from their version.':
+        'มีผู้อื่นบันทึกร่างนี้ในระหว่างนี้ โปรดโหลดหน้าใหม่เพื่อแก้ไขต่อจากฉบับของเขา',
+    'The draft could not be saved:':
+        'บันทึกร่างไม่สำเร็จ:',
+    'No problems: the draft can be sent for approval.':
+        'ไม่พบปัญหา ส่งร่างให้อนุมัติได้',
+    'problem(s) to fix before it can be sent for approval':
+        'ปัญหาที่ต้องแก้ก่อนส่งอนุมัติ',
+    'warning(s)':
+        'ข้อสังเกต',
+    'File imported into the draft.':
+        'นำเข้าไฟล์เป็นร่างแล้ว',
+    'The file could not be opened as BPMN:':
+        'เปิดไฟล์เป็น BPMN ไม่ได้:',
+    'from version %(v)s':
+        'จากฉบับที่ %(v)s',
+    'Returned by %(who)s:':
+        'ส่งกลับโดย %(who)s:',
+    ('The draft saves itself as you work and only the owners of this '
+     'procedure see it. Nothing changes for running or new cases until an '
+     'approver publishes it.'):
+        'ร่างจะบันทึกเองระหว่างที่แก้ไข และมีเพียงเจ้าของกระบวนงานนี้ที่เห็น งานที่กำลังดำเนินการและงานใหม่จะไม่เปลี่ยนจนกว่าผู้อนุมัติจะเผยแพร่',
+    'Draft':
+        'ร่าง',
+    'Validate':
+        'ตรวจสอบ',
+    'Save now':
+        'บันทึกเดี๋ยวนี้',
+    'Import .bpmn':
+        'นำเข้าไฟล์ .bpmn',
+    'Export .bpmn':
+        'ส่งออกไฟล์ .bpmn',
+    'Forms':
+        'แบบฟอร์ม',
+    'Form':
+        'แบบฟอร์ม',
+    'Field name':
+        'ชื่อช่อง (ภาษาอังกฤษ)',
+    'Type':
+        'ชนิดข้อมูล',
+    'Label (Thai)':
+        'ชื่อที่แสดง (ไทย)',
+    'Label (English)':
+        'ชื่อที่แสดง (อังกฤษ)',
+    'Required':
+        'ต้องกรอก',
+    'Options: one per line, value | Thai | English':
+        'ตัวเลือก: บรรทัดละหนึ่งตัวเลือก ค่า | ไทย | อังกฤษ',
+    'Add a field':
+        'เพิ่มช่อง',
+    'Remove':
+        'ลบ',
+    'Move up':
+        'เลื่อนขึ้น',
+    'Move down':
+        'เลื่อนลง',
+    'Form title (Thai)':
+        'ชื่อแบบฟอร์ม (ไทย)',
+    'Form title (English)':
+        'ชื่อแบบฟอร์ม (อังกฤษ)',
+    'Changes to a form are published with this version; running cases keep the form they started with.':
+        'การแก้ไขแบบฟอร์มจะเผยแพร่พร้อมฉบับนี้ งานที่กำลังดำเนินการยังใช้แบบฟอร์มเดิม',
+    'Problems':
+        'ปัญหาที่พบ',
+    'Send for approval':
+        'ส่งให้อนุมัติ',
+    'Effective from (day/month/Buddhist-era year)':
+        'มีผลตั้งแต่ (วัน/เดือน/ปี พ.ศ.)',
+    'Close':
+        'ปิด',
+    'Why the procedure changes':
+        'เหตุผลของการแก้ไขกระบวนงาน',
+    'Withdraw the draft':
+        'ยกเลิกร่าง',
+    'Procedures I look after':
+        'กระบวนงานที่ฉันดูแล',
+    ('Owners change a procedure in a draft that only they see; an approver '
+     'who did not edit it reads the changes and publishes them as a new '
+     'version from its effective date. Cases already running stay on their '
+     'version.'):
+        ('เจ้าของกระบวนงานแก้ไขในร่างที่เห็นเฉพาะเจ้าของ '
+         'ผู้อนุมัติที่ไม่ได้ร่วมแก้ไขจะอ่านความเปลี่ยนแปลงแล้วเผยแพร่เป็นฉบับใหม่ตั้งแต่วันที่มีผล '
+         'งานที่กำลังดำเนินการยังคงใช้ฉบับเดิม'),
+    'Version':
+        'ฉบับที่',
+    'My part':
+        'บทบาทของฉัน',
+    'Open change':
+        'การแก้ไขที่ค้างอยู่',
+    'changes in v%(v)s':
+        'ความเปลี่ยนแปลงในฉบับที่ %(v)s',
+    'from':
+        'ตั้งแต่',
+    'owner':
+        'เจ้าของ',
+    'approver':
+        'ผู้อนุมัติ',
+    'effective':
+        'มีผล',
+    'Returned:':
+        'ส่งกลับ:',
+    'Review the change':
+        'พิจารณาการแก้ไข',
+    'See the change':
+        'ดูการแก้ไข',
+    'Continue the draft':
+        'แก้ไขร่างต่อ',
+    'You do not own or approve any procedure.':
+        'คุณไม่ได้เป็นเจ้าของหรือผู้อนุมัติกระบวนงานใด',
+    'Changes':
+        'การแก้ไข',
+    'Effective':
+        'มีผล',
+    # Moving waiting cases to a new version (web/templates/migrate.html)
+    '%(moved)s of %(asked)s case(s) moved to version %(v)s.':
+        'ย้ายแล้ว %(moved)s จาก %(asked)s เรื่อง ไปใช้ฉบับที่ %(v)s',
+    'Running cases':
+        'เรื่องที่กำลังดำเนินการ',
+    'Move waiting cases to version %(v)s':
+        'ย้ายเรื่องที่รออยู่ไปใช้ฉบับที่ %(v)s',
+    'Move waiting cases':
+        'ย้ายเรื่องที่รออยู่',
+    'Move waiting cases of %(process)s to version %(v)s':
+        'ย้ายเรื่องที่รออยู่ของ %(process)s ไปใช้ฉบับที่ %(v)s',
+    ('A case can move when every step it waits in still exists with the same '
+     'meaning in the new version. Its claims, deadlines, timers and history '
+     'stay as they are, and its history records the move. A case that cannot '
+     'move is left as it is.'):
+        ('เรื่องจะย้ายได้เมื่อทุกขั้นตอนที่เรื่องรออยู่ยังมีอยู่และมีความหมายเดิมในฉบับใหม่ '
+     'ผู้รับงาน กำหนดเสร็จ ตัวจับเวลา และประวัติยังคงเดิม '
+     'และประวัติของเรื่องจะบันทึกการย้ายไว้ '
+     'เรื่องที่ย้ายไม่ได้จะคงไว้ตามเดิม'),
+    'Result':
+        'ผลการย้าย',
+    'moved from version %(a)s to version %(b)s':
+        'ย้ายจากฉบับที่ %(a)s ไปฉบับที่ %(b)s แล้ว',
+    'not moved':
+        'ไม่ได้ย้าย',
+    'Move':
+        'ย้าย',
+    'Waiting in':
+        'รออยู่ที่ขั้นตอน',
+    'What changes for it':
+        'สิ่งที่เปลี่ยนสำหรับเรื่องนี้',
+    'Move case %(id)s':
+        'ย้ายเรื่องที่ %(id)s',
+    'Cannot move:':
+        'ย้ายไม่ได้:',
+    'steps added:':
+        'ขั้นตอนที่เพิ่ม:',
+    'steps removed:':
+        'ขั้นตอนที่ลบ:',
+    'steps changed:':
+        'ขั้นตอนที่แก้ไข:',
+    'Move the chosen cases':
+        'ย้ายเรื่องที่เลือก',
+    'No case is waiting in an older version.':
+        'ไม่มีเรื่องที่รออยู่ในฉบับเก่า',
 }
