@@ -163,3 +163,36 @@ def test_an_owner_changes_the_invitation_lead_time_and_a_second_person_publishes
     page.goto(page.base + f"/cases/{before}")
     assert "ย้ายเรื่องไปใช้กระบวนงานฉบับใหม่" in page.locator("main").inner_text()
     shot(page, "case-migrated-timeline")
+
+
+def test_an_owner_edits_a_steps_form_and_adds_a_form_in_the_forms_tab(people, page):
+    k = people
+    sign_in(page, OWNER)
+    page.goto(page.base + "/procedures/meeting-setup/edit")
+    page.wait_for_selector("#canvas [data-element-id='send_invitations']")
+    page.locator("#tab-forms").click()
+    page.select_option("#form-pick", "meeting-setup.receive_assignment")
+    first = page.locator("#form-fields fieldset.form-field").first
+    first.locator("[data-key=label_th]").fill("หัวข้อการประชุม")
+    page.locator("#add-field").click()
+    added = page.locator("#form-fields fieldset.form-field").last
+    added.locator("[data-key=name]").fill("meeting_budget")
+    added.locator("[data-key=type]").select_option("money")
+    added.locator("[data-key=label_th]").fill("งบประมาณการประชุม")
+    added.locator("[data-key=label_en]").fill("Meeting budget")
+    added.locator("[data-key=required]").check()
+    page.fill("#new-form-key", "meeting-setup.check_budget")
+    page.locator("#add-form").click()
+    _wait_saved(page)
+    shot(page, "owner-forms-editor")
+    draft = k.changes.draft(OWNER, "meeting-setup")
+    form = draft.forms["meeting-setup.receive_assignment"]
+    assert form["fields"][0]["label"]["th"] == "หัวข้อการประชุม"
+    assert form["fields"][-1] == {"name": "meeting_budget", "type": "money", "required": True,
+                                  "label": {"th": "งบประมาณการประชุม", "en": "Meeting budget"}}
+    assert draft.forms["meeting-setup.check_budget"]["fields"] == []
+    # The new form has no title yet: validation says so (a form's own check, in Thai and English).
+    page.locator("#validate").click()
+    page.wait_for_selector("#problem-list li")
+    said = page.locator("#problem-list").inner_text()
+    assert "meeting-setup.check_budget" in said

@@ -1,6 +1,7 @@
 /* Krabuan: the forms editor of the procedure editor page. Edits the draft's forms as they are
    written in a forms file ({key, title: {th, en}, fields: [{name, type, label: {th, en},
-   required, options: [{value, label: {th, en}}], ...}], rules}) and hands every change to the
+   required, options: [{value, label: {th, en}}], ...}], rules}), adds a form for a new step (its key
+   is then chosen in the step's properties), and hands every change to the
    page (which saves the draft). The server checks each form (engine.model.form_schema) when the
    draft is validated; this editor only keeps the shape. Keys it does not show (help, min, max,
    max_length, pattern, group, rules) are kept as they were. */
@@ -46,6 +47,25 @@
     pickField.appendChild(el("label", { "for": "form-pick" }, labels.form));
     pickField.appendChild(pick);
     container.appendChild(pickField);
+    var adding = el("div", { "class": "field add-form" });
+    var newKey = el("input", { type: "text", id: "new-form-key", pattern: "[a-z0-9-]+[.][a-z][a-z0-9_]*",
+      placeholder: keys[0].split(".")[0] + ".new_step" });
+    var addForm = el("button", { type: "button", "class": "btn secondary", id: "add-form" }, labels.add_form);
+    addForm.addEventListener("click", function () {
+      var key = newKey.value.trim();
+      if (!key || forms[key] || !newKey.checkValidity()) { newKey.focus(); return; }
+      forms[key] = { key: key, title: { th: "", en: "" }, fields: [] };
+      var option = el("option", { value: key }, key);
+      pick.appendChild(option);
+      pick.value = current = key;
+      newKey.value = "";
+      changed();
+      render();
+    });
+    adding.appendChild(el("label", { "for": "new-form-key" }, labels.new_form));
+    adding.appendChild(newKey);
+    adding.appendChild(addForm);
+    container.appendChild(adding);
     var body = el("div", { id: "form-fields" });
     container.appendChild(body);
 

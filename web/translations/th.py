@@ -533,4 +533,8 @@ TH: dict[str, str | tuple[str, ...]] = {
         'ย้ายเรื่องที่เลือก',
     'No case is waiting in an older version.':
         'ไม่มีเรื่องที่รออยู่ในฉบับเก่า',
+    'A form for a new step (key: procedure.step)':
+        'แบบฟอร์มของขั้นตอนใหม่ (รหัส: กระบวนงาน.ขั้นตอน)',
+    'Add the form':
+        'เพิ่มแบบฟอร์ม',
 }
