@@ -25,11 +25,23 @@ from .errors import Unauthorized as Unauthorized
 from .errors import Unavailable as Unavailable
 
 if TYPE_CHECKING:
+    from .audit_results import AuditViewEntry as AuditViewEntry
+    from .audit_results import CaseHit as CaseHit
+    from .audit_results import CaseQuery as CaseQuery
+    from .audit_results import CaseReplay as CaseReplay
+    from .audit_results import CaseSearchPage as CaseSearchPage
+    from .audit_results import ReplayState as ReplayState
+    from .audit_results import ReplayStep as ReplayStep
     from .change_results import ChangeView as ChangeView
     from .change_results import DraftContent as DraftContent
     from .change_results import ModelProblem as ModelProblem
     from .change_results import StewardView as StewardView
     from .change_results import Validation as Validation
+    from .event_log_results import EventLogExport as EventLogExport
+    from .event_log_results import Finding as Finding
+    from .event_log_results import IntegritySummary as IntegritySummary
+    from .event_log_results import LogChunk as LogChunk
+    from .event_log_results import LogQuery as LogQuery
     from .krabuan import Krabuan as Krabuan
     from .migration_results import MigrationDiff as MigrationDiff
     from .migration_results import MigrationOutcome as MigrationOutcome
@@ -45,6 +57,15 @@ if TYPE_CHECKING:
     from .model.urgency import URGENCIES as URGENCIES
     from .model.urgency import CaseHeader as CaseHeader
     from .model.worklist import WorklistFilter as WorklistFilter
+    from .replay_results import Divergence as Divergence
+    from .replay_results import ReplayReport as ReplayReport
+    from .report_results import ControlsReport as ControlsReport
+    from .report_results import OnTimeReport as OnTimeReport
+    from .report_results import OverdueReport as OverdueReport
+    from .report_results import ReportFile as ReportFile
+    from .report_results import ReportFilter as ReportFilter
+    from .report_results import ReportTable as ReportTable
+    from .report_results import RiskReport as RiskReport
     from .results import Account as Account
     from .results import CasePage as CasePage
     from .results import CaseStarted as CaseStarted
@@ -81,10 +102,31 @@ if TYPE_CHECKING:
     from .time.calendar import parse_date as parse_date
 
 _LAZY = {
+    "AuditViewEntry": "engine.audit_results",
+    "CaseHit": "engine.audit_results",
+    "CaseQuery": "engine.audit_results",
+    "CaseReplay": "engine.audit_results",
+    "CaseSearchPage": "engine.audit_results",
+    "ReplayState": "engine.audit_results",
+    "ReplayStep": "engine.audit_results",
     "Krabuan": "engine.krabuan",
+    "ReportFilter": "engine.report_results",
+    "OnTimeReport": "engine.report_results",
+    "OverdueReport": "engine.report_results",
+    "ControlsReport": "engine.report_results",
+    "RiskReport": "engine.report_results",
+    "ReportTable": "engine.report_results",
+    "ReportFile": "engine.report_results",
+    "EventLogExport": "engine.event_log_results",
+    "Finding": "engine.event_log_results",
+    "IntegritySummary": "engine.event_log_results",
+    "LogChunk": "engine.event_log_results",
+    "LogQuery": "engine.event_log_results",
     "MigrationDiff": "engine.migration_results",
     "MigrationOutcome": "engine.migration_results",
     "MigrationPlan": "engine.migration_results",
+    "Divergence": "engine.replay_results",
+    "ReplayReport": "engine.replay_results",
     "ProcessModel": "engine.model.definitions",
     "StepModel": "engine.model.definitions",
     "FormDefinition": "engine.model.forms",
@@ -137,6 +179,7 @@ _LAZY = {
     "parse_date": "engine.time.calendar",
 }
 __all__ = [
+    "ReportFilter", "OnTimeReport", "OverdueReport", "ControlsReport", "RiskReport", "ReportTable", "ReportFile",
     "ConfigurationError", "Conflict", "DeployError", "EngineError", "ExpressionError", "Forbidden",
     "IntegrityViolation", "InvalidInput", "NotFound", "ProcessError", "TooLarge", "Unauthorized", "Unavailable",
     "Krabuan", "DraftInput", "SubmitInput", "ChangeView", "DraftContent", "Validation", "ModelProblem",
@@ -150,6 +193,9 @@ __all__ = [
     "BANGKOK", "WorkCalendar", "be_date", "ce_year", "fiscal_year", "parse_date",
     "AbsenceRequest", "AppointmentRequest", "ACTING_KINDS",
     "MigrationDiff", "MigrationOutcome", "MigrationPlan",
+    "Divergence", "ReplayReport",
+    "EventLogExport", "Finding", "IntegritySummary", "LogChunk", "LogQuery",
+    "AuditViewEntry", "CaseHit", "CaseQuery", "CaseReplay", "CaseSearchPage", "ReplayState", "ReplayStep",
 ]
 __version__ = "0.1.0"
 

@@ -11,12 +11,16 @@ Krabuan's own dataclasses (``engine.results``):
 - ``jobs`` (the scheduler): claim_timers, fire_timer, record_failure, timers, run_triggers, triggers
 - ``inbox``: notifications, mark_read, send_pending_mail, send_mail
 - ``calendar``: calendar, add_holiday, remove_holiday
-- ``audit``: verify
+- ``audit``: verify, summary, checkpoint
+- ``event_logs``: xes, ocel (streamed exports for auditors and administrators), case_trail (a case's audit-trail PDF)
+- ``case_search``: search, export, views_of, log_case_view (the auditor's search; every view logged)
+- ``case_replay``: replay (a case step by step from its history)
 - ``migrations``: candidates, migrate (move running cases to a newer version of their process)
 - ``people``: load_organisation, users
 - ``acting``: positions, appoint, appointments, end, capacity (acting officials for positions)
 - ``absences``: add, absences, cancel, hand_over (a user's absence and deputy)
 - ``registers``: registers, page, issue, void, correct, export (the official registers, processes/registers.yaml)
+- ``reports``: on_time, overdue, controls, risks, export (auditors' reports, engine.services.reports)
 - ``signatures``: verify, of_case, one, keys (signature steps' signatures, verified when read; signing
   itself is ``cases.complete`` with the password)
 - ``accounts``: hash_password, check_may_manage, set_password, sign_in, session, sign_out, account,
@@ -36,15 +40,20 @@ if TYPE_CHECKING:
     from .services.accounts import Accounts
     from .services.acting import Absences, Acting
     from .services.audit import Audit
+    from .services.audit_search import CaseSearch
     from .services.authoring import ProcessChanges
     from .services.calendar_admin import CalendarAdmin
+    from .services.case_replay import CaseReplayService
     from .services.cases import Cases
+    from .services.event_log import EventLogs
     from .services.files import Files
     from .services.inbox import Inbox
     from .services.jobs import Jobs
     from .services.migration import Migrations
     from .services.people import People
     from .services.registers import Registers
+    from .services.replay import Replays
+    from .services.reports import Reports
     from .services.repository import Repository
     from .services.signatures import Signatures
     from .services.tasks import Tasks
@@ -124,6 +133,34 @@ class Krabuan:
         return Audit(self.ctx)
 
     @cached_property
+    def case_search(self) -> CaseSearch:
+        """The auditor's case search and its exports (every view logged)."""
+        from .services.audit_search import CaseSearch
+
+        return CaseSearch(self.ctx)
+
+    @cached_property
+    def case_replay(self) -> CaseReplayService:
+        """A case replayed step by step from its history (an auditor's replay is logged)."""
+        from .services.case_replay import CaseReplayService
+
+        return CaseReplayService(self.ctx)
+
+    @cached_property
+    def event_logs(self) -> EventLogs:
+        """XES and OCEL 2.0 exports of a procedure's history (auditors, administrators)."""
+        from .services.event_log import EventLogs
+
+        return EventLogs(self.ctx)
+
+    @cached_property
+    def replays(self) -> Replays:
+        """A case re-run from its recorded inputs and compared with its history (``krabuan audit replay``)."""
+        from .services.replay import Replays
+
+        return Replays(self.ctx)
+
+    @cached_property
     def migrations(self) -> Migrations:
         from .services.migration import Migrations
 
@@ -140,6 +177,12 @@ class Krabuan:
         from .services.registers import Registers
 
         return Registers(self.ctx)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from .services.reports import Reports
+
+        return Reports(self.ctx)
 
     @cached_property
     def signatures(self) -> Signatures:

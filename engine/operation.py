@@ -86,7 +86,10 @@ class Work:
         return clock.calendar()
 
     def load_calendar(self) -> WorkCalendar:
-        return self.ctx.calendar(self.conn, self.calendar_version)
+        calendar = self.ctx.calendar(self.conn, self.calendar_version)
+        if self.calendar_version is None and self.ctx._calendar is not None:  # the version just loaded
+            self.calendar_version = self.ctx._calendar[0]  # (recorded with deadlines, for the auditor's replay)
+        return calendar
 
     @contextmanager
     def case(self, *, instance_id: int | None = None, task_id: int | None = None, start: Start | None = None,

@@ -65,8 +65,8 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
             instance_id=op.instance_id, process_id=op.definition.process_id, spiff_task_id=ready_task.spiff_id,
             element_id=ready_task.element_id, name=step.name if step else ready_task.name,
             lane=step.lane if step else None, form_key=step.form_key if step else None,
-            candidate_groups=_candidate_groups(step, ready_task.data) if step else (),
-            reserved_for=_personal_assignee(step, ready_task.data) if step else None, created_at=now,
+            candidate_groups=candidate_groups_of(step, ready_task.data) if step else (),
+            reserved_for=personal_assignee(step, ready_task.data) if step else None, created_at=now,
             due_at=deadlines.due_at(basis, op.calendar) if basis else None,
             deadline_json=basis.to_json() if basis else None, title=op.header[0], urgency=op.header[1],
             notice_json=notice))
@@ -81,6 +81,7 @@ def _sync_tasks(op: CaseOperation, workflow: Workflow) -> list[TaskRow]:
         op.record(EventType.TASK_CREATED, None, task_id=row.id, element_id=row.element_id, name=row.name,
                   candidate_groups=list(row.groups), reserved_for=row.reserved_for,
                   due_at=row.due_at.isoformat() if row.due_at else None,
+                  **({"calendar_version": op.work.calendar_version} if row.due_at else {}),
                   **({"assignee": row.assignee} if row.assignee != row.reserved_for else {}),
                   **instead.get(row.spiff_task_id, {}))
         if row.assignee != row.reserved_for:
@@ -152,7 +153,7 @@ def _anchors_data(op: CaseOperation, step: StepModel, data: Mapping[str, Any]) -
     return {**data, **times}
 
 
-def _candidate_groups(step: StepModel, data: Mapping[str, Any]) -> tuple[str, ...]:
+def candidate_groups_of(step: StepModel, data: Mapping[str, Any]) -> tuple[str, ...]:
     """Who may take the task: its lane's groups, or, for a step done per unit, the unit's group
     (named by a data variable: the multi-instance's element)."""
     variable = step.meta.candidate_group_variable
@@ -165,7 +166,7 @@ def _candidate_groups(step: StepModel, data: Mapping[str, Any]) -> tuple[str, ..
     return (group,)
 
 
-def _personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:
+def personal_assignee(step: StepModel, data: Mapping[str, Any]) -> str | None:
     """For a committee step, the member whose task this is; for a personal step, the user an earlier
     form named (both by a data variable)."""
     variable = step.meta.assignee_variable

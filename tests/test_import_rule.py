@@ -10,20 +10,26 @@ from pathlib import Path
 
 import engine
 import engine.services.audit
+import engine.services.audit_search
 import engine.services.authoring
 import engine.services.calendar_admin
+import engine.services.case_replay
 import engine.services.cases
+import engine.services.event_log
 import engine.services.files
 import engine.services.inbox
 import engine.services.jobs
 import engine.services.people
+import engine.services.replay
+import engine.services.reports
 import engine.services.repository
 import engine.services.tasks
 from engine import results
 from engine.settings import PROJECT_ROOT
 
 ENGINE = PROJECT_ROOT / "engine"
-SERVICES = ("repository", "cases", "tasks", "jobs", "inbox", "calendar", "audit", "people", "files")
+SERVICES = ("repository", "cases", "tasks", "jobs", "inbox", "calendar", "audit", "people", "files", "event_logs", "reports",
+            "case_search", "case_replay", "replays")
 
 
 def _tree(path: Path) -> ast.Module:
@@ -151,7 +157,8 @@ def test_functions_take_at_most_five_parameters():
 
 
 def test_public_service_methods_return_krabuan_types():
-    allowed_modules = {"engine.results", "engine.change_results", "engine.migration_results",
+    allowed_modules = {"engine.results", "engine.event_log_results", "engine.report_results", "engine.change_results", "engine.migration_results",
+                       "engine.audit_results", "engine.replay_results",
                        "engine.model.process_diff_changes", "engine.model.forms", "engine.model.definitions",
                        "engine.model.metadata", "engine.time.calendar", "datetime", "builtins", "typing",
                        "collections.abc", "pathlib"}
@@ -161,8 +168,10 @@ def test_public_service_methods_return_krabuan_types():
     for cls in (engine.services.repository.Repository, engine.services.cases.Cases, engine.services.tasks.Tasks,
                 engine.services.jobs.Jobs, engine.services.inbox.Inbox,
                 engine.services.calendar_admin.CalendarAdmin, engine.services.audit.Audit,
-                engine.services.people.People, engine.services.files.Files,
-                engine.services.authoring.ProcessChanges, Krabuan):
+                engine.services.people.People, engine.services.files.Files, engine.services.event_log.EventLogs,
+                engine.services.authoring.ProcessChanges, engine.services.reports.Reports,
+                engine.services.audit_search.CaseSearch, engine.services.case_replay.CaseReplayService,
+                engine.services.replay.Replays, Krabuan):
         for name, fn in inspect.getmembers(cls, inspect.isfunction):
             if name.startswith("_"):
                 continue
@@ -184,9 +193,12 @@ def _flatten(t: object) -> list[object]:
 
 
 def test_results_are_frozen_dataclasses_that_serialise_themselves():
+    import engine.audit_results
     import engine.change_results
 
-    for module in (results, engine.change_results):
+    import engine.event_log_results
+
+    for module in (results, engine.change_results, engine.audit_results, engine.event_log_results):
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ == module.__name__:
                 assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls

@@ -22,6 +22,8 @@ from . import (
     acting,
     api,
     assets,
+    audit,
+    audit_trail,
     auth,
     cases,
     casework,
@@ -37,6 +39,7 @@ from . import (
 )
 from .messages import refusal_of
 from .registers import bp as registers_bp
+from .reports import bp as reports_bp
 
 LANGUAGES = ("th", "en")
 
@@ -78,8 +81,11 @@ def create_app(settings: Settings | None = None, engine: Krabuan | None = None) 
     app.register_blueprint(start.bp)
     app.register_blueprint(casework.bp)
     app.register_blueprint(registers_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(acting.bp)
     app.register_blueprint(signatures.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(audit_trail.bp)
     procedures.install(app)
     app.jinja_env.filters["signature_problem"] = signatures.problem_text
     files.install(app, settings.max_upload_bytes)

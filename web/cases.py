@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from engine import URGENCIES
 
+from .audit_trail import verdict
 from .auth import account, krabuan
 
 bp = Blueprint("cases", __name__)
@@ -26,6 +27,7 @@ EVENTS = {
     "register_number_issued": _l("issued a register number"),
     "task_signed": _l("signed the step"),
     "instance_migrated": _l("moved the case to a newer version of the procedure"),
+    "timers_reevaluated": _l("timers recalculated after a holiday change"),
 }
 
 
@@ -33,11 +35,13 @@ EVENTS = {
 @login_required
 def show(instance_id: int) -> Any:
     page = krabuan().cases.page(instance_id, account())
+    krabuan().case_search.log_case_view(account(), instance_id)  # an auditor's view, in the system log
     names = {t.id: t.name for t in page.steps}
     files = krabuan().files.of_case(instance_id, account())
     signed = krabuan().signatures.of_case(instance_id, account())  # each verified now
     return render_template("case.html", page=page, events=EVENTS, step_names=names, files=files, signatures=signed,
-                           file_names={f.sha256: f.name for f in files}, urgencies=URGENCIES)
+                           file_names={f.sha256: f.name for f in files}, urgencies=URGENCIES,
+                           verified=verdict(instance_id))
 
 
 @bp.get("/cases/<id:instance_id>/diagram.bpmn")

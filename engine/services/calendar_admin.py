@@ -47,12 +47,13 @@ class CalendarAdmin:
                 raise Forbidden(f"{request.actor} may not change the holiday calendar (it needs the administrator "
                                 "role in the organisation file)")
             holidays.change_holiday(w.conn, request, w.now)
-            calendar = holidays.load_calendar(w.conn)
+            version, calendar = holidays.load_versioned(w.conn)
             with clock.operation_time(w.now, lambda: calendar):
-                return _recompute(w, calendar, request)
+                return _recompute(w, (version, calendar), request)
 
 
-def _recompute(w: Work, calendar: WorkCalendar, request: HolidayChangeRequest) -> list[DeadlineChange]:
+def _recompute(w: Work, versioned: tuple[int, WorkCalendar], request: HolidayChangeRequest) -> list[DeadlineChange]:
+    version, calendar = versioned
     moved: dict[int, list[tuple[TaskRow, datetime | None]]] = {}
     for row in task_rows.open_with_deadline_basis(w.conn):
         assert row.deadline_json is not None
@@ -66,8 +67,9 @@ def _recompute(w: Work, calendar: WorkCalendar, request: HolidayChangeRequest) -
         with w.case(instance_id=instance_id, actor=request.actor) as op:
             for row, new_due in moved.get(instance_id, []):
                 changes.append(_move(op, row, new_due, reason))
-            if instance_id in waiting:
-                op.workflow.reevaluate_date_timers()
+            if instance_id in waiting and op.workflow.reevaluate_date_timers():
+                # an input the workflow took (the auditor's replay evaluates them again on this calendar)
+                op.record(EventType.TIMERS_REEVALUATED, request.actor, calendar_version=version, holiday=reason)
     return changes
 
 

@@ -77,9 +77,26 @@ def _newest_in_file(folder: Path, public: Any) -> dict[str, Any] | None:
     return body
 
 
+_CACHE: dict[tuple[str, int, int, str], Checkpoint | None] = {}
+
+
 def newest(folder: Path, public: Any, mirrored: list[str]) -> Checkpoint | None:
     """The newest checkpoint: of the file in ``folder`` and the ``mirrored`` lines (the table's,
-    newest first, each from any machine); IntegrityViolation if any of them fails its check."""
+    newest first, each from any machine); IntegrityViolation if any of them fails its check.
+    Remembered (per process) while the file and the mirrored lines are the same ones."""
+    log = folder / LOG
+    stat = log.stat() if log.exists() else None
+    mirror = hashlib.sha256("\n".join(mirrored).encode()).hexdigest()
+    key = (str(log), stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1, mirror)
+    if key in _CACHE:
+        return _CACHE[key]
+    found = _newest(folder, public, mirrored)
+    _CACHE.clear()
+    _CACHE[key] = found
+    return found
+
+
+def _newest(folder: Path, public: Any, mirrored: list[str]) -> Checkpoint | None:
     bodies = [_checked(line, public, "a checkpoint mirrored in the database") for line in mirrored]
     in_file = _newest_in_file(folder, public)
     if in_file is not None:
@@ -89,6 +106,12 @@ def newest(folder: Path, public: Any, mirrored: list[str]) -> Checkpoint | None:
     body = max(bodies, key=lambda b: datetime.fromisoformat(b["at"]))
     heads = {int(i): (int(h[0]), str(h[1])) for i, h in body["heads"].items()}
     return Checkpoint(datetime.fromisoformat(body["at"]), int(body["cases"]), heads)
+
+
+def only(checkpoint: Checkpoint, instance_id: int) -> Checkpoint:
+    """The checkpoint narrowed to one case (to verify that case alone)."""
+    kept = {instance_id: checkpoint.heads[instance_id]} if instance_id in checkpoint.heads else {}
+    return Checkpoint(checkpoint.at, checkpoint.cases, kept)
 
 
 def compare(checkpoint: Checkpoint, heads: dict[int, tuple[int, str]], hash_at: Any) -> list[ChainReport]:

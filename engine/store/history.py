@@ -70,6 +70,8 @@ class EventType(StrEnum):
     TASK_SHARED_FOR_PREPARATION = "task_shared_for_preparation"  # "on behalf of": a colleague prepares it
     TASK_SIGNED = "task_signed"
     INSTANCE_MIGRATED = "instance_migrated"  # moved to another version of its process (engine.services.migration)
+    # the holiday calendar changed while the case waited on date timers: they were evaluated again on it
+    TIMERS_REEVALUATED = "timers_reevaluated"
 
 
 # The rows of one append as one JSON parameter: a statement of one shape, whatever the number of
@@ -257,9 +259,10 @@ def _head_disagrees(head_row: tuple[int, str] | None, last: int, last_hash: str)
     return None
 
 
-def heads(conn: Connection) -> dict[int, tuple[int, str]]:
-    """Every case's chain head: (number of events, hash of the last)."""
-    rows = conn.execute(select(Instance.c.id, Instance.c.history_seq, Instance.c.history_head))
+def heads(conn: Connection, instance_id: int | None = None) -> dict[int, tuple[int, str]]:
+    """Every case's chain head (or one case's): (number of events, hash of the last)."""
+    query = select(Instance.c.id, Instance.c.history_seq, Instance.c.history_head)
+    rows = conn.execute(query if instance_id is None else query.where(Instance.c.id == instance_id))
     return {r.id: (r.history_seq, r.history_head) for r in rows}
 
 

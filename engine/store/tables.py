@@ -568,3 +568,19 @@ SignatureRow = Table(
     Column("key_id", IdType, nullable=False),
     Column("signature", String(128), nullable=False),
 )
+
+
+# Who viewed what as an auditor: a case page, its replay, a search (its results) or an export; when
+# and through which surface (append-only, migration 0013; written by engine.services.audit_search
+# and engine.services.case_replay). The system's log, not a case's hash-chained history.
+AuditViewLog = Table(
+    "audit_views", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("viewer", String(100), nullable=False),
+    Column("what", String(16), nullable=False),  # case | replay | search | export
+    Column("instance_id", IdType),  # the case viewed (None: a search or an export)
+    Column("detail", Text, nullable=False),  # the search's filters (JSON), or ""
+    Column("surface", String(16), nullable=False),  # web | cli | api
+    Column("viewed_at", UTCDateTime, nullable=False),
+    Index("ix_audit_views_instance", "instance_id", "id"),
+)

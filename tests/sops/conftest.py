@@ -43,8 +43,12 @@ def project(tmp_path_factory: pytest.TempPathFactory, organisation_file: Path) -
     # Every signature the paths made still verifies: no later step of a process changes what was signed.
     broken = [(s.instance_id, s.element_id, [p.message for p in s.problems]) for s in k.signatures.verify()
               if not s.valid]
+    # Every case the paths made re-runs from its recorded inputs alone to the same path, task rows,
+    # register numbers and state (krabuan audit replay): the history carries every input the engine took.
+    diverged = [r.line() for r in k.replays.replay_many() if not r.ok]
     k.close()
     assert not broken, broken
+    assert not diverged, diverged
 
 
 _NAMES: dict[str, str] = {}  # sha256 of a named test file: its name

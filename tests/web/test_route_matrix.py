@@ -86,6 +86,17 @@ ROUTES = {
     ("POST", "/api/v1/changes/<id:change_id>/approve"): "procedure",
     ("POST", "/api/v1/changes/<id:change_id>/reject"): "procedure",
     ("GET", "/procedures/<process_id>/migrate"): "procedure", ("POST", "/procedures/<process_id>/migrate"): "procedure",
+    # The auditor's search, its export and a case's replay: auditors only, read-only, every view logged
+    # (tests/web/test_audit_web.py).
+    ("GET", "/audit"): "auditor", ("GET", "/audit/export.<fmt>"): "auditor",
+    ("GET", "/audit/cases/<id:instance_id>"): "auditor",
+    # Verify and the event logs: auditors only (tests/web/test_audit_trail_web.py); a case's audit
+    # trail as a PDF: the case's people, as its page.
+    ("GET", "/audit/verify"): "auditor", ("GET", "/audit/exports"): "auditor",
+    ("GET", "/audit/exports/<process_id>.<fmt>"): "auditor", ("GET", "/cases/<id:instance_id>/audit.pdf"): "read",
+    # The reports: auditors and administrators only, read-only (tests/web/test_reports_web.py).
+    ("GET", "/reports"): "reports", ("GET", "/reports/<name>"): "reports",
+    ("GET", "/reports/<name>/export.<fmt>"): "reports",
 }
 
 

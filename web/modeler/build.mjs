@@ -53,4 +53,18 @@ await esbuild.build({
   assetNames: 'fonts/[name]-[hash]'
 });
 
+// The auditors' report charts (Chart.js; web/charts/index.js, used by web/reports.py's pages).
+await esbuild.build({
+  entryPoints: [join(root, 'web', 'charts', 'index.js')],
+  outfile: join(out, 'charts.js'),
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  format: 'iife',
+  target: 'es2020',
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' }
+});
+
 console.log(`krabuan modeler built into ${out}`);

@@ -537,4 +537,214 @@ TH: dict[str, str | tuple[str, ...]] = {
         'แบบฟอร์มของขั้นตอนใหม่ (รหัส: กระบวนงาน.ขั้นตอน)',
     'Add the form':
         'เพิ่มแบบฟอร์ม',
+    # The auditor's search and replay (web/audit.py)
+    '%(num)s working days':
+        '%(num)s วันทำการ',
+    '(Bangkok time)':
+        '(เวลากรุงเทพฯ)',
+    'Any status':
+        'ทุกสถานะ',
+    'Audit':
+        'ตรวจสอบ',
+    'Audit: search cases':
+        'ตรวจสอบ: ค้นหาเรื่อง',
+    'Case data at this step':
+        'ข้อมูลของเรื่อง ณ ขั้นนี้',
+    'Case page':
+        'หน้าเรื่อง',
+    'Control points confirmed':
+        'จุดควบคุมที่ยืนยันแล้ว',
+    'Diagram of the procedure at the chosen step: what was done, how many times, and what waited':
+        'แผนภาพของกระบวนงาน ณ ขั้นที่เลือก: สิ่งที่ทำแล้ว กี่ครั้ง และสิ่งที่รออยู่',
+    'Duration':
+        'ระยะเวลาที่ใช้',
+    'Entered at this step':
+        'ข้อมูลที่กรอกในขั้นนี้',
+    'Evidence files at this step':
+        'ไฟล์หลักฐาน ณ ขั้นนี้',
+    'Export these results':
+        'ส่งออกผลการค้นหานี้',
+    'No case matches.':
+        'ไม่พบเรื่องที่ตรงกับเงื่อนไข',
+    'No data yet.':
+        'ยังไม่มีข้อมูล',
+    'Nobody yet.':
+        'ยังไม่มีผู้ใดเปิดดู',
+    'Only cases with an overdue step':
+        'เฉพาะเรื่องที่มีขั้นตอนเกินกำหนด',
+    'Participant (user name)':
+        'ผู้เกี่ยวข้อง (ชื่อผู้ใช้)',
+    'Read-only, from the case history. Your view is recorded in the system log.':
+        'อ่านอย่างเดียว จากประวัติของเรื่อง การเปิดดูของท่านถูกบันทึกในบันทึกของระบบ',
+    'Read-only. Every search, page of results, case and export you open is recorded in the system log.':
+        'อ่านอย่างเดียว ทุกการค้นหา หน้าผลการค้นหา เรื่อง และการส่งออกที่ท่านเปิด ถูกบันทึกในบันทึกของระบบ',
+    'Register number':
+        'เลขทะเบียน',
+    'Replay':
+        'ย้อนดูทีละขั้น',
+    'Started from':
+        'เริ่มเรื่องตั้งแต่วันที่',
+    'Started to':
+        'ถึงวันที่',
+    'Text in the case data':
+        'ข้อความในข้อมูลของเรื่อง',
+    'This case has no history.':
+        'เรื่องนี้ไม่มีประวัติ',
+    'Title':
+        'ชื่อเรื่อง',
+    'Viewed by (system log)':
+        'ผู้เปิดดู (บันทึกของระบบ)',
+    'Who':
+        'ผู้ดำเนินการ',
+    'case page':
+        'หน้าเรื่อง',
+    'export':
+        'ส่งออก',
+    'in their own capacity':
+        'ในตำแหน่งของตนเอง',
+    'late':
+        'ล่าช้า',
+    'no standard duration':
+        'ไม่มีระยะเวลามาตรฐาน',
+    'replay':
+        'ย้อนดูทีละขั้น',
+    'search results':
+        'ผลการค้นหา',
+    'standard %(num)s working days':
+        'มาตรฐาน %(num)s วันทำการ',
+    'times':
+        'ครั้ง',
+    'within the standard':
+        'ภายในเวลามาตรฐาน',
+    'This search cannot be run.':
+        'ค้นหาตามเงื่อนไขนี้ไม่ได้ กรุณาตรวจสอบเงื่อนไข',
+    # issue 14: verify badge and page, event logs, audit-trail PDF (web/audit_trail.py)
+    'Audit: is the record whole?':
+        'ตรวจสอบ: บันทึกครบถ้วนหรือไม่',
+    ("Every case's history is recomputed with the server key and compared with its "
+     'rows and with the newest signed checkpoint kept outside the database (the same '
+     'check as krabuan audit verify).'):
+        ('คำนวณห่วงโซ่ประวัติของทุกเรื่องใหม่ด้วยกุญแจของเซิร์ฟเวอร์ '
+         'แล้วเทียบกับข้อมูลในระบบและจุดตรวจสอบที่ลงนามล่าสุดซึ่งเก็บไว้นอกฐานข้อมูล '
+         '(เป็นการตรวจเดียวกับ krabuan audit verify)'),
+    'Verification result':
+        'ผลการตรวจสอบ',
+    'The record is whole':
+        'บันทึกครบถ้วน',
+    'Problems found':
+        'ปัญหาที่พบ',
+    'Cases checked':
+        'จำนวนเรื่องที่ตรวจ',
+    'events':
+        'รายการ',
+    'Last signed checkpoint':
+        'จุดตรวจสอบที่ลงนามล่าสุด',
+    'cases':
+        'เรื่อง',
+    'none yet: deleted cases and restored copies cannot be seen until one is written':
+        'ยังไม่มี: จะตรวจพบเรื่องที่ถูกลบหรือการนำสำเนาเก่ามาคืนได้เมื่อมีจุดตรวจสอบแล้ว',
+    'What':
+        'ลักษณะ',
+    'First bad event':
+        'รายการแรกที่ผิด',
+    'missing (deleted)':
+        'หายไป (ถูกลบ)',
+    'cut (events missing)':
+        'ถูกตัด (รายการหายไป)',
+    'rewritten':
+        'ถูกแก้ไข',
+    'Audit: event logs':
+        'ตรวจสอบ: บันทึกเหตุการณ์',
+    ("The history of a procedure's cases for process-mining tools: XES (IEEE 1849) and"
+     ' OCEL 2.0 (JSON, with documents and committee members as objects). Only cases '
+     'started in the period are included.'):
+        ('ประวัติของเรื่องในกระบวนงานสำหรับเครื่องมือวิเคราะห์กระบวนการ (process mining): '
+         'XES (IEEE 1849) และ OCEL 2.0 (JSON โดยเอกสารและกรรมการเป็นวัตถุ) '
+         'เฉพาะเรื่องที่เริ่มในช่วงเวลาที่กำหนด'),
+    'dd/mm/yyyy (CE or Buddhist Era); empty: no limit':
+        'วว/ดด/ปปปป (ค.ศ. หรือ พ.ศ.) เว้นว่าง: ไม่จำกัด',
+    'Set the period':
+        'กำหนดช่วงเวลา',
+    'Download':
+        'ดาวน์โหลด',
+    'Reading the log':
+        'กำลังอ่านบันทึก',
+    'Saved':
+        'บันทึกแล้ว',
+    'The export failed':
+        'ส่งออกไม่สำเร็จ',
+    'Record':
+        'บันทึก',
+    'The record does not verify':
+        'บันทึกไม่ผ่านการตรวจสอบ',
+    'event':
+        'รายการที่',
+    'Audit trail (PDF)':
+        'ประวัติการดำเนินงาน (PDF)',
+    'Verify':
+        'ตรวจความครบถ้วน',
+    'Event logs':
+        'บันทึกเหตุการณ์',
+    # The auditors' reports (web/reports.py)
+    '(the %(n)s most overdue are listed)':
+        '(แสดง %(n)s รายการที่เกินกำหนดนานที่สุด)',
+    'All lanes':
+        'ทุกสายงาน',
+    'Chart':
+        'แผนภูมิ',
+    ('Choose a report and its filters. Auditors and administrators read the reports; '
+     'every number is also in the CSV and XLSX downloads.'):
+        'เลือกรายงานและตัวกรอง ผู้ตรวจสอบและผู้ดูแลระบบอ่านรายงานได้ ทุกตัวเลขดาวน์โหลดเป็น CSV และ XLSX ได้ด้วย',
+    ('Colour follows likelihood × impact: 1–4 low, 5–9 medium, 10–14 high, 15–25 very '
+     'high; the level printed in the SOP is in the risk register.'):
+        ('สีตามโอกาส × ผลกระทบ: 1–4 ต่ำ 5–9 ปานกลาง 10–14 สูง 15–25 สูงมาก '
+         'ระดับตามที่พิมพ์ในคู่มือ SOP อยู่ในทะเบียนความเสี่ยง'),
+    'Control points confirmed (%)':
+        'ยืนยันจุดควบคุมครบ (%)',
+    'Controls and segregation of duties':
+        'การควบคุมและการแบ่งแยกหน้าที่',
+    'Download this report':
+        'ดาวน์โหลดรายงานนี้',
+    'Filters of this report':
+        'ตัวกรองของรายงานนี้',
+    'From':
+        'ตั้งแต่วันที่',
+    'Impact':
+        'ผลกระทบ',
+    'Lane (unit)':
+        'สายงาน (หน่วยงาน)',
+    'Likelihood':
+        'โอกาส',
+    'Likelihood (rows, 5 = almost certain) × impact (columns, 5 = most severe): the number of risks in each cell':
+        'โอกาส (แถว 5 = เกิดขึ้นแน่นอน) × ผลกระทบ (คอลัมน์ 5 = รุนแรงที่สุด): จำนวนความเสี่ยงในแต่ละช่อง',
+    'No segregation-of-duties violation (%(n)s rules checked)':
+        'ไม่พบการฝ่าฝืนการแบ่งแยกหน้าที่ (ตรวจ %(n)s กฎ)',
+    'Nothing to report.':
+        'ไม่มีรายการ',
+    'On time':
+        'ความตรงเวลา',
+    'On time (%)':
+        'ตรงเวลา (%)',
+    'Overdue now':
+        'งานเกินกำหนดขณะนี้',
+    'Overdue steps':
+        'ขั้นตอนที่เกินกำหนด',
+    'Overdue steps now: %(n)s':
+        'ขั้นตอนที่เกินกำหนดขณะนี้: %(n)s',
+    'Ran late (%)':
+        'ล่าช้า (%)',
+    'Reports':
+        'รายงาน',
+    'Risk register':
+        'ทะเบียนความเสี่ยง',
+    'Segregation-of-duties violations found: %(n)s (must be zero)':
+        'พบการฝ่าฝืนการแบ่งแยกหน้าที่ %(n)s รายการ (ต้องเป็นศูนย์)',
+    'Show the report':
+        'แสดงรายงาน',
+    'To':
+        'ถึงวันที่',
+    'the table beside it has the same numbers':
+        'ตารางข้างแผนภูมิมีตัวเลขเดียวกัน',
+    'timers recalculated after a holiday change':
+        'คำนวณเวลาแจ้งเตือนใหม่หลังเปลี่ยนวันหยุด',
 }
