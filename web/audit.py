@@ -16,7 +16,7 @@ from flask_login import login_required
 from engine import CaseQuery, InvalidInput
 
 from . import dates
-from .auth import account, krabuan
+from .auth import account, krabuan, require_role
 from .cases import EVENTS
 
 bp = Blueprint("audit", __name__)
@@ -24,25 +24,14 @@ bp = Blueprint("audit", __name__)
 STATUS_CHOICES = ("running", "completed")
 
 
-def _auditor() -> None:
-    if not account().has_role("auditor"):
-        abort(404)
 
 
-def _date_arg(name: str) -> Any:
-    text = (request.args.get(name) or "").strip()
-    if not text:
-        return None
-    day = dates.parse(text)
-    if day is None:
-        raise InvalidInput(f"{text[:40]!r} is not a date (dd/mm/yyyy, Buddhist era)", field=name)
-    return day
 
 
 def query_of_request() -> CaseQuery:
     """The search in the request's ?query (the dates typed in the Buddhist era, 15/12/2569)."""
     a = request.args
-    return CaseQuery(process_id=a.get("process", ""), started_from=_date_arg("from"), started_to=_date_arg("to"),
+    return CaseQuery(process_id=a.get("process", ""), started_from=dates.arg("from"), started_to=dates.arg("to"),
                      participant=a.get("participant", ""), status=a.get("status", ""),
                      overdue=a.get("overdue") == "1", register_number=a.get("register", ""), text=a.get("q", ""))
 
@@ -50,7 +39,7 @@ def query_of_request() -> CaseQuery:
 @bp.get("/audit")
 @login_required
 def search() -> Any:
-    _auditor()
+    require_role("auditor")
     me = account()
     names = [(v.process_id, v.name) for v in krabuan().repository.newest()]
     if not request.args:
@@ -68,7 +57,7 @@ def search() -> Any:
 @bp.get("/audit/export.<fmt>")
 @login_required
 def export(fmt: str) -> Response:
-    _auditor()
+    require_role("auditor")
     if fmt not in ("csv", "xlsx"):
         abort(404)
     content = krabuan().case_search.export(account(), query_of_request(), fmt)
@@ -81,7 +70,7 @@ def export(fmt: str) -> Response:
 @bp.get("/audit/cases/<id:instance_id>")
 @login_required
 def replay(instance_id: int) -> Any:
-    _auditor()
+    require_role("auditor")
     shown = krabuan().case_replay.replay(instance_id, account())
     steps = shown.steps
     wanted = request.args.get("step", "")

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, stream_with_context
 from flask_login import login_required
 
-from engine import ChainReport, InvalidInput, LogQuery
+from engine import ChainReport, LogQuery
 
 from . import dates
-from .auth import account, krabuan
+from .auth import account, krabuan, require_role
 
 bp = Blueprint("audit_trail", __name__)
 FORMATS = {"xes": "xes", "ocel": "ocel"}
@@ -24,32 +24,21 @@ def verdict(instance_id: int) -> ChainReport | None:
     return next(iter(krabuan().audit.verify(instance_id)), None)
 
 
-def _auditor() -> None:
-    if not account().has_role("auditor"):
-        abort(404)
 
 
-def _day(name: str) -> Any:
-    text = (request.args.get(name) or "").strip()
-    if not text:
-        return None
-    day = dates.parse(text)
-    if day is None:
-        raise InvalidInput(f"{text[:40]!r} is not a date (dd/mm/yyyy, Buddhist era)", field=name)
-    return day
 
 
 @bp.get("/audit/verify")
 @login_required
 def verify_page() -> Any:
-    _auditor()
+    require_role("auditor")
     return render_template("audit_verify.html", summary=krabuan().audit.summary())
 
 
 @bp.get("/audit/exports")
 @login_required
 def exports() -> Any:
-    _auditor()
+    require_role("auditor")
     names = [(v.process_id, v.name) for v in krabuan().repository.newest()]
     return render_template("audit_exports.html", processes=names)
 
@@ -57,10 +46,10 @@ def exports() -> Any:
 @bp.get("/audit/exports/<process_id>.<fmt>")
 @login_required
 def download(process_id: str, fmt: str) -> Response:
-    _auditor()
+    require_role("auditor")
     if fmt not in FORMATS:
         abort(404)
-    query = LogQuery(process_id, _day("from"), _day("to"))
+    query = LogQuery(process_id, dates.arg("from"), dates.arg("to"))
     logs = krabuan().event_logs
     export = logs.xes(query, account().username) if fmt == "xes" else logs.ocel(query, account().username)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -41,6 +41,14 @@ def account() -> Account:
     """The signed-in user's account (views behind ``login_required``)."""
     user: WebUser = current_user
     return user.account
+
+
+def require_role(*roles: str) -> None:
+    """Pages of one kind of reader (auditors, administrators): to anyone else they do not exist (404).
+    The engine checks the role again for what the page reads."""
+    me = account()
+    if not any(me.has_role(role) for role in roles):
+        abort(404)
 
 
 @login_manager.user_loader

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from engine import be_date, ce_year
+from engine import InvalidInput, be_date, ce_year
 
 FIRST_CE_YEAR = 1900  # a smaller year is a typing mistake (2 digits, a missing digit), not a date
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -92,3 +92,17 @@ def month_for_input(value: object, buddhist: bool = True) -> tuple[str, str]:
     if not 1 <= month <= 12 or year < FIRST_CE_YEAR:
         return "", ""
     return str(month), be_date(date(year, month, 1), "%Y") if buddhist else str(year)
+
+
+def arg(name: str) -> date | None:
+    """The request's ?name as a day typed in the Buddhist era (15/12/2569; CE and ISO too), or None
+    when empty; InvalidInput naming the field when it is not a date."""
+    from flask import request
+
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return None
+    day = parse(text)
+    if day is None:
+        raise InvalidInput(f"{text[:40]!r} is not a date (dd/mm/yyyy, Buddhist era)", field=name)
+    return day

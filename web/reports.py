@@ -13,35 +13,23 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine import InvalidInput, ReportFilter
+from engine import ReportFilter
 
 from . import dates
-from .auth import account, krabuan
+from .auth import account, krabuan, require_role
 
 bp = Blueprint("reports", __name__)
 
 REPORTS = ("on-time", "overdue", "controls", "risks")
 
 
-def _reader() -> None:
-    me = account()
-    if not (me.has_role("auditor") or me.has_role("admin")):
-        abort(404)
 
 
-def _date_arg(name: str) -> Any:
-    text = (request.args.get(name) or "").strip()
-    if not text:
-        return None
-    day = dates.parse(text)
-    if day is None:
-        raise InvalidInput(f"{text[:40]!r} is not a date (dd/mm/yyyy, Buddhist era)", field=name)
-    return day
 
 
 def filter_of_request() -> ReportFilter:
     a = request.args
-    return ReportFilter(process_id=a.get("process") or None, date_from=_date_arg("from"), date_to=_date_arg("to"),
+    return ReportFilter(process_id=a.get("process") or None, date_from=dates.arg("from"), date_to=dates.arg("to"),
                         lane=a.get("lane") or None)
 
 
@@ -59,7 +47,7 @@ def _choices() -> tuple[list[tuple[str, str]], list[str]]:
 @bp.get("/reports")
 @login_required
 def index() -> Any:
-    _reader()
+    require_role("auditor", "admin")
     processes, lanes = _choices()
     return render_template("reports.html", report=None, processes=processes, lanes=lanes, filter=None)
 
@@ -101,7 +89,7 @@ def _month(month: str) -> str:
 @bp.get("/reports/<name>")
 @login_required
 def show(name: str) -> Any:
-    _reader()
+    require_role("auditor", "admin")
     if name not in REPORTS:
         abort(404)
     processes, lanes = _choices()
@@ -118,7 +106,7 @@ def show(name: str) -> Any:
 @bp.get("/reports/<name>/export.<fmt>")
 @login_required
 def export(name: str, fmt: str) -> Response:
-    _reader()
+    require_role("auditor", "admin")
     if name not in REPORTS:
         abort(404)
     exported = krabuan().reports.export(account(), name, filter_of_request(), fmt)
