@@ -60,3 +60,26 @@ def test_an_auditor_finds_a_loan_and_replays_it_to_the_late_step(page, engine):
     assert page.locator(f'#replay-steps li[data-seq="{late.seq}"].late').count() == 1
     views = engine.case_search.views_of(case_id, engine.accounts.account("auditor1"))
     assert {v.what for v in views} >= {"search", "replay"}
+
+    # The auditor exports the procedure's event log as XES; it is valid against the XES schema and
+    # holds the late step of this case with its resource.
+    from lxml import etree
+
+    from engine.settings import PROJECT_ROOT
+
+    page.goto(page.base + "/audit/exports")
+    with page.expect_download() as caught:
+        page.locator('a.event-log[data-process="advance-loan"]', has_text="XES").click()
+    saved = caught.value.path()
+    page.wait_for_function("() => /KB/.test(document.getElementById('export-progress').textContent)")
+    shot(page, "audit-4-xes-export")
+    log = etree.parse(saved)
+    schema = etree.XMLSchema(etree.parse(str(PROJECT_ROOT / "tests" / "data" / "xes" / "xes-ieee-1849-2016.xsd")))
+    assert schema.validate(log), schema.error_log
+    traces = [t for t in log.getroot().iter("trace")
+              if any(s.get("key") == "concept:name" and s.get("value") == str(case_id) for s in t.iter("string"))]
+    assert len(traces) == 1
+    done = [e for e in traces[0].iter("event")
+            if {(s.get("key"), s.get("value")) for s in e.iter("string")} >= {("lifecycle:transition", "complete"),
+                                                                               ("org:resource", "clerk1")}]
+    assert done, "the clerk's completed steps are in the log"
