@@ -61,6 +61,12 @@ def _text(value: Any) -> str:
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, str) and "T" in value and len(value) >= 19:
+        try:  # a moment with its offset (a due time, a meeting's start): in the Buddhist era, Bangkok
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return be_datetime(moment) if moment.tzinfo is not None else value
     return "" if value is None else str(value)
 
 

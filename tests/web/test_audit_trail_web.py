@@ -110,4 +110,5 @@ def test_the_audit_trail_text_has_every_event_in_the_buddhist_era(k):
     html = audit_trail_pdf.to_html(trail, page.case.created_at)
     assert html.count("<tr><td>") == len(page.case.history)
     assert f" {page.case.created_at.year + 543} เวลา" in html and "บันทึกครบถ้วน" in html
+    assert "+00:00" not in html  # a due time in the data reads in the Buddhist era too, not as ISO
     assert "แก้ไขย่อหน้าที่ 2" not in html or "ความเห็น" in html
