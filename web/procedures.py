@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import ChangeView, InvalidInput, NotFound, SubmitInput
+from engine import InvalidInput, SubmitInput
 
 from . import dates
 from .auth import account, krabuan
@@ -69,7 +69,7 @@ def withdraw(process_id: str) -> Any:
 @login_required
 def change(change_id: int) -> Any:
     k, me = krabuan(), account().username
-    found = _change(change_id)
+    found = k.changes.change(me, change_id)
     old_xml = k.changes.version_xml(found.process_id, found.base_version)
     if found.published_version is not None:
         new_xml = k.changes.version_xml(found.process_id, found.published_version)
@@ -122,12 +122,6 @@ def install(app: Flask) -> None:
             return current_user.is_authenticated and krabuan().changes.looks_after(account())
         return {"looks_after_procedures": looks_after}
 
-
-def _change(change_id: int) -> ChangeView:
-    for found in krabuan().changes.changes(account().username):
-        if found.id == change_id:
-            return found
-    raise NotFound(f"change {change_id} does not exist")
 
 
 @bp.get("/procedures/<process_id>/migrate")

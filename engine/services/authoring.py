@@ -134,6 +134,12 @@ class ProcessChanges:
                     if _owns(self._stewards(row.process_id), who)
                     or (_approves(self._stewards(row.process_id), who) and row.submitted_at is not None)]
 
+    def change(self, actor: str, change_id: int) -> ChangeView:
+        """One change, for its procedure's owners (and its approvers once submitted); NotFound else."""
+        with work(self.ctx, write=False) as w:
+            who = _account(w.conn, actor)
+            return _view(self._visible(w.conn, who, change_id))
+
     def version_diff(self, process_id: str, from_version: int, to_version: int) -> ProcessDiff:
         """The readable diff between two deployed versions of a procedure."""
         with work(self.ctx, write=False) as w:
@@ -295,10 +301,7 @@ class ProcessChanges:
 
     def _to_decide(self, conn: Connection, actor: str, change_id: int) -> ChangeRow:
         who = _account(conn, actor)
-        row = changes.get(conn, change_id)
-        if row is None or not (_owns(self._stewards(row.process_id), who)
-                               or (_approves(self._stewards(row.process_id), who) and row.submitted_at)):
-            raise NotFound(f"change {change_id} does not exist")
+        row = self._visible(conn, who, change_id)
         if not _approves(self._stewards(row.process_id), who):
             raise Forbidden(f"{actor} is not an approver of {row.process_id} (processes/owners.yaml)",
                             reason="not_approver")
@@ -307,6 +310,15 @@ class ProcessChanges:
         if actor in _editors(row):
             raise Forbidden(f"{actor} edited this change, so may not approve it: a second person must (four eyes)",
                             reason="four_eyes")
+        return row
+
+    def _visible(self, conn: Connection, who: Account, change_id: int) -> ChangeRow:
+        """A change its procedure's owners see, and its approvers once submitted; NotFound for anyone else."""
+        row = changes.get(conn, change_id)
+        stewards = self._stewards(row.process_id) if row is not None else None
+        if row is None or stewards is None or not (
+                _owns(stewards, who) or (_approves(stewards, who) and row.submitted_at is not None)):
+            raise NotFound(f"change {change_id} does not exist")
         return row
 
     def _newest(self, conn: Connection, process_id: str) -> LoadedDefinition:

@@ -129,6 +129,11 @@ def test_an_owner_changes_the_invitation_lead_time_and_a_second_person_publishes
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.wait_for_timeout(1500)
     shot(page, "approver-diff")
+    page.set_viewport_size({"width": 390, "height": 844})  # the director often reads it on a phone
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    shot(page, "approver-diff-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert errors == []
     page.wait_for_selector("#diagram-new [data-element-id='send_invitations'].kb-diff-changed")
     page.locator("#approve").click()
