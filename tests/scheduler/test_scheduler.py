@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from concurrent.futures import ThreadPoolExecutor
@@ -42,16 +42,27 @@ def wk(tmp_path: Path, database_url: str):
     engine.close()
 
 
-def start_waits(k: Krabuan, n: int, seconds: float) -> list[int]:
-    """n cases waiting on one timer, all due together about `seconds` after they are started
-    (plus a margin for starting them, so that none is due before it waits)."""
+def start_waits(k: Krabuan, n: int, seconds: float) -> tuple[list[int], datetime]:
+    """n cases waiting on one timer, all due together about `seconds` after they are started,
+    plus a margin for starting them (the first start of a fresh engine parses the process, and a
+    loaded 2-core machine is slow), so that none is due before it waits. Returns the cases and
+    when their timers are due; `sleep_past` waits for that moment."""
     with k.ctx.db.unit_of_work(write=False) as conn:
-        wake = (db_now(conn) + timedelta(seconds=seconds + n * 0.012)).isoformat()
+        wake = db_now(conn) + timedelta(seconds=seconds + 1.0 + n * 0.012)
     with ThreadPoolExecutor(4) as pool:
-        ids = list(pool.map(lambda _: k.cases.start("timed_wait", "clerk1", {"wake_at": wake}).instance_id, range(n)))
+        ids = list(pool.map(lambda _: k.cases.start("timed_wait", "clerk1", {"wake_at": wake.isoformat()}).instance_id,
+                            range(n)))
     pending = counts(k)[1]
     assert pending == n, f"only {pending} of {n} timers were still waiting after the start: starting was too slow"
-    return ids
+    return ids, wake
+
+
+def sleep_past(k: Krabuan, wake: datetime, extra: float = 0.2) -> None:
+    """Sleep until the database's clock is `extra` seconds past `wake`."""
+    with k.ctx.db.unit_of_work(write=False) as conn:
+        left = (wake - db_now(conn)).total_seconds() + extra
+    if left > 0:
+        time.sleep(left)
 
 
 def counts(k: Krabuan) -> tuple[int, int, int, int]:
@@ -73,9 +84,9 @@ def fired_per_instance(k: Krabuan) -> set[int]:
 
 
 def test_a_timer_due_while_every_scheduler_was_down_fires_once_after_restart(wk):
-    ids = start_waits(wk, 5, 1.0)
+    ids, wake = start_waits(wk, 5, 1.0)
     assert counts(wk) == (0, 5, 0, 0)
-    time.sleep(1.3)  # due now, and no scheduler is running
+    sleep_past(wk, wake)  # due now, and no scheduler is running
     env = scheduler_env(wk)
     runs = [subprocess.Popen(SCHEDULER + ["--once", "--owner", f"s{i}"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for i in range(2)]
@@ -255,8 +266,8 @@ def _utc_now():
 
 def test_a_tick_that_ran_out_of_time_with_timers_due_is_followed_at_once(wk, monkeypatch):
     import scheduler
-    start_waits(wk, 5, 0.3)
-    time.sleep(0.5 + 5 * 0.012)
+    _, wake = start_waits(wk, 5, 0.3)
+    sleep_past(wk, wake)
     monkeypatch.setattr(scheduler, "MAX_TICK_SECONDS", 0.0)  # every tick stops after its first batch
     runner = scheduler.Scheduler(wk, "hurried")
     runner.batch, runner.interval = 2, 30.0
@@ -277,8 +288,8 @@ def _leased_to(k: Krabuan, owner: str) -> int:
 def test_a_stop_mid_batch_fires_the_current_timer_and_gives_back_the_rest(wk):
     """SIGTERM or Ctrl-C at any point: no timer is left leased for the lease's 30 s."""
     from scheduler import Scheduler
-    start_waits(wk, 6, 0.3)
-    time.sleep(0.5 + 6 * 0.012)
+    _, wake = start_waits(wk, 6, 0.3)
+    sleep_past(wk, wake)
     runner = Scheduler(wk, "stopper")
     fired = []
     real_fire = runner._fire
@@ -301,8 +312,8 @@ def test_the_database_gone_is_said_once_waited_for_and_the_batch_given_back(wk, 
 
     from engine import Unavailable
     from scheduler import Scheduler
-    start_waits(wk, 3, 0.3)
-    time.sleep(0.5 + 3 * 0.012)
+    _, wake = start_waits(wk, 3, 0.3)
+    sleep_past(wk, wake)
     runner = Scheduler(wk, "flaky")
     real_fire = wk.jobs.fire_timer
     down = {"calls": 0}
@@ -327,8 +338,8 @@ def test_the_database_gone_is_said_once_waited_for_and_the_batch_given_back(wk, 
 
 
 def test_sigterm_during_the_first_tick_exits_0_and_leaves_nothing_leased(wk):
-    start_waits(wk, 40, 0.3)
-    time.sleep(0.5 + 40 * 0.012)
+    _, wake = start_waits(wk, 40, 0.3)
+    sleep_past(wk, wake)
     proc = subprocess.Popen(SCHEDULER + ["--owner", "term"], env=scheduler_env(wk), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -346,8 +357,8 @@ def test_a_summary_line_now_and_then(wk, caplog, monkeypatch):
     import logging
 
     import scheduler
-    start_waits(wk, 2, 0.3)
-    time.sleep(0.5 + 2 * 0.012)
+    _, wake = start_waits(wk, 2, 0.3)
+    sleep_past(wk, wake)
     monkeypatch.setattr(scheduler, "SUMMARY_SECONDS", 0.0)
     caplog.set_level(logging.INFO, logger="krabuan.scheduler")
     scheduler.Scheduler(wk, "summing")._safe_tick()
