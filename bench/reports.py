@@ -7,7 +7,9 @@ of a throw-away database, then ANALYZEd. Each report (``k.reports``: on time, ov
 risks, and the on-time report's XLSX) is made ``--repeat`` times with the whole year as filter;
 the table gives the median and the slowest. Target: each report under 2 s at 100,000 cases.
 
-    .venv/bin/python bench/reports.py [--pg ADMIN_URL] [--sizes 10000 100000] [--repeat 3]
+    .venv/bin/python bench/reports.py [--pg ADMIN_URL] [--sizes 10000 100000] [--repeat 3] [--sqlite]
+
+``--sqlite``: the same on a SQLite file (the embedded default) instead of PostgreSQL.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,8 +52,19 @@ def _time(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return statistics.median(seconds), max(seconds)
 
 
+@contextmanager
+def _database(admin: Any) -> Iterator[str]:
+    """A throw-away PostgreSQL database, or a SQLite file when ``admin`` is None."""
+    if admin is None:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/reports.db"
+    else:
+        with pg.temp_database(admin, "krabuan_bench_reports") as url:
+            yield url
+
+
 def run_size(admin: Any, cases: int, repeat: int) -> dict[str, Any]:
-    with pg.temp_database(admin, "krabuan_bench_reports") as url, tempfile.TemporaryDirectory() as tmp:
+    with _database(admin) as url, tempfile.TemporaryDirectory() as tmp:
         k = Krabuan(_settings(url, Path(tmp) / "data"))
         try:
             k.init()
@@ -83,11 +97,12 @@ def main() -> None:
     parser.add_argument("--pg", default=None, help="admin URL of a PostgreSQL server (default: 127.0.0.1:5432/test)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     args = parser.parse_args()
-    admin = pg.admin_engine(args.pg)
-    if admin is None:
+    admin = None if args.sqlite else pg.admin_engine(args.pg)
+    if admin is None and not args.sqlite:
         sys.exit("PostgreSQL is not reachable")
-    print("server:", pg.server_settings(admin))
+    print("server:", "SQLite" if admin is None else pg.server_settings(admin))
     for size in args.sizes:
         result = run_size(admin, size, args.repeat)
         print(f"\n{result['cases']:,} completed cases (rows: {result['rows']}; seeded in {result['seed_s']:.0f} s)")

@@ -56,7 +56,7 @@ def _write(export: EventLogExport, out: Path | None) -> None:
 def export_xes(k: Krabuan, process_id: str, since: str | None, until: str | None, out: Path | None,
                username: str) -> None:
     """The XES event log of PROCESS's cases started in the period."""
-    _write(k.event_logs.xes(_query(process_id, since, until), username), out)
+    _write(k.event_logs.xes(_query(process_id, since, until), username, "cli"), out)
 
 
 @export_group.command(name="ocel")
@@ -71,4 +71,4 @@ def export_ocel(k: Krabuan, process_id: str, since: str | None, until: str | Non
                 username: str) -> None:
     """The OCEL 2.0 (JSON) log of PROCESS's cases started in the period: cases, people, documents and
     register numbers as objects."""
-    _write(k.event_logs.ocel(_query(process_id, since, until), username), out)
+    _write(k.event_logs.ocel(_query(process_id, since, until), username, "cli"), out)

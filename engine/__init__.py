@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from .event_log_results import IntegritySummary as IntegritySummary
     from .event_log_results import LogChunk as LogChunk
     from .event_log_results import LogQuery as LogQuery
+    from .event_log_results import VerificationRunView as VerificationRunView
+    from .event_log_results import VerificationStatus as VerificationStatus
     from .krabuan import Krabuan as Krabuan
     from .migration_results import MigrationDiff as MigrationDiff
     from .migration_results import MigrationOutcome as MigrationOutcome
@@ -120,6 +122,8 @@ _LAZY = {
     "EventLogExport": "engine.event_log_results",
     "Finding": "engine.event_log_results",
     "IntegritySummary": "engine.event_log_results",
+    "VerificationRunView": "engine.event_log_results",
+    "VerificationStatus": "engine.event_log_results",
     "LogChunk": "engine.event_log_results",
     "LogQuery": "engine.event_log_results",
     "MigrationDiff": "engine.migration_results",
@@ -194,7 +198,8 @@ __all__ = [
     "AbsenceRequest", "AppointmentRequest", "ACTING_KINDS",
     "MigrationDiff", "MigrationOutcome", "MigrationPlan",
     "Divergence", "ReplayReport",
-    "EventLogExport", "Finding", "IntegritySummary", "LogChunk", "LogQuery",
+    "EventLogExport", "Finding", "IntegritySummary", "LogChunk", "LogQuery", "VerificationRunView",
+    "VerificationStatus",
     "AuditViewEntry", "CaseHit", "CaseQuery", "CaseReplay", "CaseSearchPage", "ReplayState", "ReplayStep",
 ]
 __version__ = "0.1.0"

@@ -105,3 +105,53 @@ class TrailDocument:
 
     def to_json(self) -> dict[str, Any]:
         return {"filename": self.filename, "bytes": len(self.content), "verified": self.verified}
+
+
+@dataclass(frozen=True)
+class VerificationRunView:
+    """One background run of the system-wide verification: who asked for it (None: due by the
+    clock), when it was asked for, started and finished, and what it found (``summary``) or why it
+    could not finish (``error``)."""
+
+    id: int
+    requested_by: str | None
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    summary: IntegritySummary | None = None
+    error: str = ""
+
+    @property
+    def state(self) -> str:
+        """waiting (asked for, no scheduler has taken it yet) | running | finished | failed"""
+        if self.finished_at is None:
+            return "waiting" if self.started_at is None else "running"
+        return "failed" if self.error else "finished"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    def to_json(self) -> dict[str, Any]:
+        def at(moment: datetime | None) -> str | None:
+            return moment.isoformat() if moment else None
+
+        return {"id": self.id, "state": self.state, "requested_by": self.requested_by,
+                "requested_at": at(self.requested_at), "started_at": at(self.started_at),
+                "finished_at": at(self.finished_at), "error": self.error,
+                "summary": self.summary.to_json() if self.summary else None}
+
+
+@dataclass(frozen=True)
+class VerificationStatus:
+    """The auditor's verify page: the newest finished run and the one asked for or running."""
+
+    newest: VerificationRunView | None
+    pending: VerificationRunView | None
+    every_hours: int  # how often the scheduler verifies by itself (0: only when asked)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"newest": self.newest.to_json() if self.newest else None,
+                "pending": self.pending.to_json() if self.pending else None, "every_hours": self.every_hours}

@@ -6,7 +6,7 @@ exports write the same tables, so a number is computed once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -269,7 +269,6 @@ class ControlsReport:
     acting_total: int
     acting: tuple[ActingCompletion, ...]
     rules_checked: int
-    unchecked_roles: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def tables(self) -> tuple[ReportTable, ...]:
@@ -295,8 +294,7 @@ class ControlsReport:
     def to_json(self) -> dict[str, Any]:
         return {"filter": self.filter.to_json(), "violations": [v.to_json() for v in self.violations],
                 "rates": [r.to_json() for r in self.rates], "acting_total": self.acting_total,
-                "acting": [a.to_json() for a in self.acting], "rules_checked": self.rules_checked,
-                "unchecked_roles": list(self.unchecked_roles)}
+                "acting": [a.to_json() for a in self.acting], "rules_checked": self.rules_checked}
 
 
 @dataclass(frozen=True)

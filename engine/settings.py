@@ -83,6 +83,9 @@ class Settings:
     checkpoint_minutes: int = field(default=10, metadata=_at_least(0))
     # ... and as soon as this many events were appended since the last one (0: only by the minute).
     checkpoint_events: int = field(default=10_000, metadata=_at_least(0))
+    # How often a scheduler verifies every case in the background for the auditor's verify page
+    # (hours; 0: only when an auditor asks).
+    verify_hours: int = field(default=24, metadata=_at_least(0))
     # The server key (engine.server_key): the history chain's HMAC and the checkpoints' signature.
     # Empty: server.key in the data folder. Every process writing to one database needs the same file.
     server_key_file: str = ""

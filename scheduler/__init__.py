@@ -33,6 +33,9 @@ from typing import Any
 
 from engine import Conflict, EngineError, Krabuan, LeasedTimer, Unavailable
 
+from .verifier import LOOK_SECONDS as VERIFY_LOOK_SECONDS
+from .verifier import Verifier
+
 log = logging.getLogger("krabuan.scheduler")
 TRIGGER_CHECK_SECONDS = 30.0
 EVENT_COUNT_SECONDS = 5.0  # how often the count of events is looked at for checkpoint_events
@@ -77,6 +80,9 @@ class Scheduler:
         self._events_at_checkpoint: int | None = None
         self._next_event_count = 0.0
         self.more_due = False  # the last tick stopped at its time limit with timers still due
+        # Verifications run only by a scheduler that keeps running (not ``--once``): see scheduler.verifier.
+        self.verifier = Verifier(engine, self.owner, first_look_after=VERIFY_LOOK_SECONDS)
+        self.verifies = False
 
     def tick(self) -> TickReport:
         report = TickReport()
@@ -89,6 +95,8 @@ class Scheduler:
                          s.trigger_id)
         self._mail(report)
         self._checkpoint()
+        if self.verifies:
+            self.verifier.look()
         if report.fired or report.failed or report.started or report.mailed or report.mail_failed:
             log.debug("tick: fired %d, lost %d, failed %d, started %d, mailed %d, mail failed %d", report.fired,
                       report.lost, report.failed, len(report.started), report.mailed, report.mail_failed)
@@ -236,6 +244,7 @@ class Scheduler:
         ticker = BackgroundScheduler(jobstores={"default": MemoryJobStore()},
                                      executors={"default": ThreadPoolExecutor(1)},
                                      job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self.verifies = True
         self._arm(ticker, self.interval)
         ticker.start()
         log.info("scheduler %s ticking every %.3f s in the web process", self.owner, self.interval)
@@ -258,9 +267,11 @@ class Scheduler:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         log.info("scheduler %s ticking every %.3f s", self.owner, self.interval)
+        self.verifies = True
         self._safe_tick()
         if not self.stopping.is_set():
             self._arm(ticker, 0.0 if self.more_due else self.interval)
             ticker.start()
         self._give_back()
+        self.verifier.stop()
         log.info("scheduler %s stopped", self.owner)

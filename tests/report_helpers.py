@@ -29,6 +29,7 @@ MAINTENANCE_PATH = ["survey_needs_and_inventory", "prepare_hiring_project", "app
                     "inspection_committee_check", "request_payment"]
 LETTER_PATH = ["receive_outgoing_letter", "check_letter", "issue_number", "dispatch_letter"]
 BREACHES = 7  # system-maintenance cases where the contractor also checked their own report
+NAMED_BREACHES = 3  # ... and cases where the contractor sits on the inspection committee (a case variable)
 ACTING = {"kind": "acting", "for_position": "it_group_director", "for_user": "it_group_director1",
           "order_ref": "คำสั่ง 12/2569"}
 
@@ -37,6 +38,7 @@ ACTING = {"kind": "acting", "for_position": "it_group_director", "for_user": "it
 class Seeded:
     real_case: int
     breaches: set[int] = field(default_factory=set)
+    named_breaches: set[int] = field(default_factory=set)  # by the committee variable
     overdue: set[int] = field(default_factory=set)  # open task ids past due
     cases: int = 0
 
@@ -52,7 +54,8 @@ def _run_letter(k: Krabuan) -> int:
     return instance_id
 
 
-def seed(k: Krabuan, n_cases: int = 2000, breaches: int = BREACHES) -> Seeded:
+def seed(k: Krabuan, n_cases: int = 2000, breaches: int = BREACHES,  # noqa: C901
+         named: int = NAMED_BREACHES) -> Seeded:
     """The real case, then ``n_cases`` completed cases and 60 running ones, by SQL (see the module)."""
     seeded = Seeded(_run_letter(k), cases=n_cases)
     rnd = random.Random(14)
@@ -107,8 +110,16 @@ def seed(k: Krabuan, n_cases: int = 2000, breaches: int = BREACHES) -> Seeded:
                                "hash": f"{iid:032d}{seq:032d}"})
             next_task += 1
             moment = done + timedelta(hours=rnd.randrange(1, 30))
+        data: dict[str, Any] = {}
+        if pid == "system-maintenance" and "inspection_committee_check" in doers:
+            committee = [doers["inspection_committee_check"], "inspection_committee_9"]
+            if 2 * breaches <= n < 2 * (breaches + named) and not running:
+                committee.append(doers["preventive_maintenance"])  # the contractor named on the committee
+                seeded.named_breaches.add(iid)
+            data["inspection_committee_members"] = committee
         instances.append({"id": iid, "definition_id": def_ids[pid], "process_id": pid,
-                          "status": "running" if running else "completed", "state_json": "{}", "data_json": "{}",
+                          "status": "running" if running else "completed", "state_json": "{}",
+                          "data_json": json.dumps(data, ensure_ascii=False),
                           "started_by": f"user{rnd.randrange(30)}", "created_at": started,
                           "updated_at": moment, "completed_at": None if running else moment, "title": f"เรื่อง {n}"})
         if len(instances) >= 5000 or n == n_cases + 59:  # in chunks, so that 100,000 cases fit in memory

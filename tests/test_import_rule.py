@@ -5,6 +5,7 @@ import ast
 import dataclasses
 import functools
 import inspect
+import types
 import typing
 from pathlib import Path
 
@@ -185,7 +186,8 @@ def _flatten(t: object) -> list[object]:
         return []
     args = typing.get_args(t)
     if args:
-        out = [typing.get_origin(t)]
+        origin = typing.get_origin(t)
+        out = [] if origin is types.UnionType else [origin]  # `int | None` is no type of its own
         for a in args:
             out += _flatten(a)
         return [o for o in out if o is not None]

@@ -24,10 +24,6 @@ bp = Blueprint("audit", __name__)
 STATUS_CHOICES = ("running", "completed")
 
 
-
-
-
-
 def query_of_request() -> CaseQuery:
     """The search in the request's ?query (the dates typed in the Buddhist era, 15/12/2569)."""
     a = request.args

@@ -1,12 +1,14 @@
 """Whether the record is whole, and the event logs (issue 14): the verify badge of a case page
-(``verdict``), the system-wide verify page for auditors, the exports page with XES and OCEL 2.0
+(``verdict``), the system-wide verify page for auditors (the newest background run, and a button
+to ask for one now: engine.services.audit), the exports page with XES and OCEL 2.0
 downloads per procedure (streamed, with a progress counter in static/audit_exports.js), and a
 case's audit trail as a PDF for auditors and the case's people."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine import ChainReport, LogQuery
@@ -24,15 +26,23 @@ def verdict(instance_id: int) -> ChainReport | None:
     return next(iter(krabuan().audit.verify(instance_id)), None)
 
 
-
-
-
-
 @bp.get("/audit/verify")
 @login_required
 def verify_page() -> Any:
     require_role("auditor")
-    return render_template("audit_verify.html", summary=krabuan().audit.summary())
+    return render_template("audit_verify.html", status=krabuan().audit.verification_status(account()))
+
+
+@bp.post("/audit/verify")
+@login_required
+def ask_to_verify() -> Any:
+    require_role("auditor")
+    run = krabuan().audit.request_verification(account())
+    if run.state == "running":
+        flash(_("A verification of every case is already running; its result will show here."), "ok")
+    else:
+        flash(_("Every case will be verified in the background; the result will show here."), "ok")
+    return redirect(url_for("audit_trail.verify_page"))
 
 
 @bp.get("/audit/exports")

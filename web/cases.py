@@ -41,7 +41,8 @@ def show(instance_id: int) -> Any:
     signed = krabuan().signatures.of_case(instance_id, account())  # each verified now
     return render_template("case.html", page=page, events=EVENTS, step_names=names, files=files, signatures=signed,
                            file_names={f.sha256: f.name for f in files}, urgencies=URGENCIES,
-                           verified=verdict(instance_id))
+                           verified=verdict(instance_id),
+                           viewed_by=krabuan().case_search.views_of(instance_id, account()))
 
 
 @bp.get("/cases/<id:instance_id>/diagram.bpmn")

@@ -123,7 +123,6 @@ def install(app: Flask) -> None:
         return {"looks_after_procedures": looks_after}
 
 
-
 @bp.get("/procedures/<process_id>/migrate")
 @login_required
 def migrate_page(process_id: str) -> Any:

@@ -23,10 +23,6 @@ bp = Blueprint("reports", __name__)
 REPORTS = ("on-time", "overdue", "controls", "risks")
 
 
-
-
-
-
 def filter_of_request() -> ReportFilter:
     a = request.args
     return ReportFilter(process_id=a.get("process") or None, date_from=dates.arg("from"), date_to=dates.arg("to"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 
 from ..audit_results import AuditViewEntry, CaseHit, CaseQuery, CaseSearchPage
@@ -22,10 +21,10 @@ from ..operation import work
 from ..results import Account
 from ..store import access, audit_views, case_search
 from ..time.calendar import be_date, local_date
+from .view_log import ViewLog
 
 MAX_PAGE = 200
 EXPORT_LIMIT = 100_000
-SURFACES = ("web", "cli", "api")
 EXPORT_FORMATS = ("csv", "xlsx")
 COLUMNS = ("case", "procedure", "version", "title", "status", "started_by", "started_be", "completed_be",
            "overdue_steps", "register_numbers")
@@ -35,12 +34,6 @@ def check_auditor(viewer: Account) -> None:
     """The auditor's pages exist only for auditors (anyone else: not found)."""
     if not viewer.has_role("auditor"):
         raise NotFound("no such page")
-
-
-def _surface(surface: str) -> str:
-    if surface not in SURFACES:
-        raise InvalidInput(f"surface is one of: {', '.join(SURFACES)}", field="surface")
-    return surface
 
 
 class CaseSearch:
@@ -54,15 +47,13 @@ class CaseSearch:
         check_auditor(viewer)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"a page has 1 to {MAX_PAGE} cases", field="limit")
-        checked, where = query.checked(), _surface(surface)
+        checked = query.checked()
+        log = ViewLog.of(viewer, "search", checked.to_json(), surface)
         after = case_search.decode_cursor(cursor) if cursor else None
         with work(self.ctx) as w:
             found = case_search.hits(w.conn, case_search.page_query(checked, w.now, after, limit), w.now)
             shown = found[:limit]
-            detail = json.dumps(checked.to_json(), ensure_ascii=False, sort_keys=True)
-            audit_views.record(w.conn, [audit_views.View(viewer.username, "search", None, detail, where)]
-                               + [audit_views.View(viewer.username, "search", h.instance_id, detail, where)
-                                  for h in shown], w.now)
+            audit_views.record(w.conn, log.rows(h.instance_id for h in shown), w.now)
         more = len(found) > limit
         return CaseSearchPage(checked, tuple(shown), case_search.encode_cursor(shown[-1].instance_id) if more else None)
 
@@ -72,12 +63,12 @@ class CaseSearch:
         check_auditor(viewer)
         if fmt not in EXPORT_FORMATS:
             raise InvalidInput(f"format is one of: {', '.join(EXPORT_FORMATS)}", field="format")
-        checked, where = query.checked(), _surface(surface)
+        checked = query.checked()
+        ViewLog.of(viewer, "export", None, surface)  # the surface is checked before reading
         with work(self.ctx) as w:
             found = case_search.hits(w.conn, case_search.page_query(checked, w.now, None, EXPORT_LIMIT - 1), w.now)
-            detail = json.dumps(dict(checked.to_json(), format=fmt, cases=len(found)), ensure_ascii=False,
-                                sort_keys=True)
-            audit_views.record(w.conn, [audit_views.View(viewer.username, "export", None, detail, where)], w.now)
+            log = ViewLog.of(viewer, "export", dict(checked.to_json(), format=fmt, cases=len(found)), surface)
+            audit_views.record(w.conn, log.rows(h.instance_id for h in found), w.now)
         rows = list(_rows(found))
         return _csv(rows) if fmt == "csv" else _xlsx(rows)
 
@@ -95,8 +86,8 @@ class CaseSearch:
         with work(self.ctx) as w:
             if not access.can_see_case(w.conn, instance_id, viewer):
                 raise NotFound(f"instance {instance_id} does not exist")
-            audit_views.record(w.conn, [audit_views.View(viewer.username, "case", instance_id, "",
-                                                         _surface(surface))], w.now)
+            audit_views.record(w.conn, ViewLog.of(viewer, "case", None, surface).rows([instance_id], summary=False),
+                               w.now)
         return True
 
 

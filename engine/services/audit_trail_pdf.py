@@ -1,7 +1,8 @@
 """A case's audit trail as a PDF (WeasyPrint, Sarabun, Buddhist-era dates): every history event
 with its date and time (Bangkok, BE), the actor and the capacity they acted in, the step, the data
 entered, the control points confirmed, comments, the signatures and whether they verify now, and
-the result of verifying the case's history (chain, signed checkpoint, rows against history)."""
+the result of verifying the case's history (chain, signed checkpoint, rows against history), and
+who viewed the case as an auditor (the system's log of views, engine.services.view_log)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..audit_results import AuditViewEntry
 from ..results import ChainReport, HistoryEventView, SignatureView
 from ..time.calendar import BANGKOK
 from .register_export import TH_MONTHS, font_faces
@@ -48,6 +50,7 @@ class Trail:
     events: list[HistoryEventView]
     signatures: tuple[SignatureView, ...]
     verified: ChainReport | None
+    viewed: tuple[AuditViewEntry, ...] = ()
 
 
 def be_datetime(moment: datetime) -> str:
@@ -105,6 +108,22 @@ def _signatures(signatures: tuple[SignatureView, ...]) -> str:
             f"<th>SHA-256</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
+VIEWS_TH = {"case": "เปิดหน้าเรื่อง", "replay": "ดูการย้อนรอยทีละขั้น", "search": "พบในผลการค้นหา",
+            "export": "ส่งออกผลการค้นหา", "report": "ปรากฏในรายงาน", "event_log": "ส่งออกบันทึกเหตุการณ์ (XES/OCEL)",
+            "trail": "พิมพ์ประวัติการดำเนินงาน (PDF)"}
+_SURFACES_TH = {"web": "เว็บ", "cli": "คำสั่ง krabuan", "api": "API"}
+
+
+def _views(viewed: tuple[AuditViewEntry, ...]) -> str:
+    if not viewed:
+        return "<p>ยังไม่มีผู้ตรวจสอบเปิดดูเรื่องนี้</p>"
+    rows = "".join(f"<tr><td>{escape(be_datetime(v.viewed_at))}</td><td>{escape(v.viewer)}</td>"
+                   f"<td>{escape(VIEWS_TH.get(v.what, v.what))}</td>"
+                   f"<td>{escape(_SURFACES_TH.get(v.surface, v.surface))}</td></tr>" for v in viewed)
+    return (f"<table><thead><tr><th>เมื่อ</th><th>ผู้ตรวจสอบ</th><th>ดูอย่างไร</th><th>ช่องทาง</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
 def _verdict(report: ChainReport | None) -> str:
     if report is not None and report.ok:
         return (f'<p class="status">ผลการตรวจสอบประวัติ: บันทึกครบถ้วน ไม่ถูกแก้ไข '
@@ -123,7 +142,8 @@ def to_html(trail: Trail, printed_at: datetime) -> str:
             f"<h1>ประวัติการดำเนินงาน เรื่องที่ {trail.instance_id}: {escape(trail.title or trail.process_name)}</h1>"
             f"<p>{escape(trail.process_name)} · พิมพ์เมื่อ {escape(be_datetime(printed_at))}</p>"
             f"{_verdict(trail.verified)}<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
-            f"<h2>ลายมือชื่ออิเล็กทรอนิกส์</h2>{_signatures(trail.signatures)}</body></html>")
+            f"<h2>ลายมือชื่ออิเล็กทรอนิกส์</h2>{_signatures(trail.signatures)}"
+            f"<h2>ผู้ตรวจสอบที่เปิดดูเรื่องนี้ (ล่าสุดก่อน)</h2>{_views(trail.viewed)}</body></html>")
 
 
 def to_pdf(trail: Trail, printed_at: datetime, fonts: Path) -> bytes:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..audit_results import CaseReplay, ReplayState, ReplayStep, StepTiming
 from ..context import Context, LoadedDefinition
-from ..errors import InvalidInput, NotFound
+from ..errors import NotFound
 from ..model.approvals import comment_field
 from ..model.definitions import StepModel
 from ..model.forms import FormRegistry
@@ -28,8 +28,8 @@ from ..store import access, audit_views, files, instances
 from ..store.history import EventType, events_of
 from ..time.calendar import BANGKOK, WorkCalendar, be_date, local_date
 from ..time.deadlines import WORKDAY_MINUTES
-from .audit_search import SURFACES
 from .signatures import Signatures
+from .view_log import ViewLog
 
 
 def standard_working_days(step: StepModel | None) -> float | None:
@@ -132,15 +132,12 @@ class CaseReplayService:
     def replay(self, instance_id: int, viewer: Account, surface: str = "web") -> CaseReplay:
         """The case step by step, for someone who may see it (else NotFound). An auditor's replay
         is logged (who, which case, when, the surface)."""
-        if surface not in SURFACES:
-            raise InvalidInput(f"surface is one of: {', '.join(SURFACES)}", field="surface")
+        log = ViewLog.of(viewer, "replay", None, surface)
         signed = Signatures(self.ctx).of_case(instance_id, viewer)  # NotFound for who may not see it
         with work(self.ctx, write=viewer.has_role("auditor")) as w:
             if not access.can_see_case(w.conn, instance_id, viewer):
                 raise NotFound(f"instance {instance_id} does not exist")
-            if viewer.has_role("auditor"):
-                audit_views.record(w.conn, [audit_views.View(viewer.username, "replay", instance_id, "", surface)],
-                                   w.now)
+            audit_views.record(w.conn, log.rows([instance_id], summary=False), w.now)
             inst = instances.read(w.conn, instance_id)
             definition = self.ctx.definition(w.conn, inst.definition_id)
             attached = files.case_files(w.conn, instance_id)

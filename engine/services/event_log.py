@@ -34,9 +34,10 @@ from ..context import Context
 from ..errors import Forbidden, NotFound
 from ..event_log_results import EventLogExport, LogChunk, LogQuery, TrailDocument
 from ..results import Account
-from ..store import accounts, event_log_rows
+from ..store import accounts, audit_views, event_log_rows
 from ..store.event_log_rows import CaseRow, CaseWindow, EventRow
 from ..time.calendar import BANGKOK
+from .view_log import ViewLog
 
 BATCH = 500
 _LIFECYCLE = {"task_created": "schedule", "task_claimed": "assign", "task_delegated": "reassign",
@@ -213,17 +214,18 @@ class EventLogs:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def xes(self, query: LogQuery, username: str) -> EventLogExport:
-        """The procedure's XES event log, streamed."""
-        window, (cases, events) = self._open(query, username)
+    def xes(self, query: LogQuery, username: str, surface: str = "web") -> EventLogExport:
+        """The procedure's XES event log, streamed (an auditor's export is logged: the query, and
+        each case as its batch is read)."""
+        window, (cases, events), log = self._open(query, username, ("xes", surface))
         return EventLogExport("xes", f"{query.process_id}.xes", "application/xml", query, cases, events,
-                              self._xes_chunks(window))
+                              self._xes_chunks(window, log))
 
-    def ocel(self, query: LogQuery, username: str) -> EventLogExport:
-        """The procedure's OCEL 2.0 JSON log, streamed."""
-        window, (cases, events) = self._open(query, username)
+    def ocel(self, query: LogQuery, username: str, surface: str = "web") -> EventLogExport:
+        """The procedure's OCEL 2.0 JSON log, streamed (logged like ``xes``)."""
+        window, (cases, events), log = self._open(query, username, ("ocel", surface))
         return EventLogExport("ocel", f"{query.process_id}.ocel.json", "application/json", query, cases, events,
-                              self._ocel_chunks(window))
+                              self._ocel_chunks(window, log))
 
     def case_trail(self, instance_id: int, viewer: Account) -> TrailDocument:
         """A case's audit trail as a PDF (engine.services.audit_trail_pdf), for someone who may see
@@ -237,50 +239,61 @@ class EventLogs:
         page = Cases(self.ctx).page(instance_id, viewer)
         signatures = Signatures(self.ctx).of_case(instance_id, viewer)
         verified = next(iter(Audit(self.ctx).verify(instance_id)), None)
+        ViewLog.of(viewer, "trail").write(self.ctx, [instance_id], summary=False)
+        with self.ctx.db.unit_of_work(write=False) as conn:
+            viewed = tuple(audit_views.of_case(conn, instance_id, limit=5000))
         trail = audit_trail_pdf.Trail(instance_id, page.case.title, page.process_name, list(page.case.history),
-                                      signatures, verified)
+                                      signatures, verified, viewed)
         with self.ctx.db.unit_of_work(write=False) as conn:
             now = self.ctx.now(conn)
         fonts = self.ctx.settings.assets_dir / "@fontsource" / "sarabun" / "files"
         return TrailDocument(audit_trail_pdf.to_pdf(trail, now, fonts), f"audit-trail-{instance_id}.pdf",
                              verified is not None and verified.ok)
 
-    def _open(self, query: LogQuery, username: str) -> tuple[CaseWindow, tuple[int, int]]:
+    def _open(self, query: LogQuery, username: str,
+              how: tuple[str, str]) -> tuple[CaseWindow, tuple[int, int], ViewLog]:
         window = _window(query)
+        fmt, surface = how
         with self.ctx.db.unit_of_work(write=False) as conn:
             viewer = accounts.account(conn, username)
             if viewer is None or not (viewer.has_role("auditor") or viewer.has_role("admin")):
                 raise Forbidden("only auditors and administrators may export event logs")
             if not event_log_rows.known_process(conn, query.process_id):
                 raise NotFound(f"process {query.process_id[:200]} is not deployed")
-            return window, event_log_rows.count(conn, window)
+            counts = event_log_rows.count(conn, window)
+        log = ViewLog.of(viewer, "event_log", dict(query.to_json(), format=fmt, cases=counts[0]), surface)
+        log.write(self.ctx)
+        return window, counts, log
 
-    def _batches(self, window: CaseWindow) -> Iterator[list[tuple[CaseRow, list[EventRow]]]]:
+    def _batches(self, window: CaseWindow, log: ViewLog) -> Iterator[list[tuple[CaseRow, list[EventRow]]]]:
+        """The cases in batches, each read in its own short unit of work and, for an auditor, the
+        batch's cases logged as viewed before it is handed on."""
         after = 0
         while True:
             with self.ctx.db.unit_of_work(write=False) as conn:
                 batch = _read_batch(conn, window, after)
             if not batch:
                 return
+            log.write(self.ctx, [case.id for case, _ in batch], summary=False)
             yield batch
             after = batch[-1][0].id
 
-    def _xes_chunks(self, window: CaseWindow) -> Iterator[LogChunk]:
+    def _xes_chunks(self, window: CaseWindow, log: ViewLog) -> Iterator[LogChunk]:
         read = 0
         yield LogChunk(_XES_HEAD.encode(), 0)
         yield LogChunk(f"{_attr('string', 'concept:name', window.process_id)}\n".encode(), 0)
-        for batch in self._batches(window):
+        for batch in self._batches(window, log):
             for case, events in batch:
                 read += len(events)
                 yield LogChunk(_xes_trace(case, events).encode(), read)
         yield LogChunk(b"</log>\n", read)
 
-    def _ocel_chunks(self, window: CaseWindow) -> Iterator[LogChunk]:
+    def _ocel_chunks(self, window: CaseWindow, log: ViewLog) -> Iterator[LogChunk]:
         objects = _Objects(_field_types(self.ctx, window.process_id), window.process_id)
         event_types: dict[str, None] = {}
         read, first = 0, True
         yield LogChunk(b'{"objectTypes":' + _dumps(_OBJECT_TYPES) + b',\n"events":[\n', 0)
-        for batch in self._batches(window):
+        for batch in self._batches(window, log):
             lines = []
             for case, events in batch:
                 read += len(events)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from ..context import Context
 from ..errors import Forbidden, InvalidInput
 from ..model.definitions import ProcessModel
-from ..model.segregation import STARTER, STEP, SegregationRule
+from ..model.segregation import GROUP, STARTER, STEP, VARIABLE, SegregationRule
 from ..operation import Work, work
 from ..report_results import (
     ActingCompletion,
@@ -43,6 +44,7 @@ from ..report_results import (
 from ..results import Account
 from ..store import definitions, report_rows
 from ..time.calendar import WorkCalendar, local_date
+from .view_log import ViewLog
 
 REPORTS = ("on-time", "overdue", "controls", "risks")
 OVERDUE_LIMIT = 1000
@@ -122,9 +124,36 @@ class Reports:
                 found[pid] = self.ctx.definition(w.conn, definition_id).model
         return found
 
-    def on_time(self, viewer: Account, f: ReportFilter) -> OnTimeReport:
+    def on_time(self, viewer: Account, f: ReportFilter, surface: str = "web") -> OnTimeReport:
         """Per procedure and per step: count, median and p90 working days, % on time; trend by month."""
-        _check(viewer, f)
+        made: OnTimeReport = self._view(_log(viewer, "on-time", f, surface), self._on_time, f)
+        return made
+
+    def overdue(self, viewer: Account, f: ReportFilter, surface: str = "web") -> OverdueReport:
+        """Open steps past their due time now (loans past settlement, inspections past 30 working days,
+        letters past their urgency: each is a step's deadline), with their age in working days."""
+        made: OverdueReport = self._view(_log(viewer, "overdue", f, surface), self._overdue, f)
+        return made
+
+    def controls(self, viewer: Account, f: ReportFilter, surface: str = "web") -> ControlsReport:
+        """Segregation-of-duties violations (each with its case), control-point confirmation per step,
+        and the steps completed by acting officials."""
+        made: ControlsReport = self._view(_log(viewer, "controls", f, surface), self._controls, f)
+        return made
+
+    def risks(self, viewer: Account, f: ReportFilter, surface: str = "web") -> RiskReport:
+        """Every step's risks (likelihood × impact, score and level as printed in the SOP) and how
+        often the step ran late in the filter's period."""
+        made: RiskReport = self._view(_log(viewer, "risks", f, surface), self._risks, f)
+        return made
+
+    def _view(self, log: ViewLog, make: Callable[[ReportFilter], Any], f: ReportFilter) -> Any:
+        """A report made and its view logged (an auditor's: the report, its filters and every case it lists)."""
+        made = make(f)
+        log.write(self.ctx, _cases_listed(made))
+        return made
+
+    def _on_time(self, f: ReportFilter) -> OnTimeReport:
         with work(self.ctx, write=False) as w:
             models = self._models(w, report_rows.process_ids(w.conn, f))
             span = report_rows.day_span(w.conn, f)
@@ -162,10 +191,7 @@ class Reports:
         return StepTiming(pid, element_id, step.name if step else element_id,
                           step.meta.duration_working_days if step else None, tally.stats())
 
-    def overdue(self, viewer: Account, f: ReportFilter) -> OverdueReport:
-        """Open steps past their due time now (loans past settlement, inspections past 30 working days,
-        letters past their urgency: each is a step's deadline), with their age in working days."""
-        _check(viewer, f)
+    def _overdue(self, f: ReportFilter) -> OverdueReport:
         with work(self.ctx, write=False) as w:
             now, calendar = w.now, w.calendar
             rows, counts = report_rows.overdue(w.conn, f, now, OVERDUE_LIMIT)
@@ -176,13 +202,10 @@ class Reports:
                                   days(local_date(r.created_at), today)) for r in rows)
         return OverdueReport(f, today, sum(n for _, n in counts), items, tuple(counts))
 
-    def controls(self, viewer: Account, f: ReportFilter) -> ControlsReport:
-        """Segregation-of-duties violations (each with its case), control-point confirmation per step,
-        and the steps completed by acting officials."""
-        _check(viewer, f)
+    def _controls(self, f: ReportFilter) -> ControlsReport:
         with work(self.ctx, write=False) as w:
             models = self._models(w, report_rows.process_ids(w.conn, f))
-            violations, checked, unchecked = _violations(w, f, models)
+            violations, checked = _violations(w, f, models)
             groups = report_rows.completions(w.conn, f)
             acting_rows = report_rows.acting_completions(w.conn, f, ACTING_LIMIT)
         rates = _rates(groups, models, f.lane)
@@ -191,13 +214,10 @@ class Reports:
                                         str(p.get("capacity", {}).get("for_position", "")), at)
                        for i, pid, actor, at, p in acting_rows if _in_lane(models, pid, p, f.lane))
         acting_total = sum(g.count for g in groups if g.acting and _lane_ok(models, g.process_id, g.element_id, f.lane))
-        return ControlsReport(f, violations, rates, acting_total, acting, checked, unchecked)
+        return ControlsReport(f, violations, rates, acting_total, acting, checked)
 
-    def risks(self, viewer: Account, f: ReportFilter) -> RiskReport:
-        """Every step's risks (likelihood × impact, score and level as printed in the SOP) and how
-        often the step ran late in the filter's period."""
-        _check(viewer, f)
-        on_time = self.on_time(viewer, f)
+    def _risks(self, f: ReportFilter) -> RiskReport:
+        on_time = self._on_time(f)
         timing = {(s.process_id, s.element_id): s.stats for s in on_time.steps}
         with work(self.ctx, write=False) as w:
             pids = [f.process_id] if f.process_id else [v.process_id for v in definitions.versions(w.conn)]
@@ -213,38 +233,53 @@ class Reports:
                                     r.level, completed, late) for r in step.meta.risks)
         return RiskReport(f, tuple(rows))
 
-    def tables(self, viewer: Account, report: str, f: ReportFilter) -> tuple[ReportTable, ...]:
+    def _maker(self, report: str) -> Callable[[ReportFilter], Any]:
+        makers: dict[str, Callable[[ReportFilter], Any]] = {
+            "on-time": self._on_time, "overdue": self._overdue, "controls": self._controls, "risks": self._risks}
+        if report not in makers:
+            raise InvalidInput(f"unknown report {report!r}", field="report")
+        return makers[report]
+
+    def tables(self, viewer: Account, report: str, f: ReportFilter, surface: str = "web") -> tuple[ReportTable, ...]:
         """The tables of a report by its name (``REPORTS``)."""
-        if report == "on-time":
-            return self.on_time(viewer, f).tables
-        if report == "overdue":
-            return self.overdue(viewer, f).tables
-        if report == "controls":
-            return self.controls(viewer, f).tables
-        if report == "risks":
-            return self.risks(viewer, f).tables
-        raise InvalidInput(f"unknown report {report!r}", field="report")
+        make = self._maker(report)
+        tables: tuple[ReportTable, ...] = self._view(_log(viewer, report, f, surface), make, f).tables
+        return tables
 
     def export(self, viewer: Account, report: str, f: ReportFilter, fmt: str) -> ReportFile:
-        """A report as CSV or XLSX: its filters first, then each of its tables."""
-        if report not in REPORTS:
-            raise InvalidInput(f"unknown report {report!r}", field="report")
+        """A report as CSV or XLSX: its filters first, then each of its tables (logged as a report
+        view with its format)."""
+        make = self._maker(report)
         if fmt not in ("csv", "xlsx"):
             raise InvalidInput(f"unknown format {fmt!r}: csv or xlsx", field="format")
         from .report_export import to_csv, to_xlsx
 
-        tables = self.tables(viewer, report, f)
+        tables: tuple[ReportTable, ...] = self._view(_log(viewer, report, f, "web", fmt), make, f).tables
         if fmt == "csv":
             return ReportFile(f"{report}.csv", "text/csv; charset=utf-8", to_csv(report, f, tables))
         return ReportFile(f"{report}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           to_xlsx(report, f, tables))
 
 
-def _check(viewer: Account, f: ReportFilter) -> None:
+def _log(viewer: Account, report: str, f: ReportFilter, surface: str, fmt: str | None = None) -> ViewLog:
+    """The view to log once the report is made; checks first who may read it and its filters."""
     if not may_read_reports(viewer):
         raise Forbidden("only auditors and administrators read the reports")
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise InvalidInput("the period ends before it starts", field="date_to")
+    detail: dict[str, Any] = {"report": report, **f.to_json()}
+    if fmt:
+        detail["format"] = fmt
+    return ViewLog.of(viewer, "report", detail, surface)
+
+
+def _cases_listed(made: object) -> list[int]:
+    """The cases a report names: the overdue steps' cases, the violations' and the acting officials'."""
+    if isinstance(made, OverdueReport):
+        return [i.instance_id for i in made.items]
+    if isinstance(made, ControlsReport):
+        return [v.instance_id for v in made.violations] + [a.instance_id for a in made.acting]
+    return []
 
 
 def _step_order(models: dict[str, ProcessModel], key: tuple[str, str]) -> tuple[str, int, str]:
@@ -285,25 +320,27 @@ def _rates(groups: list[report_rows.CompletionGroup], models: dict[str, ProcessM
 
 
 def _violations(w: Work, f: ReportFilter,
-                models: dict[str, ProcessModel]) -> tuple[tuple[Violation, ...], int, tuple[str, ...]]:
-    """People who did both sides of a process's segregation rule in one case. The step and starter
-    roles are judged from the record; group and variable roles are checked by the engine when a
-    step is claimed and completed, and listed here as not re-checked."""
+                models: dict[str, ProcessModel]) -> tuple[tuple[Violation, ...], int]:
+    """People who held both sides of a procedure's segregation rule in one case, every kind of role
+    judged: a step's completer, the starter, the people a case variable names now and the members
+    of a group of the organisation now. Returns the violations and how many rules were checked."""
     found: list[Violation] = []
-    unchecked: set[str] = set()
     checked = 0
     for pid, model in sorted(models.items()):
         for rule in model.segregation:
             checked += 1
-            unchecked.update(f"{pid}:{rule.id}:{r}" for r in rule.roles() if r != STARTER and not r.startswith(STEP))
             found.extend(_rule_violations(w, f, pid, rule))
-    return tuple(sorted(found, key=lambda v: (v.instance_id, v.rule_id, v.person))), checked, tuple(sorted(unchecked))
+    return tuple(sorted(found, key=lambda v: (v.instance_id, v.rule_id, v.person))), checked
+
+
+def _side(roles: tuple[str, ...]) -> report_rows.Side:
+    def named(prefix: str) -> tuple[str, ...]:
+        return tuple(r[len(prefix):] for r in roles if r.startswith(prefix))
+
+    return report_rows.Side(named(STEP), STARTER in roles, named(VARIABLE), named(GROUP))
 
 
 def _rule_violations(w: Work, f: ReportFilter, pid: str, rule: SegregationRule) -> list[Violation]:
-    def steps(roles: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(r[len(STEP):] for r in roles if r.startswith(STEP))
-
-    sides = report_rows.RuleSides(pid, steps(rule.who), STARTER in rule.who, steps(rule.not_), STARTER in rule.not_)
+    sides = report_rows.RuleSides(pid, _side(rule.who), _side(rule.not_))
     return [Violation(instance_id, pid, rule.id, rule.th, person, did, and_did)
             for instance_id, person, did, and_did in report_rows.segregation_breaches(w.conn, f, sides)]

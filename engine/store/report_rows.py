@@ -33,7 +33,7 @@ from sqlalchemy.sql.elements import ColumnClause
 
 from ..report_results import ReportFilter
 from ..time.calendar import at_local, local_date
-from .tables import HistoryEvent, HumanTask, Instance
+from .tables import HistoryEvent, HumanTask, Instance, Membership
 
 _MIDNIGHT = datetime.min.time()
 
@@ -214,28 +214,63 @@ def overdue(conn: Connection, f: ReportFilter, now: datetime,
 
 
 @dataclass(frozen=True)
+class Side:
+    """One side of a segregation rule as the record shows it: the steps whose completer holds the
+    role, whether the case's starter does, the case variables that name people (their value now,
+    a username or a list of them) and the organisation's groups whose members do."""
+
+    steps: tuple[str, ...] = ()
+    starter: bool = False
+    variables: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.steps or self.starter or self.variables or self.groups)
+
+
+@dataclass(frozen=True)
 class RuleSides:
-    """A segregation rule's two sides as the record shows them: the steps whose completer holds the
-    side's role, and whether the case's starter does."""
+    """A segregation rule of one procedure: its ``who`` side and its other side."""
 
     process_id: str
-    who_steps: tuple[str, ...]
-    who_starter: bool
-    not_steps: tuple[str, ...]
-    not_starter: bool
+    who: Side
+    not_: Side
 
 
-def _side(pid: str, steps: tuple[str, ...], starter: bool, f: ReportFilter) -> Any:
-    t, i = HumanTask.c, Instance.c
+def _people_named(conn: Connection, pid: str, variable: str, f: ReportFilter) -> Any:
+    """(case, person, role) for each person a case variable names now (instances.data_json)."""
+    i = Instance.c
+    role = literal(f"variable:{variable}")
+    if conn.dialect.name == "postgresql":
+        value = cast(i.data_json, JSON)[variable]
+        listed = case((func.json_typeof(value) == "array", value), else_=func.json_build_array(value.as_string()))
+        names = func.json_array_elements_text(listed).table_valued("value").lateral()
+        source = Instance.join(names, literal(True))
+        person: Any = names.c.value
+    else:
+        names = func.json_each(i.data_json, literal('$."' + variable.replace('"', "") + '"')).table_valued("value")
+        source = Instance.join(names, literal(True))
+        person = names.c.value
+    return (select(i.id.label("i"), person.label("p"), role.label("r")).select_from(source)
+            .where(i.process_id == pid, person.is_not(None), *_between(i.created_at, f)))
+
+
+def _side(conn: Connection, pid: str, side: Side, f: ReportFilter) -> Any:
+    t, i, m = HumanTask.c, Instance.c, Membership.c
     parts: list[Any] = []
-    if steps:
+    if side.steps:
         parts.append(select(t.instance_id.label("i"), t.completed_by.label("p"),
                             (literal("step:") + t.element_id).label("r"))
-                     .where(t.process_id == pid, t.state == "completed", t.element_id.in_(steps),
+                     .where(t.process_id == pid, t.state == "completed", t.element_id.in_(side.steps),
                             t.completed_by.is_not(None), *_case_window(f)))
-    if starter:
+    if side.starter:
         parts.append(select(i.id.label("i"), i.started_by.label("p"), literal("starter").label("r"))
                      .where(i.process_id == pid, *_between(i.created_at, f)))
+    parts += [_people_named(conn, pid, v, f) for v in side.variables]
+    if side.groups:  # every case of the procedure, with every member of the groups
+        parts.append(select(i.id.label("i"), m.username.label("p"), (literal("group:") + m.group_id).label("r"))
+                     .select_from(Instance.join(Membership, literal(True)))
+                     .where(i.process_id == pid, m.group_id.in_(side.groups), *_between(i.created_at, f)))
     if len(parts) == 1:
         return parts[0].subquery()
     return union_all(*parts).subquery()
@@ -244,10 +279,10 @@ def _side(pid: str, steps: tuple[str, ...], starter: bool, f: ReportFilter) -> A
 def segregation_breaches(conn: Connection, f: ReportFilter, rule: RuleSides) -> list[tuple[int, str, str, str]]:
     """(case, person, a role on the rule's who side, a role on its other side) of everyone who held
     both sides in one case, joined in SQL (only the breaches come back)."""
-    if not (rule.who_steps or rule.who_starter) or not (rule.not_steps or rule.not_starter):
+    if not rule.who or not rule.not_:
         return []
-    who = _side(rule.process_id, rule.who_steps, rule.who_starter, f)
-    other = _side(rule.process_id, rule.not_steps, rule.not_starter, f)
+    who = _side(conn, rule.process_id, rule.who, f)
+    other = _side(conn, rule.process_id, rule.not_, f)
     query = (select(who.c.i, who.c.p, func.min(who.c.r), func.min(other.c.r))
              .select_from(who.join(other, and_(who.c.i == other.c.i, who.c.p == other.c.p)))
              .group_by(who.c.i, who.c.p))

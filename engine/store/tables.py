@@ -584,3 +584,25 @@ AuditViewLog = Table(
     Column("viewed_at", UTCDateTime, nullable=False),
     Index("ix_audit_views_instance", "instance_id", "id"),
 )
+
+
+# System-wide verifications run in the background (migration 0014; engine.store.verification_runs):
+# asked for by an auditor or due by the clock (one per ``slot``), claimed by one scheduler, and
+# their result. The auditor's verify page shows the newest instead of verifying every case per view.
+VerificationRun = Table(
+    "verification_runs", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("slot", String(64), nullable=False, unique=True),
+    Column("requested_by", String(100)),  # None: due by the clock
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("owner", String(200)),  # the scheduler running it
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("cases", Integer),
+    Column("events", BigInteger),
+    Column("findings_json", Text),  # [Finding.to_json(), …]
+    Column("checkpoint_at", UTCDateTime),
+    Column("checkpoint_cases", Integer),
+    Column("error", Text),  # why the run could not finish
+    Index("ix_verification_runs_requested", "requested_at"),
+)

@@ -83,3 +83,29 @@ def test_an_auditor_finds_a_loan_and_replays_it_to_the_late_step(page, engine):
             if {(s.get("key"), s.get("value")) for s in e.iter("string")} >= {("lifecycle:transition", "complete"),
                                                                                ("org:resource", "clerk1")}]
     assert done, "the clerk's completed steps are in the log"
+
+    # Is the record whole? Not verified per view: the auditor asks, a scheduler verifies in the
+    # background (here, as a running scheduler does it), and the page shows the result.
+    from scheduler.verifier import Verifier
+
+    page.get_by_role("link", name="ตรวจความครบถ้วน", exact=True).click()
+    page.wait_for_url(re.compile(r"/audit/verify$"))
+    assert page.locator('[data-verify="never"]').count() == 1
+    page.get_by_role("button", name="ตรวจสอบทุกเรื่องเดี๋ยวนี้").click()
+    page.wait_for_url(re.compile(r"/audit/verify$"))
+    assert "ระบบจะตรวจสอบทุกเรื่องเบื้องหลัง" in page.locator(".flash").inner_text()
+    assert page.locator('#pending[data-state="waiting"]').count() == 1
+    verifier = Verifier(engine, "journey-scheduler")
+    assert verifier.look()
+    verifier._thread.join(60)
+    page.reload()
+    assert page.locator('[data-verify="ok"]').count() == 1 and "ตามคำขอของ auditor1" in page.content()
+    shot(page, "audit-5-verify")
+
+    # The case's page lists every auditor's view of it: the search, the replay, the event log.
+    page.goto(page.base + f"/cases/{case_id}")
+    listed = page.locator("#viewed-by").inner_text()
+    for how in ("เปิดหน้าเรื่อง", "ย้อนดูเรื่องทีละขั้น", "พบในผลการค้นหา", "อยู่ในบันทึกเหตุการณ์ที่ส่งออก (XES/OCEL)"):
+        assert how in listed, how
+    page.locator("#viewed-by").scroll_into_view_if_needed()
+    shot(page, "audit-6-case-viewed-by")

@@ -54,14 +54,37 @@ def test_the_badge_is_cheap_enough_for_every_view(k, signed_in):
     assert verify_alone < 0.25 and verify_alone < with_badge, (verify_alone, with_badge)
 
 
+def _verify_in_the_background(k, owner="scheduler-1"):
+    """What a running scheduler does (scheduler.verifier): claim the run asked for, verify in a thread."""
+    from scheduler.verifier import Verifier
+
+    verifier = Verifier(k, owner)
+    assert verifier.look()
+    verifier._thread.join(60)
+    assert not verifier.busy
+
+
 def test_the_verify_page_names_what_is_missing_cut_or_rewritten(k, signed_in):
     kept, _ = drive_sop(k, roundtrip=False)
     rewritten, _ = drive_sop(k, roundtrip=False)
     k.audit.checkpoint()
     auditor = signed_in("auditor1")
     page = auditor.get("/audit/verify").get_data(as_text=True)
+    assert 'data-verify="never"' in page and "ตรวจสอบทุกเรื่องเดี๋ยวนี้" in page  # no per-view verification
+    asked = auditor.post("/audit/verify", {})
+    assert asked.status_code == 302
+    page = auditor.get("/audit/verify").get_data(as_text=True)
+    assert 'id="pending" data-state="waiting"' in page and "ระบบจะตรวจสอบทุกเรื่องเบื้องหลัง" in page
+    assert "ตรวจสอบทุกเรื่องเดี๋ยวนี้" not in page  # asked once; asking again waits for that run
+    _verify_in_the_background(k)
+    page = auditor.get("/audit/verify").get_data(as_text=True)
     assert 'data-verify="ok"' in page and 'data-cases="2"' in page and 'id="findings"' not in page
+    assert "ตามคำขอของ auditor1" in page and 'id="pending"' not in page
     _edit_a_completion(k, rewritten)
+    page = auditor.get("/audit/verify").get_data(as_text=True)
+    assert 'data-verify="ok"' in page  # the newest result until the next run
+    auditor.post("/audit/verify", {})
+    _verify_in_the_background(k, "scheduler-2")
     page = auditor.get("/audit/verify").get_data(as_text=True)
     assert 'data-verify="broken"' in page and 'data-kind="rewritten"' in page and f"#{rewritten}" in page
     assert f"#{kept}<" not in page
@@ -73,6 +96,9 @@ def test_auditor_pages_do_not_exist_for_others(k, signed_in, who):
     browser = signed_in(who)
     for path in AUDITOR_PAGES:
         assert browser.get(path).status_code == 404, path
+    browser.get("/")
+    assert browser.post("/audit/verify", {}).status_code == 404
+    assert k.audit.verification_status(k.accounts.account("auditor1")).pending is None  # nothing was asked for
 
 
 def test_the_auditor_downloads_a_streamed_xes_that_validates(k, signed_in):

@@ -82,3 +82,16 @@ def test_an_auditor_searches_replays_and_exports_and_changes_nothing(app, k, sig
 def test_a_participant_opening_the_case_page_is_not_logged(app, k, signed_in, finished):
     assert signed_in("clerk1").get(f"/cases/{finished}").status_code == 200
     assert k.case_search.views_of(finished, k.accounts.account("clerk1")) == ()
+
+
+def test_the_case_page_lists_the_auditors_who_viewed_it(app, k, signed_in, finished):
+    clerk = signed_in("clerk1")
+    assert "ยังไม่มีผู้ตรวจสอบเปิดดูเรื่องนี้" in clerk.get(f"/cases/{finished}").get_data(as_text=True)
+    auditor = signed_in("auditor1")
+    assert auditor.get(f"/audit/cases/{finished}").status_code == 200
+    assert auditor.client.get(f"/cases/{finished}/audit.pdf").status_code == 200
+    html = signed_in("clerk1").get(f"/cases/{finished}").get_data(as_text=True)
+    listed = re.search(r'<ul class="viewed-by" id="viewed-by"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert listed.count("<li>") == 2 and listed.count("auditor1") == 2
+    assert "พิมพ์ประวัติการดำเนินงาน (PDF)" in listed and "ย้อนดูเรื่องทีละขั้น" in listed
+    assert listed.index("พิมพ์") < listed.index("ย้อนดู")  # newest first

@@ -92,11 +92,18 @@ ROUTES = {
     ("GET", "/audit/cases/<id:instance_id>"): "auditor",
     # Verify and the event logs: auditors only (tests/web/test_audit_trail_web.py); a case's audit
     # trail as a PDF: the case's people, as its page.
-    ("GET", "/audit/verify"): "auditor", ("GET", "/audit/exports"): "auditor",
+    ("GET", "/audit/verify"): "auditor", ("POST", "/audit/verify"): "auditor", ("GET", "/audit/exports"): "auditor",
     ("GET", "/audit/exports/<process_id>.<fmt>"): "auditor", ("GET", "/cases/<id:instance_id>/audit.pdf"): "read",
     # The reports: auditors and administrators only, read-only (tests/web/test_reports_web.py).
     ("GET", "/reports"): "reports", ("GET", "/reports/<name>"): "reports",
     ("GET", "/reports/<name>/export.<fmt>"): "reports",
+    # The same through the JSON API (tests/web/test_audit_api.py); who viewed a case as an auditor: its people.
+    ("GET", "/api/v1/audit/cases"): "auditor", ("GET", "/api/v1/audit/cases/<id:instance_id>/replay"): "auditor",
+    ("GET", "/api/v1/audit/cases/<id:instance_id>/views"): "read",
+    ("GET", "/api/v1/reports/on-time"): "reports", ("GET", "/api/v1/reports/overdue"): "reports",
+    ("GET", "/api/v1/reports/controls"): "reports", ("GET", "/api/v1/reports/risks"): "reports",
+    # Is the record whole (the newest background verification), and asking for one (test_audit_api.py).
+    ("GET", "/api/v1/audit/verify"): "auditor", ("POST", "/api/v1/audit/verify"): "auditor",
 }
 
 
@@ -159,6 +166,23 @@ def test_api_routes_of_a_case(app, k, case_world, rule):
             assert status in (403, 409), (who, rule, status)  # refused (or: already taken, by whom)
         else:
             assert status < 500 and status not in (401, 403, 404), (who, rule, status)
+
+
+@pytest.mark.parametrize("rule", sorted({r for (m, r), kind in ROUTES.items() if kind in ("auditor", "reports")
+                                         and r.startswith("/api/")}))
+def test_api_routes_of_auditors(app, case_world, rule):
+    """The auditor's search and replay: auditors only (anyone else: 404, even the case's people); the
+    reports: auditors and administrators (anyone else: 403)."""
+    kind = ROUTES[("GET", rule)]
+    readers = {"auditor1"} if kind == "auditor" else {"auditor1", "admin1"}
+    client = app.test_client()
+    for who in WHO:
+        headers = {"Authorization": f"Bearer {case_world['tokens'][who]}"} if who != "anonymous" else {}
+        response = client.get(_fill(rule, case_world), headers=headers)
+        status = response.status_code
+        response.close()
+        expected = 401 if who == "anonymous" else 200 if who in readers else 404 if kind == "auditor" else 403
+        assert status == expected, (who, rule, status)
 
 
 @pytest.mark.parametrize("rule", sorted(r for (m, r), kind in ROUTES.items() if kind in ("read", "act")

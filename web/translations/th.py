@@ -568,8 +568,6 @@ TH: dict[str, str | tuple[str, ...]] = {
         'ไม่พบเรื่องที่ตรงกับเงื่อนไข',
     'No data yet.':
         'ยังไม่มีข้อมูล',
-    'Nobody yet.':
-        'ยังไม่มีผู้ใดเปิดดู',
     'Only cases with an overdue step':
         'เฉพาะเรื่องที่มีขั้นตอนเกินกำหนด',
     'Participant (user name)':
@@ -592,24 +590,14 @@ TH: dict[str, str | tuple[str, ...]] = {
         'เรื่องนี้ไม่มีประวัติ',
     'Title':
         'ชื่อเรื่อง',
-    'Viewed by (system log)':
-        'ผู้เปิดดู (บันทึกของระบบ)',
     'Who':
         'ผู้ดำเนินการ',
-    'case page':
-        'หน้าเรื่อง',
-    'export':
-        'ส่งออก',
     'in their own capacity':
         'ในตำแหน่งของตนเอง',
     'late':
         'ล่าช้า',
     'no standard duration':
         'ไม่มีระยะเวลามาตรฐาน',
-    'replay':
-        'ย้อนดูทีละขั้น',
-    'search results':
-        'ผลการค้นหา',
     'standard %(num)s working days':
         'มาตรฐาน %(num)s วันทำการ',
     'times':
@@ -747,4 +735,56 @@ TH: dict[str, str | tuple[str, ...]] = {
         'ตารางข้างแผนภูมิมีตัวเลขเดียวกัน',
     'timers recalculated after a holiday change':
         'คำนวณเวลาแจ้งเตือนใหม่หลังเปลี่ยนวันหยุด',
+    'Viewed by auditors (system log)':
+        'ผู้ตรวจสอบที่เปิดดูเรื่องนี้ (บันทึกของระบบ)',
+    'opened the case page':
+        'เปิดหน้าเรื่อง',
+    'replayed the case':
+        'ย้อนดูเรื่องทีละขั้น',
+    'listed in search results':
+        'พบในผลการค้นหา',
+    'in an exported search':
+        'อยู่ในผลการค้นหาที่ส่งออก',
+    'listed in a report':
+        'ปรากฏในรายงาน',
+    'in an exported event log (XES/OCEL)':
+        'อยู่ในบันทึกเหตุการณ์ที่ส่งออก (XES/OCEL)',
+    'printed the audit trail (PDF)':
+        'พิมพ์ประวัติการดำเนินงาน (PDF)',
+    'No auditor has viewed this case.':
+        'ยังไม่มีผู้ตรวจสอบเปิดดูเรื่องนี้',
+    'The scheduler verifies every case every %(num)s hours, and whenever an auditor asks.':
+        'ระบบตรวจสอบทุกเรื่องโดยอัตโนมัติทุก %(num)s ชั่วโมง และทุกครั้งที่ผู้ตรวจสอบขอ',
+    'The scheduler verifies every case whenever an auditor asks.':
+        'ระบบตรวจสอบทุกเรื่องเมื่อผู้ตรวจสอบขอ',
+    'Not verified yet':
+        'ยังไม่เคยตรวจสอบทั้งระบบ',
+    'The last verification did not finish':
+        'การตรวจสอบครั้งล่าสุดไม่เสร็จ',
+    'Verified':
+        'ตรวจสอบเมื่อ',
+    'took %(num)s seconds':
+        'ใช้เวลา %(num)s วินาที',
+    'asked for by %(name)s':
+        'ตามคำขอของ %(name)s',
+    'by the clock':
+        'ตามรอบเวลาอัตโนมัติ',
+    'A verification is running since %(when)s.':
+        'กำลังตรวจสอบทั้งระบบ เริ่มเมื่อ %(when)s',
+    'A verification was asked for at %(when)s and waits for the scheduler.':
+        'มีคำขอตรวจสอบทั้งระบบเมื่อ %(when)s รอตัวจัดเวลาของระบบดำเนินการ',
+    'Reload this page to see its result.':
+        'โหลดหน้านี้ใหม่เพื่อดูผล',
+    'Verify every case now':
+        'ตรวจสอบทุกเรื่องเดี๋ยวนี้',
+    'A verification of every case is already running; its result will show here.':
+        'กำลังตรวจสอบทุกเรื่องอยู่แล้ว ผลจะแสดงที่หน้านี้',
+    'Every case will be verified in the background; the result will show here.':
+        'ระบบจะตรวจสอบทุกเรื่องเบื้องหลัง ผลจะแสดงที่หน้านี้',
+    'on the web':
+        'ทางเว็บ',
+    'with the krabuan command':
+        'ด้วยคำสั่ง krabuan',
+    'through the API':
+        'ผ่าน API',
 }

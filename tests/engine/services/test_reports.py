@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from report_helpers import BPMN, BREACHES, LETTER_STEPS, Seeded, seed
+from report_helpers import BPMN, BREACHES, LETTER_STEPS, NAMED_BREACHES, Seeded, seed
 from sqlalchemy import select
 
 from engine import Forbidden, Krabuan, ReportFilter
@@ -184,9 +184,12 @@ def test_overdue_now_lists_every_open_step_past_due_with_its_age(rk: Krabuan, se
 
 def test_controls_segregation_and_acting_officials(rk: Krabuan, seeded: Seeded) -> None:
     report = rk.reports.controls(auditor(rk), ReportFilter())
-    assert {v.instance_id for v in report.violations} == seeded.breaches and len(seeded.breaches) == BREACHES
-    assert all(v.rule_id == "contractor_not_inspector" and v.and_did == "step:inspection_committee_check"
-               for v in report.violations)
+    assert {v.instance_id for v in report.violations} == seeded.breaches | seeded.named_breaches
+    assert (len(seeded.breaches), len(seeded.named_breaches)) == (BREACHES, NAMED_BREACHES)
+    assert all(v.rule_id == "contractor_not_inspector" for v in report.violations)
+    assert {v.instance_id: v.and_did for v in report.violations} == {
+        **{i: "step:inspection_committee_check" for i in seeded.breaches},
+        **{i: "variable:inspection_committee_members" for i in seeded.named_breaches}}  # named on the committee
     models = {pid: rk.repository.process_model(pid)[1] for pid in ("send-letter", "system-maintenance")}
     rates: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     acting = 0
@@ -209,9 +212,43 @@ def test_controls_segregation_and_acting_officials(rk: Krabuan, seeded: Seeded) 
 
 
 def test_no_violation_when_the_record_has_none(rk: Krabuan) -> None:
-    seed(rk, 200, breaches=0)
+    seed(rk, 200, breaches=0, named=0)
     report = rk.reports.controls(auditor(rk), ReportFilter())
     assert report.violations == () and report.rules_checked == 1
+
+
+def test_every_kind_of_role_is_judged_from_the_record(rk: Krabuan) -> None:
+    """A group's members (the organisation now) and a variable naming one person (a ``user`` field),
+    not only a list of them: each side of a rule is judged in SQL on both databases."""
+    from sqlalchemy import update
+
+    from engine.store import report_rows
+    from engine.store.report_rows import RuleSides, Side
+    from engine.store.tables import Membership
+
+    seed(rk, 200, breaches=0, named=0)
+    with rk.ctx.db.unit_of_work(write=False) as conn:
+        member, group = conn.execute(select(Membership.c.username, Membership.c.group_id)
+                                     .order_by(Membership.c.group_id, Membership.c.username)).first()
+        first, second = conn.execute(select(HumanTask.c.instance_id).where(
+            HumanTask.c.element_id == "inspection_committee_check", HumanTask.c.state == "completed")
+            .order_by(HumanTask.c.instance_id).limit(2)).scalars()
+    with rk.ctx.db.unit_of_work() as conn:
+        conn.execute(update(HumanTask).where(HumanTask.c.instance_id == first,
+                                             HumanTask.c.element_id == "inspection_committee_check")
+                     .values(completed_by=member))
+        conn.execute(update(Instance).where(Instance.c.id == second)
+                     .values(data_json=json.dumps({"borrower": member, "empty": None})))
+        checker = Side(steps=("inspection_committee_check",))
+        by_group = report_rows.segregation_breaches(conn, ReportFilter(), RuleSides(
+            "system-maintenance", Side(groups=(group,)), checker))
+        assert by_group == [(first, member, f"group:{group}", "step:inspection_committee_check")]
+        named = Side(variables=("borrower", "empty", "absent"))
+        assert report_rows.segregation_breaches(conn, ReportFilter(), RuleSides(
+            "system-maintenance", named, Side(groups=(group,)))) == [(second, member, "variable:borrower",
+                                                                     f"group:{group}")]
+        assert report_rows.segregation_breaches(conn, ReportFilter(), RuleSides(
+            "system-maintenance", named, checker)) == []
 
 
 def test_risk_register_with_its_heat_map_and_how_often_the_step_ran_late(rk: Krabuan, seeded: Seeded) -> None:
