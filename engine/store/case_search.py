@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, Select, exists, func, or_, sel
 from ..audit_results import CaseHit, CaseQuery
 from ..errors import InvalidInput
 from ..time.calendar import at_local
+from .db import is_row_id
 from .tables import HumanTask, Instance, ProcessDefinition, RegisterEntry
 
 _I = Instance.c
@@ -28,7 +29,7 @@ def decode_cursor(text: str) -> int:
         value = int(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
     except (ValueError, TypeError, UnicodeDecodeError):
         value = 0
-    if value <= 0:
+    if not is_row_id(value):  # a number past any row id would be a database error, not a page
         raise InvalidInput("the page cursor is not valid; start from the first page", field="cursor")
     return value
 

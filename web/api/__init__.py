@@ -283,4 +283,4 @@ def openapi() -> Any:
     return jsonify(document(bp))
 
 
-from . import acting, changes  # noqa: E402,F401 - their routes, on this blueprint
+from . import acting, audit, changes  # noqa: E402,F401 - their routes, on this blueprint
