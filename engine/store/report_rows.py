@@ -29,6 +29,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy import table as sql_table
 from sqlalchemy.sql.elements import ColumnClause
 
 from ..report_results import ReportFilter
@@ -103,6 +104,9 @@ def _json_rows(conn: Connection, name: str, rows: list[dict[str, Any]], typed: d
     else:
         cols = ", ".join(f"json_extract(value, '$.{c}') AS {c}" for c in typed)
         sql = f"SELECT {cols} FROM json_each(:{name})"
+        # SQLite would read the JSON again for every row it joins with; a materialized CTE is read once.
+        return (text(sql).bindparams(**{name: doc}).columns(*(column(c) for c in typed)).cte(name)
+                .prefix_with("MATERIALIZED"))
     return text(sql).bindparams(**{name: doc}).columns(*(column(c) for c in typed)).subquery(name)
 
 
@@ -132,9 +136,25 @@ class Reckoning:
 
 def _durations(conn: Connection, r: Reckoning) -> tuple[Any, Any, Any]:
     days = [{"d": d.isoformat(), "n": n, "m": d.isoformat()[:7]} for d, n in r.ordinals]
-    ws = _json_rows(conn, "ws", days, {"d": "date", "n": "int", "m": "text"})
-    we = _json_rows(conn, "we", days, {"d": "date", "n": "int", "m": "text"})
+    if conn.dialect.name == "sqlite":
+        ws, we = _sqlite_days(conn, days)
+    else:
+        ws = _json_rows(conn, "ws", days, {"d": "date", "n": "int", "m": "text"})
+        we = _json_rows(conn, "we", days, {"d": "date", "n": "int", "m": "text"})
     return ws, we, (we.c.n - ws.c.n)
+
+
+def _sqlite_days(conn: Connection, days: list[dict[str, Any]]) -> tuple[Any, Any]:
+    """The days' ordinals in a temporary table keyed by day (this connection's own, emptied first):
+    SQLite joins each step to its two days through the key, where a JSON table, having no index,
+    made it scan every day for every step (10 s at 2,000 cases, docs/benchmarks.md)."""
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS report_days "
+                         "(d TEXT PRIMARY KEY, n INTEGER NOT NULL, m TEXT NOT NULL) WITHOUT ROWID")
+    conn.exec_driver_sql("DELETE FROM temp.report_days")
+    if days:
+        conn.execute(text("INSERT INTO temp.report_days (d, n, m) VALUES (:d, :n, :m)"), days)
+    table = sql_table("report_days", column("d"), column("n"), column("m"), schema="temp")
+    return table.alias("ws"), table.alias("we")
 
 
 def step_durations(conn: Connection, f: ReportFilter, r: Reckoning) -> list[DurationGroup]:
