@@ -155,6 +155,7 @@ class Reports:
 
     def _on_time(self, f: ReportFilter) -> OnTimeReport:
         with work(self.ctx, write=False) as w:
+            report_rows.tune(w.conn)
             models = self._models(w, report_rows.process_ids(w.conn, f))
             span = report_rows.day_span(w.conn, f)
             if span is None:
@@ -193,6 +194,7 @@ class Reports:
 
     def _overdue(self, f: ReportFilter) -> OverdueReport:
         with work(self.ctx, write=False) as w:
+            report_rows.tune(w.conn)
             now, calendar = w.now, w.calendar
             rows, counts = report_rows.overdue(w.conn, f, now, OVERDUE_LIMIT)
         today = local_date(now)
@@ -204,6 +206,7 @@ class Reports:
 
     def _controls(self, f: ReportFilter) -> ControlsReport:
         with work(self.ctx, write=False) as w:
+            report_rows.tune(w.conn)
             models = self._models(w, report_rows.process_ids(w.conn, f))
             violations, checked = _violations(w, f, models)
             groups = report_rows.completions(w.conn, f)
@@ -220,6 +223,7 @@ class Reports:
         on_time = self._on_time(f)
         timing = {(s.process_id, s.element_id): s.stats for s in on_time.steps}
         with work(self.ctx, write=False) as w:
+            report_rows.tune(w.conn)
             pids = [f.process_id] if f.process_id else [v.process_id for v in definitions.versions(w.conn)]
             models = self._models(w, sorted(set(pids)))
         rows: list[RiskRow] = []
