@@ -213,10 +213,10 @@ class CaseOperation:
         sees it at the top of the task: who returned the case, when and why)."""
         self.new_task_notice = notice
 
-    def complete_task(self, task: TaskRow, user: str, *, claiming: bool = False) -> None:
-        """Mark a task row of this case completed by ``user`` (version-checked); ``claiming``: the
-        row must still be unclaimed, and the user becomes its assignee in the same update."""
-        task_rows.mark_completed(self.conn, task, user, self.now, claiming=claiming)
+    def complete_task(self, task: TaskRow, by: task_rows.CompletedBy) -> None:
+        """Mark a task row of this case completed (version-checked); ``by.claiming``: the row must
+        still be unclaimed, and the user becomes its assignee in the same update."""
+        task_rows.mark_completed(self.conn, task, by, self.now)
         self.closed.add(task.spiff_task_id)
 
     def issue_numbers(self, task: TaskRow, data: dict[str, Any]) -> dict[str, Any]:

@@ -97,13 +97,14 @@ def seed(k: Krabuan, n_cases: int = 2000, breaches: int = BREACHES,  # noqa: C90
                 if n % 3:
                     seeded.overdue.add(next_task)
             else:
-                tasks.append(_task(next_task, iid, pid, step, (created, done, due, user)))
                 seq += 1
                 confirmed = [c.id for c in step.meta.controls] if rnd.random() < 0.9 else []
                 payload: dict[str, Any] = {"task_id": next_task, "element_id": element_id,
                                            "confirmed_controls": confirmed, "data": {}}
                 if rnd.random() < 0.02:
                     payload["capacity"] = ACTING
+                tasks.append({**_task(next_task, iid, pid, step, (created, done, due, user)),
+                              "controls_confirmed": len(confirmed), "acting": "capacity" in payload})
                 events.append({"instance_id": iid, "seq": seq, "event_type": "task_completed", "actor": user,
                                "occurred_at": done.isoformat(timespec="microseconds"),
                                "payload": json.dumps(payload, ensure_ascii=False), "prev_hash": "0" * 64,
@@ -141,4 +142,5 @@ def _task(task_id: int, iid: int, pid: str, step: Any, times: tuple[Any, Any, An
     return {"id": task_id, "instance_id": iid, "process_id": pid, "spiff_task_id": f"{task_id:036d}",
             "element_id": step.element_id, "name": step.name, "lane": step.lane, "candidate_groups": step.lane,
             "assignee": user, "state": "completed" if done else "open", "created_at": created, "completed_at": done,
-            "completed_by": user, "due_at": due, "due_sort": due or FAR_FUTURE}
+            "completed_by": user, "due_at": due, "due_sort": due or FAR_FUTURE, "controls_confirmed": None,
+            "acting": None}

@@ -132,7 +132,8 @@ class Cases:
                 op.notice_new_tasks({"kind": "rejected" if decision.value == REJECT else "returned",
                                      "decision": decision.value, "by": username, "comment": decision.comment,
                                      "at": op.now.isoformat(), "from_step": task.name})
-            op.complete_task(task, username, claiming=claiming)
+            op.complete_task(task, task_rows.CompletedBy(username, claiming, len(controls),
+                                                         "capacity" in capacity_payload(capacity)))
             evidence.attach(op.conn, task.instance_id, task.id, op.now)
             if task.due_at is not None:  # only a task with a deadline has escalation timers
                 timer_rows.cancel_task_timers(op.conn, [task.id])

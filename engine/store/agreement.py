@@ -3,7 +3,8 @@
 A chain that verifies proves the events are whole; it does not prove that the rows people and the
 engine read were not edited beside them. So after the chain, the case's status and every task row
 are replayed from the events: a task the history never created (or one it did that is gone), who
-completed it, its state, and who holds it now; and the stored workflow state and case data must be
+completed it, how many control points and in which capacity (the reports read them from the row),
+its state, and who holds it now; and the stored workflow state and case data must be
 the ones the last operation's event vouched for (``state`` digests, engine.store.history), so an
 edited case data or another case's (or an older) workflow state swapped in is found. The first
 disagreement is reported with the event it contradicts. Read by the auditor only; execution never reads the history.
@@ -26,6 +27,8 @@ class _Expected:
     assignee: str | None = None
     completed_by: str | None = None
     reserved_for: str | None = None
+    controls: int | None = None  # control points the completion confirmed
+    acting: bool | None = None  # completed by an acting official
     events: list[str] = field(default_factory=list)
 
 
@@ -53,6 +56,7 @@ def _replay(events: list[tuple[int, str, str | None, dict[str, Any]]]) -> tuple[
             task.assignee = payload.get("to")
         elif kind == "task_completed":
             task.state, task.completed_by, task.assignee = "completed", actor, actor
+            task.controls, task.acting = len(payload.get("confirmed_controls") or ()), "capacity" in payload
         elif kind == "task_cancelled":
             task.state = "cancelled"
     return tasks, completed_at
@@ -91,10 +95,11 @@ def _state_disagrees(events: list[tuple[int, str, str | None, dict[str, Any]]], 
 
 def _tasks_disagree(conn: Connection, instance_id: int, tasks: dict[int, _Expected],
                     last: int) -> tuple[int, str] | None:
-    rows = conn.execute(select(HumanTask.c.id, HumanTask.c.state, HumanTask.c.assignee, HumanTask.c.completed_by)
-                        .where(HumanTask.c.instance_id == instance_id).order_by(HumanTask.c.id)).all()
+    t = HumanTask.c
+    rows = conn.execute(select(t.id, t.state, t.assignee, t.completed_by, t.controls_confirmed, t.acting)
+                        .where(t.instance_id == instance_id).order_by(t.id)).all()
     seen = set()
-    for task_id, state, assignee, completed_by in rows:
+    for task_id, state, assignee, completed_by, controls, acting in rows:
         seen.add(task_id)
         expected = tasks.get(task_id)
         if expected is None:
@@ -104,6 +109,10 @@ def _tasks_disagree(conn: Connection, instance_id: int, tasks: dict[int, _Expect
         if completed_by != expected.completed_by:
             return expected.seq, f"task {task_id} was completed by {expected.completed_by} according to its history, " \
                                  f"not {completed_by}"
+        if state == "completed" and (controls, acting) != (expected.controls, expected.acting):
+            return expected.seq, f"task {task_id} was completed with {expected.controls} control point(s) confirmed" \
+                                 f"{' by an acting official' if expected.acting else ''} according to its history, " \
+                                 f"not {controls}{' by an acting official' if acting else ''}"
         if state == "open" and assignee != expected.assignee:
             return expected.seq, f"task {task_id} is held by {assignee or 'nobody'}, but its history gives it to " \
                                  f"{expected.assignee or 'nobody'}"

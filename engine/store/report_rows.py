@@ -3,8 +3,9 @@
 Steps and cases are grouped by (procedure, step, month, working days taken, on time): the working
 days are counted in SQL from a table of each day's working-day ordinal that the service computes
 with the engine's calendar (engine.time.calendar.WorkCalendar) and passes in as one JSON parameter,
-so the database returns a few hundred groups, not a row per step. Completions' control points and capacities
-are read from the history (``task_completed`` payloads) with the database's JSON functions.
+so the database returns a few hundred groups, not a row per step. Completions' control points and
+capacities are read from the task rows (kept there with each completion, checked against the
+history by verify); the acting officials' details from their ``task_completed`` payloads.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
-    Text,
     and_,
     case,
     cast,
@@ -331,15 +331,11 @@ def _case_window(f: ReportFilter) -> list[ColumnElement[bool]]:
     return [t.instance_id.in_(select(i.id).where(*inner))]
 
 
-def _json_parts(conn: Connection) -> tuple[ColumnClause[Any], ColumnClause[Any], ColumnClause[Any]]:
-    """(element id, number of confirmed control points, has a capacity) of a history payload."""
+def _by_acting_official(conn: Connection) -> ColumnClause[Any]:
+    """Whether a history payload has a capacity (its actor acted for someone)."""
     if conn.dialect.name == "postgresql":
-        return (literal_column("(history_events.payload::json ->> 'element_id')"),
-                literal_column("coalesce(json_array_length(history_events.payload::json -> 'confirmed_controls'), 0)"),
-                literal_column("((history_events.payload::json -> 'capacity') IS NOT NULL)"))
-    return (literal_column("json_extract(history_events.payload, '$.element_id')"),
-            literal_column("coalesce(json_array_length(history_events.payload, '$.confirmed_controls'), 0)"),
-            literal_column("(json_extract(history_events.payload, '$.capacity') IS NOT NULL)"))
+        return literal_column("((history_events.payload::json -> 'capacity') IS NOT NULL)")
+    return literal_column("(json_extract(history_events.payload, '$.capacity') IS NOT NULL)")
 
 
 def _completion_where(f: ReportFilter) -> list[ColumnElement[bool]]:
@@ -356,24 +352,18 @@ def _completion_where(f: ReportFilter) -> list[ColumnElement[bool]]:
 
 
 def completions(conn: Connection, f: ReportFilter) -> list[CompletionGroup]:
-    """Completions grouped by procedure, step, control points confirmed and whether by an acting official."""
-    h, i = HistoryEvent.c, Instance.c
-    joined = HistoryEvent.join(Instance, Instance.c.id == h.instance_id)
-    if conn.dialect.name == "postgresql":  # each payload parsed once, into the three fields read
-        fields = (func.json_to_record(cast(h.payload, JSON))
-                  .table_valued(column("element_id", Text), column("confirmed_controls", JSON),
-                                column("capacity", JSON)).render_derived(name="r", with_types=True))
-        element: Any = fields.c.element_id
-        confirmed: Any = func.coalesce(func.json_array_length(fields.c.confirmed_controls), 0)
-        acting: Any = fields.c.capacity.is_not(None)
-        query = (select(i.process_id, element.label("el"), confirmed.label("c"), acting.label("a"),
-                        func.count().label("n")).select_from(joined.join(fields, literal(True)))
-                 .where(*_completion_where(f)).group_by(i.process_id, element, confirmed, acting))
-    else:
-        element, confirmed, acting = _json_parts(conn)
-        query = (select(i.process_id, element.label("el"), confirmed.label("c"), acting.label("a"),
-                        func.count().label("n"))
-                 .select_from(joined).where(*_completion_where(f)).group_by(i.process_id, element, confirmed, acting))
+    """Completions grouped by procedure, step, control points confirmed and whether by an acting
+    official, from the task rows (what each completion recorded is kept on its row, migration
+    0015, and checked against the history by verify)."""
+    t = HumanTask.c
+    where = [t.state == "completed", t.completed_at.is_not(None), *_between(t.completed_at, f)]
+    if f.process_id:
+        where.append(t.process_id == f.process_id)
+    confirmed = func.coalesce(t.controls_confirmed, 0)
+    acting = func.coalesce(t.acting, False)
+    query = (select(t.process_id, t.element_id.label("el"), confirmed.label("c"), acting.label("a"),
+                    func.count().label("n"))
+             .where(*where).group_by(t.process_id, t.element_id, confirmed, acting))
     return [CompletionGroup(r.process_id, str(r.el or ""), int(r.c or 0), bool(r.a), int(r.n))
             for r in conn.execute(query)]
 
@@ -382,7 +372,7 @@ def acting_completions(conn: Connection, f: ReportFilter,
                        limit: int) -> list[tuple[int, str, str, str, dict[str, Any]]]:
     """(instance, procedure, actor, when, payload) of completions by acting officials, newest first."""
     h, i = HistoryEvent.c, Instance.c
-    _, _, acting = _json_parts(conn)
+    acting = _by_acting_official(conn)
     query = (select(h.instance_id, i.process_id, h.actor, h.occurred_at, h.payload)
              .select_from(HistoryEvent.join(Instance, Instance.c.id == h.instance_id))
              .where(*_completion_where(f), acting).order_by(h.id.desc()).limit(limit))

@@ -204,6 +204,11 @@ HumanTask = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Column("completed_by", String(100)),
+    # What the completion recorded, kept on the row for the auditors' reports (migration 0015;
+    # verify checks both against the history): how many control points were confirmed, and
+    # whether an acting official completed it. NULL until the task is completed.
+    Column("controls_confirmed", SmallInteger),
+    Column("acting", Boolean),
     Column("due_at", UTCDateTime),
     # What due_at was computed from (engine.deadlines.DeadlineBasis), to recompute it.
     Column("deadline_json", Text),

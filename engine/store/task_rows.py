@@ -87,12 +87,13 @@ _COMPLETE = (update(HumanTask)
              .where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"),
                     HumanTask.c.state == "open", HumanTask.c.assignee == bindparam("user"))
              .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"),
-                     version=bindparam("v") + 1))
+                     controls_confirmed=bindparam("controls"), acting=bindparam("acting"), version=bindparam("v") + 1))
 _CLAIM_AND_COMPLETE = (update(HumanTask)
                        .where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"),
                               HumanTask.c.state == "open", HumanTask.c.assignee.is_(None))
                        .values(state="completed", assignee=bindparam("user"), completed_at=bindparam("now"),
-                               completed_by=bindparam("user"), version=bindparam("v") + 1))
+                               completed_by=bindparam("user"), controls_confirmed=bindparam("controls"),
+                               acting=bindparam("acting"), version=bindparam("v") + 1))
 _CANCEL = (update(HumanTask).where(HumanTask.c.id == bindparam("task_id"), HumanTask.c.version == bindparam("v"))
            .values(state="cancelled", completed_at=bindparam("now"), version=bindparam("v") + 1))
 _ASSIGN = (update(HumanTask)
@@ -160,10 +161,22 @@ def last_completers(conn: Connection, instance_id: int, elements: set[str]) -> d
     return {element: user for element, user in conn.execute(query) if user}
 
 
-def mark_completed(conn: Connection, task: TaskRow, user: str, now: datetime, *, claiming: bool = False) -> None:
-    """Completed by ``user``, who holds the task or (``claiming``) takes it unclaimed in this update."""
-    statement = _CLAIM_AND_COMPLETE if claiming else _COMPLETE
-    done = conn.execute(statement, {"task_id": task.id, "v": task.version, "user": user, "now": now})
+@dataclass(frozen=True)
+class CompletedBy:
+    """Who completes a task (holding it, or ``claiming`` it unclaimed in the same update), and what
+    the completion records that the reports read from the row: the control points confirmed and
+    whether as an acting official."""
+
+    user: str
+    claiming: bool = False
+    controls: int = 0
+    acting: bool = False
+
+
+def mark_completed(conn: Connection, task: TaskRow, by: CompletedBy, now: datetime) -> None:
+    statement = _CLAIM_AND_COMPLETE if by.claiming else _COMPLETE
+    done = conn.execute(statement, {"task_id": task.id, "v": task.version, "user": by.user, "now": now,
+                                    "controls": by.controls, "acting": by.acting})
     if affected(done) != 1:
         raise Conflict(f"task {task.id} was changed by someone else; reload it")
 

@@ -110,6 +110,12 @@ def test_hash_covers_every_field():
     ("UPDATE tasks SET state = 'completed', completed_by = 'mallory' WHERE instance_id = :i AND state = 'open'",
      "is completed, but its history leaves it open"),
     ("UPDATE tasks SET assignee = 'mallory' WHERE instance_id = :i AND state = 'open'", "is held by mallory"),
+    # the reports read these from the row: an edit (to hide a step done without its controls, or by
+    # an acting official) is found like one of who completed it
+    ("UPDATE tasks SET controls_confirmed = controls_confirmed + 1 WHERE instance_id = :i AND state = 'completed'",
+     "control point(s) confirmed according to its history, not"),
+    ("UPDATE tasks SET acting = NOT acting WHERE instance_id = :i AND state = 'completed'",
+     "by an acting official"),
     ("UPDATE instances SET status = 'completed' WHERE id = :i", "is marked completed"),
     ("UPDATE instances SET data_json = replace(data_json, '}', ', \"approved\": true}') WHERE id = :i",
      "the case data is not what the history recorded"),
