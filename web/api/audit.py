@@ -6,6 +6,7 @@ and report an auditor reads is logged by the engine with the surface "api". Date
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -233,35 +234,31 @@ def audit_views(instance_id: int) -> Any:
     return answer(AuditViewOut, [v.to_json() for v in krabuan().case_search.views_of(instance_id, account())])
 
 
-@route(bp, "GET", "/reports/on-time", Doc(out=OnTimeReportOut, query=REPORT_ARGS,
-       summary="On time per procedure and step (median and p90 working days) and by month (auditors, "
-               "administrators)"))
-@signed_in
-def report_on_time() -> Any:
-    return answer(OnTimeReportOut, krabuan().reports.on_time(account(), _filter(), surface="api").to_json())
+# The reports by the name in their path: the engine's method, the answer's schema, what it says.
+_REPORTS: dict[str, tuple[str, type[Out], str]] = {
+    "on-time": ("on_time", OnTimeReportOut, "On time per procedure and step (median and p90 working days) and by "
+                "month (auditors, administrators)"),
+    "overdue": ("overdue", OverdueReportOut, "Open steps past their deadline now, most overdue first (auditors, "
+                "administrators)"),
+    "controls": ("controls", ControlsReportOut, "Segregation-of-duties violations, control-point confirmation per "
+                 "step and steps completed by acting officials (auditors, administrators)"),
+    "risks": ("risks", RiskReportOut, "The risk register with how often each step ran late, and its 5 x 5 heat map "
+              "(auditors, administrators)"),
+}
 
 
-@route(bp, "GET", "/reports/overdue", Doc(out=OverdueReportOut, query=REPORT_ARGS,
-       summary="Open steps past their deadline now, most overdue first (auditors, administrators)"))
-@signed_in
-def report_overdue() -> Any:
-    return answer(OverdueReportOut, krabuan().reports.overdue(account(), _filter(), surface="api").to_json())
+def _report_view(method: str, out: type[Out]) -> Callable[[], Any]:
+    def view() -> Any:
+        made = getattr(krabuan().reports, method)(account(), _filter(), surface="api")
+        return answer(out, made.to_json())
+
+    view.__name__ = f"report_{method}"
+    return view
 
 
-@route(bp, "GET", "/reports/controls", Doc(out=ControlsReportOut, query=REPORT_ARGS,
-       summary="Segregation-of-duties violations, control-point confirmation per step and steps completed by "
-               "acting officials (auditors, administrators)"))
-@signed_in
-def report_controls() -> Any:
-    return answer(ControlsReportOut, krabuan().reports.controls(account(), _filter(), surface="api").to_json())
-
-
-@route(bp, "GET", "/reports/risks", Doc(out=RiskReportOut, query=REPORT_ARGS,
-       summary="The risk register with how often each step ran late, and its 5 x 5 heat map (auditors, "
-               "administrators)"))
-@signed_in
-def report_risks() -> Any:
-    return answer(RiskReportOut, krabuan().reports.risks(account(), _filter(), surface="api").to_json())
+for _name, (_method, _out, _summary) in _REPORTS.items():
+    route(bp, "GET", f"/reports/{_name}", Doc(out=_out, query=REPORT_ARGS, summary=_summary))(
+        signed_in(_report_view(_method, _out)))
 
 
 class IntegrityOut(Out):
